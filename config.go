@@ -1,0 +1,137 @@
+package veille
+
+import "time"
+
+// Config is feeds.yaml, parsed and validated. It is passed by value; nothing
+// in the project keeps a global copy.
+type Config struct {
+	Timezone    string     `yaml:"timezone"`
+	Fetch       Fetch      `yaml:"fetch"`
+	Domains     []Category `yaml:"domains"`
+	Competences []Category `yaml:"competences"`
+	Sources     []Source   `yaml:"sources"`
+	Members     []Member   `yaml:"members"`
+	Digests     []Digest   `yaml:"digests"`
+	Alerts      []Alert    `yaml:"alerts"`
+	SMTP        SMTP       `yaml:"smtp"`
+	Server      Server     `yaml:"server"`
+
+	// Location is Timezone loaded; set by Load.
+	Location *time.Location `yaml:"-"`
+}
+
+// Fetch holds the crawler's network settings.
+type Fetch struct {
+	UserAgent            string   `yaml:"user_agent"`
+	Timeout              Duration `yaml:"timeout"`
+	MaxBody              Size     `yaml:"max_body"`
+	AllowPrivateNetworks bool     `yaml:"allow_private_networks"`
+	// Concurrency bounds the fetches in flight across all hosts.
+	Concurrency int `yaml:"concurrency"`
+	// HostDelay is the polite pause between two requests to one host.
+	HostDelay Duration `yaml:"host_delay"`
+}
+
+// Category is a regulatory domain or a member competence with its tagging rules.
+type Category struct {
+	ID    string            `yaml:"id"`
+	Label map[string]string `yaml:"label"`
+	// Keywords tag an item when any of them appears in its text as a whole
+	// word or phrase, accent- and case-insensitively.
+	Keywords []string `yaml:"keywords"`
+	// Strong terms are decisive wherever they appear; Keywords found only in
+	// a long body need corroboration (see Tagger).
+	Strong []string `yaml:"strong"`
+	// Exclude vetoes the tag when any of these appears in title or summary.
+	Exclude []string `yaml:"exclude"`
+	// Implies lists categories (usually competences) that this one brings along.
+	Implies []string `yaml:"implies"`
+	// Requires lists domains that must also be present for this category to hold.
+	Requires []string `yaml:"requires"`
+}
+
+// Source is one publisher endpoint the watch crawls.
+type Source struct {
+	ID           string     `yaml:"id"`
+	Name         string     `yaml:"name"`
+	Kind         string     `yaml:"kind"` // "feed" or "html"
+	URL          string     `yaml:"url"`
+	Every        Duration   `yaml:"every"`
+	Lang         string     `yaml:"lang"`
+	Jurisdiction string     `yaml:"jurisdiction"`
+	Domains      []string   `yaml:"domains"`
+	Competences  []string   `yaml:"competences"`
+	Select       *Selectors `yaml:"select"`
+	// Disabled sources stay in the config but are not crawled.
+	Disabled bool `yaml:"disabled"`
+}
+
+// Source kinds.
+const (
+	KindFeed = "feed"
+	KindHTML = "html"
+)
+
+// Selectors locate items in an HTML page that has no feed. Item selects each
+// item's element; the others are relative to it. An attribute is read with
+// "selector@attr" (link defaults to the href of the first <a>).
+type Selectors struct {
+	Item    string `yaml:"item"`
+	Title   string `yaml:"title"`
+	Link    string `yaml:"link"`
+	Date    string `yaml:"date"`
+	Summary string `yaml:"summary"`
+}
+
+// Member is a cluster company receiving digests cut to its competences.
+type Member struct {
+	ID          string   `yaml:"id"`
+	Name        string   `yaml:"name"`
+	Competences []string `yaml:"competences"`
+	Email       string   `yaml:"email"`
+	Lang        string   `yaml:"lang"`
+}
+
+// Digest is a scheduled summary of a period's items.
+type Digest struct {
+	ID          string   `yaml:"id"`
+	Title       string   `yaml:"title"`
+	Schedule    string   `yaml:"schedule"`
+	Domains     []string `yaml:"domains"`
+	Competences []string `yaml:"competences"`
+	// Members "all" sends one digest per member, cut to its competences.
+	Members   string   `yaml:"members"`
+	To        []string `yaml:"to"`
+	SendEmpty bool     `yaml:"send_empty"`
+}
+
+// Alert notifies recipients of new items matching a rule.
+type Alert struct {
+	ID          string   `yaml:"id"`
+	Domains     []string `yaml:"domains"`
+	Competences []string `yaml:"competences"`
+	Query       string   `yaml:"query"`
+	To          []string `yaml:"to"`
+	Webhook     string   `yaml:"webhook"`
+	// Batch is "item" (one message per item) or "crawl" (one per crawl).
+	Batch     string `yaml:"batch"`
+	SecretEnv string `yaml:"secret_env"`
+}
+
+// SMTP is the outgoing mail server.
+type SMTP struct {
+	Host        string `yaml:"host"`
+	Port        int    `yaml:"port"`
+	From        string `yaml:"from"`
+	Username    string `yaml:"username"`
+	PasswordEnv string `yaml:"password_env"`
+	// TLS is "starttls" (default), "tls" (implicit) or "none" (loopback only).
+	TLS string `yaml:"tls"`
+}
+
+// Server configures the HTTP server.
+type Server struct {
+	Addr          string `yaml:"addr"`
+	BaseURL       string `yaml:"base_url"`
+	AdminTokenEnv string `yaml:"admin_token_env"`
+}

@@ -1,0 +1,54 @@
+package veille
+
+import "time"
+
+// SearchRequest is a search as the CLI and the HTTP API express it. Each
+// filter slice is OR within itself and AND with the others.
+type SearchRequest struct {
+	Query         string
+	Domains       []string
+	Competences   []string
+	Sources       []string
+	Langs         []string
+	Jurisdictions []string
+	Since, Until  time.Time // Until is exclusive; zero means unbounded
+	Limit, Offset int
+	// Sort is "relevance" (default for a text query) or "date" (newest first,
+	// default for an empty query).
+	Sort string
+	// NoFacets and NoHighlight skip work callers do not need (digests, feeds).
+	NoFacets    bool
+	NoHighlight bool
+}
+
+// SearchResult is the search JSON of the contract.
+type SearchResult struct {
+	Query  string                  `json:"query"`
+	Total  uint64                  `json:"total"`
+	TookMS int64                   `json:"took_ms"`
+	Hits   []Hit                   `json:"hits"`
+	Facets map[string][]FacetCount `json:"facets"`
+}
+
+// Hit is one search result.
+type Hit struct {
+	ID           string              `json:"id"`
+	Title        string              `json:"title"`
+	Link         string              `json:"link"`
+	Source       string              `json:"source"`
+	Sources      []string            `json:"sources"`
+	Published    time.Time           `json:"published"`
+	Lang         string              `json:"lang"`
+	Jurisdiction string              `json:"jurisdiction,omitempty"`
+	Domains      []string            `json:"domains"`
+	Competences  []string            `json:"competences"`
+	Why          map[string][]string `json:"why"`
+	Score        float64             `json:"score"`
+	Snippet      string              `json:"snippet"`
+}
+
+// FacetCount is one term of a facet with its number of matching items.
+type FacetCount struct {
+	Term  string `json:"term"`
+	Count int    `json:"count"`
+}
