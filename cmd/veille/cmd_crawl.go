@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/nogentech/veille/watch"
+)
+
+func runCrawl(ctx context.Context, g *globals, args []string) error {
+	fs := newFlagSet(g, "crawl")
+	var sources multiFlag
+	fs.Var(&sources, "source", "crawl only this source (repeatable)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q (use --source ID)", fs.Arg(0))}
+	}
+	cfg, err := loadConfig(g.config)
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, g, cfg, "crawl")
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	progress := progressPrinter(g.stderr)
+	rep, err := a.watch.Crawl(ctx, watch.CrawlOptions{Sources: sources, Progress: progress})
+	if isTerminal(g.stderr) {
+		fmt.Fprint(g.stderr, "\r\033[K")
+	}
+	printCrawlReport(g.stdout, rep)
+	for _, s := range rep.Sources {
+		if s.Err != nil {
+			fmt.Fprintf(g.stderr, "veille crawl: source %s failed: %v\n", s.Source, s.Err)
+		}
+	}
+	return err
+}
+
+// progressPrinter shows sources done and items new: on a terminal as one
+// line rewritten in place, elsewhere as a log line every source.
+func progressPrinter(w io.Writer) func(watch.Progress) {
+	tty := isTerminal(w)
+	return func(p watch.Progress) {
+		if tty {
+			fmt.Fprintf(w, "\r\033[Kcrawl: %d/%d sources, %d new items (last: %s)", p.Done, p.Total, p.New, p.Last.Source)
+			return
+		}
+		fmt.Fprintf(w, "crawl: %d/%d %s: %s\n", p.Done, p.Total, p.Last.Source, outcome(p.Last))
+	}
+}
+
+func outcome(s watch.SourceReport) string {
+	switch {
+	case s.Err != nil:
+		return "FAILED"
+	case s.Skipped:
+		return "not due"
+	case s.NotModified:
+		return "not modified"
+	}
+	return fmt.Sprintf("%d items, %d new, %d updated", s.Fetched, s.New, s.Updated)
+}
+
+func printCrawlReport(w io.Writer, rep watch.Report) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tSTATUS\tITEMS\tNEW\tUPDATED\tTIME\tRESULT")
+	var items, updated int
+	for _, s := range rep.Sources {
+		res := "ok"
+		switch {
+		case s.Err != nil:
+			res = "error: " + firstLine(s.Err.Error())
+		case s.Skipped:
+			res = "not due"
+		case s.NotModified:
+			res = "not modified"
+		}
+		status := "-"
+		if s.Status != 0 {
+			status = fmt.Sprint(s.Status)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", s.Source, status, s.Fetched, s.New, s.Updated,
+			s.Duration.Round(time.Millisecond), res)
+		items += s.Fetched
+		updated += s.Updated
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "%d sources, %d failed; %d items fetched, %d new, %d updated in %s\n",
+		len(rep.Sources), rep.Failed(), items, len(rep.New), updated, rep.Finished.Sub(rep.Started).Round(time.Millisecond))
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 100 {
+		s = s[:100] + "…"
+	}
+	return s
+}

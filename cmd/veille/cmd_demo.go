@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/nogentech/veille/demo"
+	"github.com/nogentech/veille/watch"
+)
+
+// runDemo serves the embedded sample of real feeds on a loopback port,
+// crawls it through the real crawler into a temporary data dir, and serves
+// the result: the whole product, offline.
+func runDemo(ctx context.Context, g *globals, args []string) error {
+	fs := newFlagSet(g, "demo")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address HOST:PORT for the demo UI")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	start := time.Now()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("start the sample server: %w", err)
+	}
+	sample := &http.Server{Handler: demo.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	go sample.Serve(ln)
+	defer sample.Close()
+
+	cfg, err := demo.Config("http://" + ln.Addr().String())
+	if err != nil {
+		return fmt.Errorf("demo config: %w", err)
+	}
+	tmp, err := os.MkdirTemp("", "veille-demo-")
+	if err != nil {
+		return fmt.Errorf("temporary data dir: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	dg := *g
+	dg.data = tmp
+	a, err := openApp(ctx, &dg, cfg, "demo")
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	fmt.Fprintf(g.stderr, "veille demo: crawling %d sample sources served on %s\n", len(cfg.Sources), ln.Addr())
+	rep, err := a.watch.Crawl(ctx, watch.CrawlOptions{Progress: progressPrinter(g.stderr)})
+	if isTerminal(g.stderr) {
+		fmt.Fprint(g.stderr, "\r\033[K")
+	}
+	if err != nil {
+		return err
+	}
+	printCrawlReport(g.stderr, rep)
+	return serveHTTP(ctx, &dg, a, *addr, "demo", func(base string) {
+		fmt.Fprintf(g.stdout, "\nveille demo ready in %s: %d items indexed.\n", time.Since(start).Round(100*time.Millisecond), len(rep.New))
+		fmt.Fprintf(g.stdout, "  search:  %s/api/search?q=dispositifs+m%%C3%%A9dicaux\n", base)
+		fmt.Fprintf(g.stdout, "           %s/api/search?q=dechets&domain=environment\n", base)
+		fmt.Fprintf(g.stdout, "  sources: %s/api/sources\n", base)
+		fmt.Fprintf(g.stdout, "Press Ctrl-C to stop (the temporary data is removed).\n")
+	})
+}

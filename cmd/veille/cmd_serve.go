@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/nogentech/veille/internal/datadir"
+	"github.com/nogentech/veille/server"
+)
+
+func runServe(ctx context.Context, g *globals, args []string) error {
+	fs := newFlagSet(g, "serve")
+	addr := fs.String("addr", "", "listen address HOST:PORT (default: server.addr of the config, 127.0.0.1:8080)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(g.config)
+	if err != nil {
+		return err
+	}
+	if *addr == "" {
+		*addr = cfg.Server.Addr
+	}
+	a, err := openApp(ctx, g, cfg, "serve")
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	sched, err := startScheduler(ctx, a, g.log)
+	if err != nil {
+		return err
+	}
+	err = serveHTTP(ctx, g, a, *addr, "serve", nil)
+	// Stopping the scheduler waits for running crawls, whose fetched items
+	// are committed before they return.
+	if serr := sched.Shutdown(); serr != nil {
+		g.log.Warn("scheduler shutdown", "err", serr)
+	}
+	return err
+}
+
+// serveHTTP listens on addr and serves until ctx is done, then shuts the
+// server down gracefully. ready, if set, is called with the base URL once
+// the server accepts connections.
+func serveHTTP(ctx context.Context, g *globals, a *app, addr, command string, ready func(base string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (use --addr HOST:PORT)", addr, err)
+	}
+	if err := a.lock.Update(datadir.Holder{Command: command, Addr: ln.Addr().String()}); err != nil {
+		g.log.Warn("record server address", "err", err)
+	}
+	srv := server.New(server.Options{Config: a.cfg, Index: a.index, Store: a.store, Logger: g.log})
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	base := "http://" + ln.Addr().String()
+	g.log.Info("serving", "url", base)
+	if ready != nil {
+		ready(base)
+	}
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	g.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	return nil
+}
