@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/nogentech/veille"
+)
+
+// FetchState returns what is remembered about a source, or a zero state
+// with Source set when the source was never fetched.
+func (s *Store) FetchState(ctx context.Context, source string) (veille.FetchState, error) {
+	var data string
+	err := s.db.QueryRowContext(ctx, `SELECT data FROM fetch_state WHERE source = ?`, source).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return veille.FetchState{Source: source}, nil
+	}
+	if err != nil {
+		return veille.FetchState{}, fmt.Errorf("store: fetch state of %s: %w", source, err)
+	}
+	st, err := decodeFetchState(data)
+	if err != nil {
+		return veille.FetchState{}, fmt.Errorf("store: fetch state of %s: %w", source, err)
+	}
+	return st, nil
+}
+
+// SaveFetchState records a source's state, replacing the previous one.
+func (s *Store) SaveFetchState(ctx context.Context, st veille.FetchState) error {
+	if st.Source == "" {
+		return errors.New("store: save fetch state: no source")
+	}
+	st.LastAttempt = utc(st.LastAttempt)
+	st.LastSuccess = utc(st.LastSuccess)
+	st.NextAttempt = utc(st.NextAttempt)
+	data, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("store: save fetch state of %s: %w", st.Source, err)
+	}
+	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO fetch_state (source, data, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (source) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+			st.Source, string(data), formatTime(s.now()))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: save fetch state of %s: %w", st.Source, err)
+	}
+	return nil
+}
+
+// FetchStates returns every recorded source state, keyed by source.
+func (s *Store) FetchStates(ctx context.Context) (map[string]veille.FetchState, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT source, data FROM fetch_state`)
+	if err != nil {
+		return nil, fmt.Errorf("store: fetch states: %w", err)
+	}
+	defer rows.Close()
+	states := map[string]veille.FetchState{}
+	for rows.Next() {
+		var src, data string
+		if err := rows.Scan(&src, &data); err != nil {
+			return nil, fmt.Errorf("store: fetch states: %w", err)
+		}
+		st, err := decodeFetchState(data)
+		if err != nil {
+			return nil, fmt.Errorf("store: fetch state of %s: %w", src, err)
+		}
+		states[src] = st
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: fetch states: %w", err)
+	}
+	return states, nil
+}
+
+func decodeFetchState(data string) (veille.FetchState, error) {
+	var st veille.FetchState
+	if err := json.Unmarshal([]byte(data), &st); err != nil {
+		return veille.FetchState{}, fmt.Errorf("decode: %w", err)
+	}
+	return st, nil
+}
