@@ -1,0 +1,105 @@
+package crawler
+
+import (
+	"bytes"
+	"fmt"
+	"mime"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html/charset"
+)
+
+var (
+	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
+	bomUTF16LE = []byte{0xFF, 0xFE}
+	bomUTF16BE = []byte{0xFE, 0xFF}
+)
+
+// xmlDeclRe finds the encoding pseudo-attribute of an XML declaration.
+var xmlDeclRe = regexp.MustCompile(`^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']`)
+
+// headerCharset is the charset parameter of a Content-Type header, if any.
+func headerCharset(contentType string) string {
+	if contentType == "" {
+		return ""
+	}
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return ""
+	}
+	return params["charset"]
+}
+
+// xmlDeclaredEncoding is the encoding named by the XML declaration, if any.
+func xmlDeclaredEncoding(body []byte) string {
+	head := body[:min(len(body), 512)]
+	if m := xmlDeclRe.FindSubmatch(head); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
+
+// toUTF8 returns body transcoded to UTF-8 and the name of the encoding it
+// was read as. The order is: a byte-order mark; then, when the bytes are
+// already valid UTF-8, UTF-8 (a server default "charset=ISO-8859-1" on a
+// UTF-8 feed is a common lie, while Latin-1 text that happens to be valid
+// UTF-8 is vanishingly rare); then the charset of the Content-Type header,
+// then the one the document declares; Windows-1252 (a superset of Latin-1)
+// when nothing usable is declared.
+func toUTF8(body []byte, contentType, declared string) ([]byte, string, error) {
+	switch {
+	case bytes.HasPrefix(body, bomUTF8):
+		return body[len(bomUTF8):], "utf-8", nil
+	case bytes.HasPrefix(body, bomUTF16LE):
+		return decodeWith("utf-16le", body[2:])
+	case bytes.HasPrefix(body, bomUTF16BE):
+		return decodeWith("utf-16be", body[2:])
+	}
+	labels := []string{headerCharset(contentType), declared}
+	for _, l := range labels {
+		// UTF-16 text without a BOM can pass as valid UTF-8 (NUL bytes are).
+		if _, name := charset.Lookup(l); strings.HasPrefix(name, "utf-16") {
+			return decodeWith(name, body)
+		}
+	}
+	if utf8.Valid(body) {
+		return body, "utf-8", nil
+	}
+	for _, l := range labels {
+		if enc, name := charset.Lookup(l); enc != nil && name != "utf-8" && name != "replacement" {
+			return decodeWith(name, body)
+		}
+	}
+	return decodeWith("windows-1252", body)
+}
+
+func decodeWith(name string, body []byte) ([]byte, string, error) {
+	enc, canonical := charset.Lookup(name)
+	if enc == nil {
+		return nil, "", fmt.Errorf("unknown character encoding %q", name)
+	}
+	out, err := enc.NewDecoder().Bytes(body)
+	if err != nil {
+		return nil, "", fmt.Errorf("decode %s: %w", canonical, err)
+	}
+	return out, canonical, nil
+}
+
+// xmlToUTF8 transcodes an XML document to UTF-8 and makes its declaration
+// say so, so that the XML decoder does not transcode it a second time.
+func xmlToUTF8(body []byte, contentType string) ([]byte, string, error) {
+	out, name, err := toUTF8(body, contentType, xmlDeclaredEncoding(bytes.TrimPrefix(body, bomUTF8)))
+	if err != nil {
+		return nil, "", err
+	}
+	if m := xmlDeclRe.FindSubmatchIndex(out[:min(len(out), 512)]); m != nil && !strings.EqualFold(string(out[m[2]:m[3]]), "utf-8") {
+		fixed := make([]byte, 0, len(out)+8)
+		fixed = append(fixed, out[:m[2]]...)
+		fixed = append(fixed, "UTF-8"...)
+		fixed = append(fixed, out[m[3]:]...)
+		out = fixed
+	}
+	return out, name, nil
+}

@@ -1,0 +1,267 @@
+// Package crawler fetches sources over HTTP and turns what they publish
+// into normalised items: fetch (conditional GET, limits, politeness, a
+// private-network guard), parse (gofeed for feeds, goquery selectors for
+// pages, the Federal Register API), normalise (plain text, canonical links,
+// dates, language, stable IDs). It knows nothing of the index or the store:
+// the caller persists Result.State and indexes Result.Items.
+package crawler
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/nogentech/veille"
+)
+
+// Defaults for zero Options fields.
+const (
+	DefaultUserAgent   = "veille/1 (+https://github.com/nogentech/veille)"
+	DefaultTimeout     = 30 * time.Second
+	DefaultMaxBody     = 10 * 1000 * 1000 // 10 MB, as feeds.yaml counts it
+	DefaultConcurrency = 8
+	DefaultHostDelay   = time.Second
+	DefaultMinBackoff  = 5 * time.Minute
+	DefaultMaxBackoff  = 12 * time.Hour
+	// DefaultEvery is the crawl interval of a source that sets none.
+	DefaultEvery = 6 * time.Hour
+	// MaxRedirects is how many redirects one fetch follows.
+	MaxRedirects = 5
+	// maxRetryAfter bounds what a server may ask: a "come back next year"
+	// must not become a permanent stop.
+	maxRetryAfter = 7 * 24 * time.Hour
+)
+
+// Options configure a Crawler. Zero fields take the defaults above.
+type Options struct {
+	UserAgent string
+	// Timeout bounds a whole request, body read included.
+	Timeout time.Duration
+	// MaxBody caps the body after decompression.
+	MaxBody int64
+	// AllowPrivateNetworks lets fetches reach loopback and private
+	// addresses: for tests and the offline demo only.
+	AllowPrivateNetworks bool
+	// Concurrency bounds the fetches in flight across all hosts.
+	Concurrency int
+	// HostDelay is the pause between the end of one request to a host and
+	// the start of the next; requests to one host never overlap.
+	HostDelay time.Duration
+	// MinBackoff and MaxBackoff bound the delay after consecutive failures.
+	MinBackoff, MaxBackoff time.Duration
+	// Now is the clock for fetch state; time.Now by default.
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Crawler fetches sources. It is safe for concurrent use; one Crawler
+// should serve a whole process so that its per-host limits hold.
+type Crawler struct {
+	opts   Options
+	client *http.Client
+	log    *slog.Logger
+	sem    chan struct{}
+
+	mu    sync.Mutex
+	hosts map[string]*hostSlot
+}
+
+// New returns a Crawler with opts, defaults filled in.
+func New(o Options) *Crawler {
+	if o.UserAgent == "" {
+		o.UserAgent = DefaultUserAgent
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.MaxBody <= 0 {
+		o.MaxBody = DefaultMaxBody
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.HostDelay < 0 {
+		o.HostDelay = 0
+	} else if o.HostDelay == 0 {
+		o.HostDelay = DefaultHostDelay
+	}
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = DefaultMinBackoff
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = DefaultMaxBackoff
+	}
+	if o.MaxBackoff < o.MinBackoff {
+		o.MaxBackoff = o.MinBackoff
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Crawler{
+		opts:   o,
+		client: newClient(o),
+		log:    o.Logger,
+		sem:    make(chan struct{}, o.Concurrency),
+		hosts:  map[string]*hostSlot{},
+	}
+}
+
+// Result is the outcome of one fetch of one source.
+type Result struct {
+	Source string
+	// Items are normalised but not tagged.
+	Items []veille.Item
+	// NotModified is true when the server answered 304: no items.
+	NotModified bool
+	// State is the source's new fetch state, to persist.
+	State veille.FetchState
+	Err   error
+	// URL is the address finally fetched, after redirects.
+	URL                          string
+	FetchDuration, ParseDuration time.Duration
+	// Bytes is the body size after decompression.
+	Bytes int64
+}
+
+// Due reports whether a source should be fetched at now given its state.
+func Due(st veille.FetchState, now time.Time) bool {
+	return st.NextAttempt.IsZero() || !now.Before(st.NextAttempt)
+}
+
+// Fetch fetches and parses one source once, and computes its next state
+// from prev. It never panics: a panic below is turned into Result.Err.
+// Errors name the source and the URL.
+func (c *Crawler) Fetch(ctx context.Context, src veille.Source, prev veille.FetchState) (res Result) {
+	now := c.opts.Now()
+	res.Source = src.ID
+	res.URL = src.URL
+	defer func() {
+		if r := recover(); r != nil {
+			res.Items, res.NotModified = nil, false
+			res.Err = fmt.Errorf("source %s: internal error: %v", src.ID, r)
+			res.State = c.failedState(src, prev, now, 0, res.Err, time.Time{})
+			c.log.Error("crawler panic", "source", src.ID, "panic", r)
+		}
+	}()
+
+	start := time.Now()
+	resp, err := c.get(ctx, src, prev)
+	res.FetchDuration = time.Since(start)
+	if resp != nil {
+		res.Bytes = int64(len(resp.body))
+		res.URL = resp.url
+	}
+	if err != nil {
+		res.Err = fmt.Errorf("source %s: fetch %s: %w", src.ID, src.URL, err)
+		status := 0
+		var retryAt time.Time
+		if resp != nil {
+			status, retryAt = resp.status, resp.retryAt
+		}
+		res.State = c.failedState(src, prev, now, status, res.Err, retryAt)
+		c.log.Debug("fetch failed", "source", src.ID, "err", res.Err, "duration", res.FetchDuration)
+		return res
+	}
+
+	if resp.status == http.StatusNotModified {
+		res.NotModified = true
+		res.State = c.okState(src, prev, now, resp)
+		res.State.ItemCount = prev.ItemCount
+		c.log.Debug("not modified", "source", src.ID, "duration", res.FetchDuration)
+		return res
+	}
+
+	start = time.Now()
+	items, err := c.parse(resp, src, now)
+	res.ParseDuration = time.Since(start)
+	if err != nil {
+		res.Err = fmt.Errorf("source %s: parse %s: %w", src.ID, resp.url, err)
+		res.State = c.failedState(src, prev, now, resp.status, res.Err, time.Time{})
+		return res
+	}
+	res.Items = items
+	res.State = c.okState(src, prev, now, resp)
+	res.State.ItemCount = len(items)
+	c.log.Debug("fetched", "source", src.ID, "items", len(items), "bytes", res.Bytes,
+		"fetch", res.FetchDuration, "parse", res.ParseDuration)
+	return res
+}
+
+// parse dispatches on the source kind.
+func (c *Crawler) parse(resp *response, src veille.Source, now time.Time) ([]veille.Item, error) {
+	ct := resp.header.Get("Content-Type")
+	switch src.Kind {
+	case veille.KindFeed, "":
+		return parseFeed(resp.body, ct, resp.url, src, now)
+	case veille.KindHTML:
+		return parseHTML(resp.body, ct, resp.url, src, now)
+	case KindFederalRegister:
+		return parseFederalRegister(resp.body, src, now)
+	}
+	return nil, fmt.Errorf("unknown source kind %q (want feed, html or %s)", src.Kind, KindFederalRegister)
+}
+
+// okState is the state after a successful fetch (200 parsed, or 304).
+func (c *Crawler) okState(src veille.Source, prev veille.FetchState, now time.Time, resp *response) veille.FetchState {
+	st := prev
+	st.Source = src.ID
+	st.LastAttempt = now
+	st.LastSuccess = now
+	st.Status = resp.status
+	st.Error = ""
+	st.Failures = 0
+	if resp.status == http.StatusNotModified {
+		// a 304 may refresh the validators; otherwise keep those we sent
+		if v := resp.header.Get("ETag"); v != "" {
+			st.ETag = v
+		}
+		if v := resp.header.Get("Last-Modified"); v != "" {
+			st.LastModified = v
+		}
+	} else {
+		st.ETag = resp.header.Get("ETag")
+		st.LastModified = resp.header.Get("Last-Modified")
+	}
+	every := src.Every.D()
+	if every <= 0 {
+		every = DefaultEvery
+	}
+	// up to 10% jitter spreads sources that share an interval
+	jitter := time.Duration(rand.Int64N(int64(every)/10 + 1))
+	st.NextAttempt = now.Add(every + jitter)
+	return st
+}
+
+// failedState is the state after a failure: one more failure, an
+// exponential backoff capped at MaxBackoff (never a permanent stop), and
+// no earlier than a server's Retry-After.
+func (c *Crawler) failedState(src veille.Source, prev veille.FetchState, now time.Time, status int, err error, retryAt time.Time) veille.FetchState {
+	st := prev
+	st.Source = src.ID
+	st.LastAttempt = now
+	st.Status = status
+	st.Error = err.Error()
+	st.Failures = prev.Failures + 1
+	st.NextAttempt = now.Add(c.Backoff(st.Failures))
+	if retryAt.After(st.NextAttempt) {
+		st.NextAttempt = retryAt
+	}
+	return st
+}
+
+// Backoff is the delay before the next attempt after n consecutive
+// failures: MinBackoff·2^(n-1), capped at MaxBackoff.
+func (c *Crawler) Backoff(n int) time.Duration {
+	d := c.opts.MinBackoff
+	for i := 1; i < n && d < c.opts.MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, c.opts.MaxBackoff)
+}
