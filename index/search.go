@@ -1,0 +1,268 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/nogentech/veille"
+)
+
+const (
+	defaultLimit = 20
+	// facetSize bounds each facet: the taxonomy has a dozen terms, sources
+	// a few dozen; counting more costs time on large hit sets.
+	facetSize = 50
+)
+
+// facets maps the facet names of the search JSON to keyword fields.
+var facets = []struct{ name, field string }{
+	{"domain", fDomains},
+	{"competence", fCompetences},
+	{"source", fSources},
+	{"lang", fLang},
+	{"jurisdiction", fJurisdiction},
+}
+
+// Search runs a search request: query text, filters (OR within a filter,
+// AND across), date range, sort, paging, facets and snippets.
+func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.SearchResult, error) {
+	start := time.Now()
+	clauses, err := parse(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	q, hl, err := buildQuery(clauses)
+	if err != nil {
+		return nil, err
+	}
+	filter, err := filters(r)
+	if err != nil {
+		return nil, err
+	}
+	if filter != nil {
+		bq := query.NewBooleanQuery(nil, nil, nil)
+		if _, all := q.(*query.MatchAllQuery); !all {
+			bq.AddMust(q)
+		}
+		// A Bleve filter restricts the hits without touching their scores.
+		bq.AddFilter(filter)
+		q = bq
+	}
+
+	limit := r.Limit
+	switch {
+	case limit < 0:
+		return nil, queryErrorf("limit must not be negative (got %d)", r.Limit)
+	case limit == 0:
+		limit = defaultLimit
+	}
+	if r.Offset < 0 {
+		return nil, queryErrorf("offset must not be negative (got %d)", r.Offset)
+	}
+	req := bleve.NewSearchRequestOptions(q, limit, r.Offset, false)
+	sortBy := r.Sort
+	if sortBy == "" {
+		sortBy = "date"
+		if !hl.empty() {
+			sortBy = "relevance"
+		}
+	}
+	switch sortBy {
+	case "relevance":
+		req.SortBy([]string{"-_score", "-" + fPublished, "_id"})
+	case "date":
+		req.SortBy([]string{"-" + fPublished, "_id"})
+		req.Score = "none" // nobody sees the scores; skip computing them
+	default:
+		return nil, queryErrorf("unknown sort %q (use relevance or date)", r.Sort)
+	}
+	req.Fields = storedFields
+	if !r.NoHighlight {
+		req.Fields = append(append([]string(nil), storedFields...), fHighlight)
+	}
+	if !r.NoFacets {
+		for _, f := range facets {
+			req.AddFacet(f.name, bleve.NewFacetRequest(f.field, facetSize))
+		}
+	}
+
+	res, err := ix.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", r.Query, err)
+	}
+	out := &veille.SearchResult{
+		Query: r.Query,
+		Total: res.Total,
+		Hits:  make([]veille.Hit, 0, len(res.Hits)),
+	}
+	la, err := analyzers()
+	if err != nil {
+		return nil, err
+	}
+	for _, dm := range res.Hits {
+		h := hitFromFields(dm.ID, dm.Fields)
+		if sortBy == "relevance" {
+			h.Score = dm.Score
+		}
+		if !r.NoHighlight {
+			h.Snippet = snippet(la, h.Lang, stringField(dm.Fields, fHighlight), hl)
+		}
+		out.Hits = append(out.Hits, h)
+	}
+	if !r.NoFacets {
+		out.Facets = make(map[string][]veille.FacetCount, len(facets))
+		for _, f := range facets {
+			out.Facets[f.name] = facetCounts(res.Facets[f.name])
+		}
+	}
+	out.TookMS = time.Since(start).Milliseconds()
+	ix.log.Debug("index search", "query", r.Query, "total", res.Total, "took", time.Since(start))
+	return out, nil
+}
+
+// filters is the conjunction of the request's filters, nil when none.
+func filters(r veille.SearchRequest) (query.Query, error) {
+	var qs []query.Query
+	for _, f := range []struct {
+		field  string
+		values []string
+	}{
+		{fDomains, r.Domains},
+		{fCompetences, r.Competences},
+		{fSources, r.Sources},
+		{fLang, r.Langs},
+		{fJurisdiction, r.Jurisdictions},
+	} {
+		values := keywords(f.field, f.values)
+		if len(values) > 0 {
+			qs = append(qs, termsQuery(f.field, values))
+		}
+	}
+	if !r.Since.IsZero() || !r.Until.IsZero() {
+		for _, t := range []time.Time{r.Since, r.Until} {
+			if !t.IsZero() && !indexableDate(t) {
+				return nil, queryErrorf("date %s is out of range", t.Format(time.RFC3339))
+			}
+		}
+		if !r.Since.IsZero() && !r.Until.IsZero() && !r.Since.Before(r.Until) {
+			return nil, queryErrorf("since (%s) must be before until (%s)",
+				r.Since.Format(time.RFC3339), r.Until.Format(time.RFC3339))
+		}
+		inclusive, exclusive := true, false
+		dq := query.NewDateRangeInclusiveQuery(r.Since, r.Until, &inclusive, &exclusive)
+		dq.SetField(fPublished)
+		qs = append(qs, dq)
+	}
+	switch len(qs) {
+	case 0:
+		return nil, nil
+	case 1:
+		return qs[0], nil
+	}
+	return query.NewConjunctionQuery(qs), nil
+}
+
+func facetCounts(fr *search.FacetResult) []veille.FacetCount {
+	out := []veille.FacetCount{}
+	if fr == nil {
+		return out
+	}
+	for _, t := range fr.Terms.Terms() {
+		out = append(out, veille.FacetCount{Term: t.Term, Count: t.Count})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Term < out[j].Term
+	})
+	return out
+}
+
+// Hit is the stored fields of one document, with the start of its text as
+// snippet; ErrNotFound when no document has that id.
+func (ix *Index) Hit(ctx context.Context, id string) (veille.Hit, error) {
+	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery([]string{id}), 1, 0, false)
+	req.Fields = append(append([]string(nil), storedFields...), fHighlight)
+	req.Score = "none"
+	res, err := ix.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return veille.Hit{}, fmt.Errorf("get %s: %w", id, err)
+	}
+	if len(res.Hits) == 0 {
+		return veille.Hit{}, fmt.Errorf("get %s: %w", id, ErrNotFound)
+	}
+	la, err := analyzers()
+	if err != nil {
+		return veille.Hit{}, err
+	}
+	dm := res.Hits[0]
+	h := hitFromFields(dm.ID, dm.Fields)
+	h.Snippet = snippet(la, h.Lang, stringField(dm.Fields, fHighlight), highlightTerms{})
+	return h, nil
+}
+
+func hitFromFields(id string, f map[string]interface{}) veille.Hit {
+	h := veille.Hit{
+		ID:           id,
+		Title:        stringField(f, fTitle),
+		Link:         stringField(f, fLink),
+		Source:       stringField(f, fSource),
+		Sources:      stringsField(f, fSources),
+		Lang:         stringField(f, fLang),
+		Jurisdiction: stringField(f, fJurisdiction),
+		Domains:      stringsField(f, fDomains),
+		Competences:  stringsField(f, fCompetences),
+		Why:          map[string][]string{},
+	}
+	if s := stringField(f, fPublishedAt); s != "" {
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			h.Published = t
+		}
+	}
+	if s := stringField(f, fWhy); s != "" {
+		// Written by document(); a decoding failure leaves Why empty
+		// rather than hiding the hit.
+		_ = json.Unmarshal([]byte(s), &h.Why)
+	}
+	return h
+}
+
+func stringField(f map[string]interface{}, name string) string {
+	switch v := f[name].(type) {
+	case string:
+		return v
+	case []interface{}:
+		if len(v) > 0 {
+			s, _ := v[0].(string)
+			return s
+		}
+	}
+	return ""
+}
+
+// stringsField reads a multi-valued field: Bleve returns one value as a
+// plain string and several as a slice.
+func stringsField(f map[string]interface{}, name string) []string {
+	switch v := f[name].(type) {
+	case string:
+		return []string{v}
+	case []interface{}:
+		out := make([]string, 0, len(v))
+		for _, x := range v {
+			if s, ok := x.(string); ok && strings.TrimSpace(s) != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return []string{}
+}
