@@ -1,19 +1,28 @@
-// Package server serves the watch over HTTP: the JSON API, health and,
-// later, the HTML pages. It reads the index and the store through their
-// query functions and never writes to them.
+// Package server serves the watch over HTTP: the HTML pages people read,
+// the JSON API scripts use, Atom feeds and the OPML list of sources,
+// health, metrics and the admin crawl trigger. It reads the index and the
+// store through their query functions and never writes to them.
 package server
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"html/template"
 	"log/slog"
 	"net/http"
+	"os"
+	"strings"
+	"sync"
 	"time"
+
+	"github.com/microcosm-cc/bluemonday"
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/index"
 	"github.com/nogentech/veille/store"
+	"github.com/nogentech/veille/watch"
 )
 
 // Options wires the server to its data.
@@ -25,19 +34,50 @@ type Options struct {
 	Now    func() time.Time
 	// SearchTimeout bounds the work of one search in the index.
 	SearchTimeout time.Duration
+
+	// Crawl runs a crawl for POST /api/crawl; nil answers 503 there. The
+	// server records the reports it gets in Metrics itself.
+	Crawl CrawlFunc
+	// AdminToken is the bearer token of the admin routes. When empty it is
+	// read, once, from the environment variable named by
+	// Config.Server.AdminTokenEnv; when still empty the routes answer 403.
+	AdminToken string
+	// Getenv reads the environment (os.Getenv by default; tests inject).
+	Getenv func(string) string
+	// BaseContext is the context of background work (admin crawls): cancel
+	// it at shutdown, then call Wait.
+	BaseContext context.Context
+	// CrawlWait is how long an admin crawl request waits for the crawl to
+	// end before answering 202 Accepted (default 20s, under the server's
+	// write timeout).
+	CrawlWait time.Duration
+	// Metrics receives the server's series; New makes one when nil. Pass
+	// the scheduler's so that crawls and requests are in one registry.
+	Metrics *Metrics
 }
 
 // Server holds the handlers.
 type Server struct {
-	o   Options
-	mux *http.ServeMux
+	o             Options
+	loc           *time.Location
+	mux           *http.ServeMux
+	sources       map[string]veille.Source
+	pages         map[string]*template.Template
+	assets        *assetSet
+	metrics       *Metrics
+	adminToken    string
+	itemPolicy    *bluemonday.Policy
+	snippetPolicy *bluemonday.Policy
+	crawlMu       sync.Mutex
+	bg            sync.WaitGroup
 }
 
 // MaxLimit caps the page size of HTTP searches; the CLI has no cap.
 const MaxLimit = 100
 
-// New builds the handlers.
-func New(o Options) *Server {
+// New builds the handlers; it fails only if the embedded templates or
+// assets are broken.
+func New(o Options) (*Server, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -47,27 +87,109 @@ func New(o Options) *Server {
 	if o.SearchTimeout <= 0 {
 		o.SearchTimeout = 10 * time.Second
 	}
-	s := &Server{o: o, mux: http.NewServeMux()}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.BaseContext == nil {
+		o.BaseContext = context.Background()
+	}
+	if o.CrawlWait <= 0 {
+		o.CrawlWait = 20 * time.Second
+	}
+	if o.Metrics == nil {
+		o.Metrics = NewMetrics(MetricsOptions{Index: o.Index})
+	}
+	s := &Server{o: o, loc: o.Config.Location, mux: http.NewServeMux(), sources: map[string]veille.Source{},
+		metrics: o.Metrics, adminToken: strings.TrimSpace(o.AdminToken),
+		itemPolicy: itemPolicy(), snippetPolicy: snippetPolicy()}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	if s.adminToken == "" && o.Config.Server.AdminTokenEnv != "" {
+		s.adminToken = strings.TrimSpace(o.Getenv(o.Config.Server.AdminTokenEnv))
+	}
+	for _, src := range o.Config.Sources {
+		s.sources[src.ID] = src
+	}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parseTemplates(s.assets); err != nil {
+		return nil, err
+	}
 	s.routes()
-	return s
+	return s, nil
 }
 
 func (s *Server) routes() {
+	// Pages.
+	s.mux.HandleFunc("GET /{$}", s.handleSearchPage)
+	s.mux.HandleFunc("GET /items/{id}", s.handleItemPage)
+	s.mux.HandleFunc("GET /sources", s.handleSourcesPage)
+	s.mux.Handle("GET /static/{name}", s.assets)
+	s.mux.HandleFunc("GET /robots.txt", handleRobots)
+	s.mux.HandleFunc("GET /", s.handleNotFound)
+	// Feeds.
+	s.mux.HandleFunc("GET /feed.atom", s.handleFeed)
+	s.mux.HandleFunc("GET /sources.opml", s.handleOPML)
+	// Operations.
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
+	s.mux.Handle("GET /metrics", s.metrics.Handler())
+	// JSON API.
 	s.mux.HandleFunc("GET /api/search", s.handleSearch)
 	s.mux.HandleFunc("GET /api/items/{id}", s.handleItem)
 	s.mux.HandleFunc("GET /api/sources", s.handleSources)
-	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "no such API route: "+r.Method+" "+r.URL.Path)
-	})
+	s.mux.HandleFunc("POST /api/crawl", s.handleCrawlAll)
+	s.mux.HandleFunc("POST /api/crawl/{source}", s.handleCrawlSource)
+	s.mux.HandleFunc("/api/", s.handleAPINotFound)
 }
 
 // Handler returns the root handler with its middleware.
 func (s *Server) Handler() http.Handler {
-	return s.accessLog(s.mux)
+	return securityHeaders(s.recoverPanics(s.observe(gzipResponses(withRoute(s.mux)))))
+}
+
+// Metrics returns the series the server records into.
+func (s *Server) Metrics() *Metrics { return s.metrics }
+
+// ObserveCrawl records a crawl the scheduler ran.
+func (s *Server) ObserveCrawl(rep watch.Report) { s.metrics.ObserveCrawl(rep) }
+
+// Wait blocks until background work (admin crawls) is over; call it after
+// cancelling BaseContext and before closing the index and the store.
+func (s *Server) Wait() { s.bg.Wait() }
+
+func handleRobots(w http.ResponseWriter, r *http.Request) {
+	// An intranet watch has nothing for search engines.
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("User-agent: *\nDisallow: /\n"))
+}
+
+// handleAPINotFound answers unknown API paths in JSON, and a known path
+// asked with the wrong method with 405 and the methods it takes.
+func (s *Server) handleAPINotFound(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/api/" {
+			allow = append(allow, m)
+			if m == http.MethodGet {
+				allow = append(allow, http.MethodHead)
+			}
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(allow, ", ")))
+		return
+	}
+	writeError(w, http.StatusNotFound, "no such API route: "+r.Method+" "+r.URL.Path)
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
 	if _, err := s.o.Index.Count(); err != nil {
 		http.Error(w, "index unavailable: "+err.Error(), http.StatusServiceUnavailable)
 		return
@@ -77,44 +199,37 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
-	req, err := ParseSearch(r.URL.Query(), s.o.Config.Location, MaxLimit)
+	req, err := ParseSearch(r.URL.Query(), s.loc, MaxLimit)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.o.SearchTimeout)
-	defer cancel()
-	res, err := s.o.Index.Search(ctx, req)
+	res, err := s.search(r.Context(), "api", req)
 	if err != nil {
-		s.searchError(w, err)
+		if status, msg := s.searchErrorStatus(err); status != 0 {
+			writeError(w, status, msg)
+		}
 		return
+	}
+	// Arrays and objects, never null, for scripts that iterate.
+	if res.Hits == nil {
+		res.Hits = []veille.Hit{}
+	}
+	if res.Facets == nil {
+		res.Facets = map[string][]veille.FacetCount{}
 	}
 	writeJSON(w, http.StatusOK, res)
 }
 
-func (s *Server) searchError(w http.ResponseWriter, err error) {
-	var qe *index.QueryError
-	switch {
-	case errors.As(err, &qe):
-		writeError(w, http.StatusBadRequest, qe.Error())
-	case errors.Is(err, context.DeadlineExceeded):
-		writeError(w, http.StatusServiceUnavailable, "search took too long; narrow the query or the filters")
-	case errors.Is(err, context.Canceled):
-		// The client went away; nobody reads the answer.
-	default:
-		s.o.Logger.Error("search failed", "err", err)
-		writeError(w, http.StatusInternalServerError, "search failed")
-	}
-}
-
 func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
-	it, err := s.o.Store.Item(r.Context(), r.PathValue("id"))
+	id := r.PathValue("id")
+	it, err := s.o.Store.Item(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "no item with id "+r.PathValue("id"))
+		writeError(w, http.StatusNotFound, "no item with id "+id)
 		return
 	}
 	if err != nil {
-		s.o.Logger.Error("read item", "id", r.PathValue("id"), "err", err)
+		s.o.Logger.Error("read item", "id", id, "err", err)
 		writeError(w, http.StatusInternalServerError, "could not read the item")
 		return
 	}
@@ -197,6 +312,7 @@ func (s *Server) handleSources(w http.ResponseWriter, r *http.Request) {
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -205,32 +321,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
-}
-
-// statusWriter remembers the status for the access log.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	bytes  int
-}
-
-func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter.WriteHeader(code) }
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(b)
-	w.bytes += n
-	return n, err
-}
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (s *Server) accessLog(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
-		s.o.Logger.Info("http", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-			"bytes", sw.bytes, "dur_ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
-	})
 }

@@ -71,6 +71,8 @@ type SourceReport struct {
 	Status      int
 	Err         error
 	Duration    time.Duration
+	// FetchDuration and ParseDuration split Duration, for the metrics.
+	FetchDuration, ParseDuration time.Duration
 }
 
 // Report is the outcome of one crawl.
@@ -221,7 +223,8 @@ func (w *Watch) write(ctx context.Context, results <-chan crawler.Result, total 
 		rep.Updated += len(res.Updated)
 		for _, r := range p.results {
 			sr := SourceReport{Source: r.Source, Name: w.sources[r.Source].Name, Fetched: len(r.Items),
-				NotModified: r.NotModified, Status: r.State.Status, Err: r.Err, Duration: r.FetchDuration + r.ParseDuration}
+				NotModified: r.NotModified, Status: r.State.Status, Err: r.Err, Duration: r.FetchDuration + r.ParseDuration,
+				FetchDuration: r.FetchDuration, ParseDuration: r.ParseDuration}
 			seen := map[string]bool{}
 			for _, it := range r.Items {
 				if seen[it.ID] {

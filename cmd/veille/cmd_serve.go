@@ -10,6 +10,7 @@ import (
 
 	"github.com/nogentech/veille/internal/datadir"
 	"github.com/nogentech/veille/server"
+	"github.com/nogentech/veille/watch"
 )
 
 func runServe(ctx context.Context, g *globals, args []string) error {
@@ -54,7 +55,16 @@ func serveHTTP(ctx context.Context, g *globals, a *app, addr, command string, re
 	if err := a.lock.Update(datadir.Holder{Command: command, Addr: ln.Addr().String()}); err != nil {
 		g.log.Warn("record server address", "err", err)
 	}
-	srv := server.New(server.Options{Config: a.cfg, Index: a.index, Store: a.store, Logger: g.log})
+	srv, err := server.New(server.Options{Config: a.cfg, Index: a.index, Store: a.store, Logger: g.log,
+		BaseContext: ctx,
+		Crawl: func(ctx context.Context, sources []string) (watch.Report, error) {
+			return a.watch.Crawl(ctx, watch.CrawlOptions{Sources: sources})
+		}})
+	if err != nil {
+		return err
+	}
+	// Admin crawls run in the background; the data dir stays open until they end.
+	defer srv.Wait()
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,

@@ -1,0 +1,154 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/nogentech/veille/watch"
+)
+
+// CrawlFunc runs a crawl of the named sources (all enabled ones when
+// empty) and reports what it did.
+type CrawlFunc func(ctx context.Context, sources []string) (watch.Report, error)
+
+// crawlReport is the JSON answer of the admin crawl routes.
+type crawlReport struct {
+	Status   string         `json:"status"` // "done" or "running"
+	Started  time.Time      `json:"started"`
+	Finished *time.Time     `json:"finished,omitempty"`
+	New      int            `json:"new"`
+	Updated  int            `json:"updated"`
+	Failed   int            `json:"failed"`
+	Sources  []sourceReport `json:"sources,omitempty"`
+}
+
+type sourceReport struct {
+	Source      string `json:"source"`
+	Fetched     int    `json:"fetched"`
+	New         int    `json:"new"`
+	Updated     int    `json:"updated"`
+	NotModified bool   `json:"not_modified,omitempty"`
+	Status      int    `json:"http_status,omitempty"`
+	Error       string `json:"error,omitempty"`
+	DurationMS  int64  `json:"duration_ms"`
+}
+
+func reportJSON(rep watch.Report) crawlReport {
+	out := crawlReport{Status: "done", Started: rep.Started, New: len(rep.New), Updated: rep.Updated, Failed: rep.Failed()}
+	if !rep.Finished.IsZero() {
+		f := rep.Finished
+		out.Finished = &f
+	}
+	for _, sr := range rep.Sources {
+		if sr.Skipped {
+			continue
+		}
+		r := sourceReport{Source: sr.Source, Fetched: sr.Fetched, New: sr.New, Updated: sr.Updated,
+			NotModified: sr.NotModified, Status: sr.Status, DurationMS: sr.Duration.Milliseconds()}
+		if sr.Err != nil {
+			r.Error = sr.Err.Error()
+		}
+		out.Sources = append(out.Sources, r)
+	}
+	return out
+}
+
+// authorize checks the bearer token in constant time. The admin routes
+// are off (403) unless a token is configured.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
+	if s.adminToken == "" {
+		msg := "admin routes are disabled: no admin token is configured"
+		if env := s.o.Config.Server.AdminTokenEnv; env != "" {
+			msg += fmt.Sprintf(" (set the environment variable %s)", env)
+		} else {
+			msg += " (set server.admin_token_env in the config)"
+		}
+		writeError(w, http.StatusForbidden, msg)
+		return false
+	}
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	// Hashing both sides gives equal lengths, so the comparison's time says
+	// nothing about the token, not even its length.
+	got := sha256.Sum256([]byte(strings.TrimSpace(token)))
+	want := sha256.Sum256([]byte(s.adminToken))
+	if !ok || !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="veille"`)
+		writeError(w, http.StatusUnauthorized, "missing or wrong token: send Authorization: Bearer <token>")
+		return false
+	}
+	return true
+}
+
+func (s *Server) handleCrawlAll(w http.ResponseWriter, r *http.Request) {
+	s.crawl(w, r, nil)
+}
+
+func (s *Server) handleCrawlSource(w http.ResponseWriter, r *http.Request) {
+	s.crawl(w, r, []string{r.PathValue("source")})
+}
+
+// crawl starts a crawl in the background and waits for it a while: a
+// single source usually finishes in time for a 200 with its report; a
+// long crawl answers 202 and goes on. One admin crawl runs at a time.
+func (s *Server) crawl(w http.ResponseWriter, r *http.Request, sources []string) {
+	if !s.authorize(w, r) {
+		return
+	}
+	if s.o.Crawl == nil {
+		writeError(w, http.StatusServiceUnavailable, "this server cannot crawl (no crawler wired)")
+		return
+	}
+	for _, id := range sources {
+		if _, ok := s.sources[id]; !ok {
+			writeError(w, http.StatusNotFound, fmt.Sprintf("no source %q in the config", id))
+			return
+		}
+	}
+	if !s.crawlMu.TryLock() {
+		writeError(w, http.StatusConflict, "a crawl asked for over HTTP is already running; try again when it is done")
+		return
+	}
+	type outcome struct {
+		rep watch.Report
+		err error
+	}
+	done := make(chan outcome, 1)
+	started := s.o.Now().UTC()
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		defer s.crawlMu.Unlock()
+		rep, err := s.o.Crawl(s.o.BaseContext, sources)
+		s.metrics.ObserveCrawl(rep)
+		if err != nil {
+			s.o.Logger.Error("admin crawl", "sources", sources, "err", err)
+		} else {
+			s.o.Logger.Info("admin crawl", "sources", len(rep.Sources), "new", len(rep.New), "updated", rep.Updated, "failed", rep.Failed())
+		}
+		done <- outcome{rep, err}
+	}()
+	wait := time.NewTimer(s.o.CrawlWait)
+	defer wait.Stop()
+	select {
+	case o := <-done:
+		if errors.Is(o.err, watch.ErrUnknownSource) {
+			writeError(w, http.StatusNotFound, o.err.Error())
+			return
+		}
+		if o.err != nil {
+			writeError(w, http.StatusInternalServerError, "crawl failed: "+o.err.Error())
+			return
+		}
+		writeJSON(w, http.StatusOK, reportJSON(o.rep))
+	case <-wait.C:
+		writeJSON(w, http.StatusAccepted, crawlReport{Status: "running", Started: started})
+	case <-r.Context().Done():
+		// The client left; the crawl goes on and is logged.
+	}
+}

@@ -1,0 +1,364 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// UI languages. French is the default: the members are French companies.
+const (
+	langFR = "fr"
+	langEN = "en"
+)
+
+// uiCookie remembers the language a person chose with the switch.
+const uiCookie = "veille_ui"
+
+// uiLang picks the interface language: the ?ui= switch, then the cookie it
+// set, then Accept-Language, then French.
+func uiLang(r *http.Request) (lang string, fromSwitch bool) {
+	if v := r.URL.Query().Get("ui"); v == langFR || v == langEN {
+		return v, true
+	}
+	if c, err := r.Cookie(uiCookie); err == nil && (c.Value == langFR || c.Value == langEN) {
+		return c.Value, false
+	}
+	return acceptLanguage(r.Header.Get("Accept-Language")), false
+}
+
+// acceptLanguage returns fr or en, whichever the header prefers; fr when it
+// names neither.
+func acceptLanguage(h string) string {
+	type pref struct {
+		lang string
+		q    float64
+		pos  int
+	}
+	var prefs []pref
+	for i, part := range strings.Split(h, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		tag = strings.ToLower(strings.TrimSpace(tag))
+		base, _, _ := strings.Cut(tag, "-")
+		if base != langFR && base != langEN {
+			continue
+		}
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if ok && strings.TrimSpace(k) == "q" {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+					q = f
+				}
+			}
+		}
+		if q > 0 {
+			prefs = append(prefs, pref{base, q, i})
+		}
+	}
+	if len(prefs) == 0 {
+		return langFR
+	}
+	sort.SliceStable(prefs, func(i, j int) bool { return prefs[i].q > prefs[j].q })
+	return prefs[0].lang
+}
+
+// messages are the interface strings; every key exists in both languages
+// (a test checks it).
+var messages = map[string]map[string]string{
+	langFR: {
+		"app.title":          "Veille réglementaire et technologique",
+		"app.short":          "Veille",
+		"nav.search":         "Recherche",
+		"nav.sources":        "Sources",
+		"nav.switch":         "English",
+		"search.label":       "Rechercher dans la veille",
+		"search.placeholder": "ex. chrome VI, « MDR article 120 », ICPE 2565",
+		"search.button":      "Rechercher",
+		"search.help":        "Mots, « phrase exacte », -exclusion, domaine:environment",
+		"sort.label":         "Trier par",
+		"sort.relevance":     "pertinence",
+		"sort.date":          "date",
+		"results.count":      "%s résultats",
+		"results.one":        "1 résultat",
+		"results.none":       "Aucun résultat.",
+		"results.range":      "Résultats %s à %s sur %s",
+		"results.took":       "(%s ms)",
+		"filters.active":     "Filtres actifs",
+		"filters.remove":     "Retirer le filtre %s",
+		"filters.clear":      "Tout effacer",
+		"facet.domain":       "Domaine",
+		"facet.competence":   "Compétence",
+		"facet.source":       "Source",
+		"facet.lang":         "Langue",
+		"facet.jurisdiction": "Juridiction",
+		"facet.period":       "Période",
+		"period.7d":          "7 derniers jours",
+		"period.30d":         "30 derniers jours",
+		"period.1y":          "12 derniers mois",
+		"period.older":       "Plus ancien",
+		"page.prev":          "« Précédent",
+		"page.next":          "Suivant »",
+		"page.nav":           "Pages",
+		"follow":             "Suivre (Atom)",
+		"follow.title":       "Suivre cette recherche dans un lecteur de flux ou Outlook",
+		"why":                "pourquoi : %s",
+		"tags":               "Étiquettes",
+		"open.original":      "Voir l'original",
+		"item.source":        "Source",
+		"item.sources":       "Sources",
+		"item.published":     "Publié le",
+		"item.firstseen":     "Vu pour la première fois le",
+		"item.updated":       "Mis à jour le",
+		"item.lang":          "Langue",
+		"item.jurisdiction":  "Juridiction",
+		"item.authors":       "Auteurs",
+		"item.categories":    "Catégories de l'éditeur",
+		"item.text":          "Texte",
+		"item.notext":        "La source ne donne pas de texte pour cet élément.",
+		"item.back":          "Retour à la recherche",
+		"item.matched":       "termes trouvés : %s",
+		"item.notags":        "Aucune étiquette : l'élément ne concerne aucun domaine ni compétence de la veille.",
+		"sources.title":      "Santé des sources",
+		"sources.intro":      "État de chaque source surveillée. Une source est marquée obsolète quand elle n'a pas réussi depuis trois de ses intervalles.",
+		"sources.name":       "Source",
+		"sources.state":      "État",
+		"sources.lastatt":    "Dernière tentative",
+		"sources.lastok":     "Dernier succès",
+		"sources.status":     "HTTP",
+		"sources.error":      "Erreur",
+		"sources.failures":   "Échecs consécutifs",
+		"sources.items":      "Éléments",
+		"sources.next":       "Prochain passage",
+		"sources.every":      "toutes les %s",
+		"sources.opml":       "Exporter les sources (OPML)",
+		"sources.summary":    "%s sources : %s en bonne santé, %s en échec, %s obsolètes",
+		"state.ok":           "OK",
+		"state.failing":      "En échec",
+		"state.stale":        "Obsolète",
+		"state.stale.since":  "obsolète depuis le %s",
+		"state.never":        "Jamais essayée",
+		"state.never.ok":     "aucun succès",
+		"state.disabled":     "Désactivée",
+		"state.pending":      "au prochain cycle",
+		"kind.feed":          "flux",
+		"kind.html":          "page HTML",
+		"lang.fr":            "français",
+		"lang.en":            "anglais",
+		"error.title":        "Erreur",
+		"error.badrequest":   "La recherche n'est pas valide : %s",
+		"error.notfound":     "Page introuvable.",
+		"error.noitem":       "Aucun élément ne porte cet identifiant.",
+		"error.internal":     "Une erreur interne est survenue ; réessayez plus tard.",
+		"error.timeout":      "La recherche a pris trop de temps ; précisez la requête ou les filtres.",
+		"undated":            "sans date",
+		"sep":                " : ",
+		"filter.since":       "depuis le %s",
+		"filter.until":       "jusqu'au %s",
+	},
+	langEN: {
+		"app.title":          "Regulatory and technology watch",
+		"app.short":          "Watch",
+		"nav.search":         "Search",
+		"nav.sources":        "Sources",
+		"nav.switch":         "Français",
+		"search.label":       "Search the watch",
+		"search.placeholder": "e.g. chromium VI, \"MDR article 120\", ICPE 2565",
+		"search.button":      "Search",
+		"search.help":        "Words, \"exact phrase\", -exclusion, domain:environment",
+		"sort.label":         "Sort by",
+		"sort.relevance":     "relevance",
+		"sort.date":          "date",
+		"results.count":      "%s results",
+		"results.one":        "1 result",
+		"results.none":       "No results.",
+		"results.range":      "Results %s to %s of %s",
+		"results.took":       "(%s ms)",
+		"filters.active":     "Active filters",
+		"filters.remove":     "Remove filter %s",
+		"filters.clear":      "Clear all",
+		"facet.domain":       "Domain",
+		"facet.competence":   "Competence",
+		"facet.source":       "Source",
+		"facet.lang":         "Language",
+		"facet.jurisdiction": "Jurisdiction",
+		"facet.period":       "Period",
+		"period.7d":          "Last 7 days",
+		"period.30d":         "Last 30 days",
+		"period.1y":          "Last 12 months",
+		"period.older":       "Older",
+		"page.prev":          "« Previous",
+		"page.next":          "Next »",
+		"page.nav":           "Pages",
+		"follow":             "Follow (Atom)",
+		"follow.title":       "Follow this search in a feed reader or Outlook",
+		"why":                "why: %s",
+		"tags":               "Tags",
+		"open.original":      "Open the original",
+		"item.source":        "Source",
+		"item.sources":       "Sources",
+		"item.published":     "Published",
+		"item.firstseen":     "First seen",
+		"item.updated":       "Updated",
+		"item.lang":          "Language",
+		"item.jurisdiction":  "Jurisdiction",
+		"item.authors":       "Authors",
+		"item.categories":    "Publisher's categories",
+		"item.text":          "Text",
+		"item.notext":        "The source gives no text for this item.",
+		"item.back":          "Back to the search",
+		"item.matched":       "matched terms: %s",
+		"item.notags":        "No tags: the item concerns none of the watch's domains or competences.",
+		"sources.title":      "Source health",
+		"sources.intro":      "The state of every watched source. A source is marked stale when it has not succeeded for three of its intervals.",
+		"sources.name":       "Source",
+		"sources.state":      "State",
+		"sources.lastatt":    "Last attempt",
+		"sources.lastok":     "Last success",
+		"sources.status":     "HTTP",
+		"sources.error":      "Error",
+		"sources.failures":   "Consecutive failures",
+		"sources.items":      "Items",
+		"sources.next":       "Next run",
+		"sources.every":      "every %s",
+		"sources.opml":       "Export the sources (OPML)",
+		"sources.summary":    "%s sources: %s healthy, %s failing, %s stale",
+		"state.ok":           "OK",
+		"state.failing":      "Failing",
+		"state.stale":        "Stale",
+		"state.stale.since":  "stale since %s",
+		"state.never":        "Never tried",
+		"state.never.ok":     "never succeeded",
+		"state.disabled":     "Disabled",
+		"state.pending":      "next cycle",
+		"kind.feed":          "feed",
+		"kind.html":          "HTML page",
+		"lang.fr":            "French",
+		"lang.en":            "English",
+		"error.title":        "Error",
+		"error.badrequest":   "The search is not valid: %s",
+		"error.notfound":     "Page not found.",
+		"error.noitem":       "No item has this id.",
+		"error.internal":     "Something went wrong on our side; try again later.",
+		"error.timeout":      "The search took too long; narrow the query or the filters.",
+		"undated":            "undated",
+		"sep":                ": ",
+		"filter.since":       "since %s",
+		"filter.until":       "until %s",
+	},
+}
+
+// tr is the translator of one request: its language and the time zone
+// dates are shown in.
+type tr struct {
+	lang string
+	loc  *time.Location
+}
+
+// T returns the message key, formatted with args when it has verbs.
+func (t tr) T(key string, args ...any) string {
+	m, ok := messages[t.lang][key]
+	if !ok {
+		m, ok = messages[langFR][key]
+	}
+	if !ok {
+		return key
+	}
+	if len(args) == 0 {
+		return m
+	}
+	return fmt.Sprintf(m, args...)
+}
+
+func (t tr) location() *time.Location {
+	if t.loc == nil {
+		return time.UTC
+	}
+	return t.loc
+}
+
+var monthsFR = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+	"août", "septembre", "octobre", "novembre", "décembre"}
+
+// Date formats a day: "20 novembre 2026" or "20 November 2026".
+func (t tr) Date(d time.Time) string {
+	if d.IsZero() {
+		return t.T("undated")
+	}
+	d = d.In(t.location())
+	if t.lang == langFR {
+		day := strconv.Itoa(d.Day())
+		if d.Day() == 1 {
+			day = "1er"
+		}
+		return day + " " + monthsFR[d.Month()-1] + " " + strconv.Itoa(d.Year())
+	}
+	return d.Format("2 January 2006")
+}
+
+// DateTime formats a moment: "20 novembre 2026 à 09:05" or "20 November 2026, 09:05".
+func (t tr) DateTime(d time.Time) string {
+	if d.IsZero() {
+		return "–"
+	}
+	d = d.In(t.location())
+	if t.lang == langFR {
+		return t.Date(d) + " à " + d.Format("15:04")
+	}
+	return t.Date(d) + ", " + d.Format("15:04")
+}
+
+// Number groups thousands: "12 345" (narrow no-break space) in French,
+// "12,345" in English.
+func (t tr) Number(n int64) string {
+	sep := ","
+	if t.lang == langFR {
+		sep = "\u202f"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// Duration says an interval the way people do: "2 h", "30 min", "1 j".
+func (t tr) Duration(d time.Duration) string {
+	day := "j"
+	if t.lang == langEN {
+		day = "d"
+	}
+	switch {
+	case d <= 0:
+		return "–"
+	case d%(24*time.Hour) == 0:
+		return strconv.Itoa(int(d/(24*time.Hour))) + " " + day
+	case d%time.Hour == 0:
+		return strconv.Itoa(int(d/time.Hour)) + " h"
+	case d%time.Minute == 0:
+		return strconv.Itoa(int(d/time.Minute)) + " min"
+	}
+	return d.String()
+}
+
+// LangName names an item language in the interface language.
+func (t tr) LangName(code string) string {
+	if m, ok := messages[t.lang]["lang."+code]; ok {
+		return m
+	}
+	return code
+}

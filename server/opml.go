@@ -1,0 +1,85 @@
+package server
+
+import (
+	"bytes"
+	"encoding/xml"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/nogentech/veille"
+)
+
+// OPML 2.0 (http://opml.org/spec2.opml), as feed readers import it.
+type opmlDoc struct {
+	XMLName xml.Name    `xml:"opml"`
+	Version string      `xml:"version,attr"`
+	Head    opmlHead    `xml:"head"`
+	Body    []opmlEntry `xml:"body>outline"`
+}
+
+type opmlHead struct {
+	Title       string `xml:"title"`
+	DateCreated string `xml:"dateCreated"`
+	Docs        string `xml:"docs"`
+}
+
+type opmlEntry struct {
+	Text        string `xml:"text,attr"`
+	Title       string `xml:"title,attr,omitempty"`
+	Type        string `xml:"type,attr"`
+	XMLURL      string `xml:"xmlUrl,attr"`
+	HTMLURL     string `xml:"htmlUrl,attr,omitempty"`
+	Language    string `xml:"language,attr,omitempty"`
+	Description string `xml:"description,attr,omitempty"`
+	Category    string `xml:"category,attr,omitempty"`
+}
+
+// handleOPML lists the enabled sources. A feed source is listed with its
+// own URL; an HTML page has no feed, so it is listed with this server's
+// Atom feed of that source.
+func (s *Server) handleOPML(w http.ResponseWriter, r *http.Request) {
+	base := s.baseURL(r)
+	lang, _ := uiLang(r)
+	l := tr{lang: lang, loc: s.loc}
+	doc := opmlDoc{Version: "2.0", Head: opmlHead{Title: l.T("app.title") + " — " + l.T("nav.sources"),
+		DateCreated: s.o.Now().UTC().Format(time.RFC1123Z), Docs: "http://opml.org/spec2.opml"}}
+	for _, src := range s.o.Config.Sources {
+		if src.Disabled {
+			continue
+		}
+		doc.Body = append(doc.Body, opmlOutline(base, src))
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", " ")
+	if err := enc.Encode(doc); err != nil {
+		s.o.Logger.Error("encode opml", "err", err)
+		http.Error(w, "could not list the sources", http.StatusInternalServerError)
+		return
+	}
+	buf.WriteByte('\n')
+	w.Header().Set("Content-Type", "text/x-opml; charset=utf-8")
+	w.Header().Set("Content-Disposition", `inline; filename="veille-sources.opml"`)
+	w.Write(buf.Bytes())
+}
+
+func opmlOutline(base string, src veille.Source) opmlEntry {
+	name := firstNonEmpty(src.Name, src.ID)
+	o := opmlEntry{Text: name, Title: name, Type: "rss", XMLURL: src.URL, Language: src.Lang}
+	if src.Kind == veille.KindHTML {
+		o.XMLURL = base + "/feed.atom?" + url.Values{"source": {src.ID}}.Encode()
+		o.HTMLURL = src.URL
+	}
+	var cats []string
+	if src.Jurisdiction != "" {
+		cats = append(cats, "/"+src.Jurisdiction)
+	}
+	for _, d := range src.Domains {
+		cats = append(cats, "/"+d)
+	}
+	o.Category = strings.Join(cats, ",")
+	return o
+}
