@@ -103,6 +103,9 @@ type Digest struct {
 	Members   string   `yaml:"members"`
 	To        []string `yaml:"to"`
 	SendEmpty bool     `yaml:"send_empty"`
+	// Lang is the language of the mails to `to` ("fr" default, or "en");
+	// a member's own lang wins for its copy.
+	Lang string `yaml:"lang"`
 }
 
 // Alert notifies recipients of new items matching a rule.
@@ -116,6 +119,9 @@ type Alert struct {
 	// Batch is "item" (one message per item) or "crawl" (one per crawl).
 	Batch     string `yaml:"batch"`
 	SecretEnv string `yaml:"secret_env"`
+	// Lang is the language of the alert mails ("fr" default, or "en");
+	// a recipient who is a member with its own lang gets that.
+	Lang string `yaml:"lang"`
 }
 
 // SMTP is the outgoing mail server.
@@ -127,6 +133,8 @@ type SMTP struct {
 	PasswordEnv string `yaml:"password_env"`
 	// TLS is "starttls" (default), "tls" (implicit) or "none" (loopback only).
 	TLS string `yaml:"tls"`
+	// Timeout bounds each SMTP conversation step (default 30s).
+	Timeout Duration `yaml:"timeout"`
 }
 
 // Server configures the HTTP server.
