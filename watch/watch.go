@@ -319,6 +319,16 @@ func (w *Watch) CatchUp(ctx context.Context, progress func(done int)) (int, erro
 	if err != nil {
 		return 0, fmt.Errorf("read index checkpoint: %w", err)
 	}
+	top, err := w.o.Store.MaxSeq(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read store sequence: %w", err)
+	}
+	if cp > top {
+		// The index is ahead of the record (a store restored from a backup):
+		// the checkpoint cannot be trusted, so index everything again.
+		w.o.Logger.Warn("index checkpoint is ahead of the store; re-indexing every item", "checkpoint", cp, "store_seq", top)
+		cp = 0
+	}
 	n := 0
 	err = w.o.Store.ItemsAfter(ctx, cp, w.o.BatchSize, func(items []veille.Item, last int64) error {
 		if err := w.o.Index.Upsert(ctx, items, last); err != nil {
