@@ -1,0 +1,225 @@
+package digest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/nogentech/veille"
+)
+
+// Digest is what one digest contains for one period, in no language: the
+// items, the competences it is grouped by, and the coverage of the
+// sources. It is archived as sent, so the archive page and a resend after
+// a crash show exactly the same thing; labels and dates are put in a
+// language only when it is rendered.
+type Digest struct {
+	ID     string    `json:"id"`
+	Period Period    `json:"period"`
+	Built  time.Time `json:"built"`
+	// Competences are the groups, in order; an item is listed under each
+	// of them it has, and under "general" when it has none of them.
+	Competences []string `json:"competences"`
+	// General is false when items without one of Competences are left out
+	// (a member's cut).
+	General  bool             `json:"general"`
+	Items    []veille.Item    `json:"items"`
+	Coverage []SourceCoverage `json:"coverage"`
+	// Member is set on a member's cut.
+	Member *veille.Member `json:"member,omitempty"`
+}
+
+// Coverage states of a source over a period.
+const (
+	CoverageOK         = "ok"
+	CoverageFailed     = "failed"
+	CoverageStale      = "stale"
+	CoverageNotChecked = "not_checked"
+	CoverageNever      = "never"
+)
+
+// SourceCoverage says whether the watch really looked at a source.
+type SourceCoverage struct {
+	Source      string    `json:"source"`
+	Name        string    `json:"name"`
+	LastAttempt time.Time `json:"last_attempt"`
+	LastSuccess time.Time `json:"last_success"`
+	Failures    int       `json:"failures"`
+	Error       string    `json:"error,omitempty"`
+	State       string    `json:"state"`
+	// New is the number of items (of any topic) the source brought in the period.
+	New int `json:"new"`
+}
+
+// backlog is how far before a period an item may have been published and
+// still be news for it. A source added today brings years of archives,
+// first seen today: they are searchable, but no digest should list them.
+const backlog = 14 * 24 * time.Hour
+
+// summaryBytes bounds the summary kept in an archived digest: the mail
+// shows two lines, the item page has the rest.
+const summaryBytes = 600
+
+// items loads what the watch found during p and keeps what dg selects.
+func (n *Notifier) build(ctx context.Context, dg veille.Digest, p Period) (*Digest, error) {
+	all, err := n.o.Store.ItemsFirstSeen(ctx, p.Since.UTC(), p.Until.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("digest %s: items of %s: %w", dg.ID, p.Key, err)
+	}
+	states, err := n.o.Store.FetchStates(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("digest %s: source states: %w", dg.ID, err)
+	}
+	d := &Digest{ID: dg.ID, Period: p, Built: n.now().UTC(), General: true, Items: []veille.Item{}}
+	d.Competences = dg.Competences
+	if len(d.Competences) == 0 {
+		for _, c := range n.o.Config.Competences {
+			d.Competences = append(d.Competences, c.ID)
+		}
+	}
+	newBySource := map[string]int{}
+	for _, it := range all {
+		for _, s := range sourcesOf(it) {
+			newBySource[s]++
+		}
+		if !selects(dg.Domains, dg.Competences, it) {
+			continue
+		}
+		if !it.Published.IsZero() && it.Published.Before(p.Since.Add(-backlog)) {
+			continue
+		}
+		d.Items = append(d.Items, trimItem(it))
+	}
+	d.Coverage = coverage(n.o.Config, states, newBySource, p, n.now())
+	return d, nil
+}
+
+func sourcesOf(it veille.Item) []string {
+	if len(it.Sources) > 0 {
+		return it.Sources
+	}
+	return []string{it.Source}
+}
+
+// selects reports whether an item has one of domains (when any) and one of
+// competences (when any).
+func selects(domains, competences []string, it veille.Item) bool {
+	if len(domains) > 0 && !intersects(domains, it.Domains) {
+		return false
+	}
+	if len(competences) > 0 && !intersects(competences, it.Competences) {
+		return false
+	}
+	return true
+}
+
+func intersects(a, b []string) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// trimItem drops what a digest never shows, so the archive stays small.
+func trimItem(it veille.Item) veille.Item {
+	if it.Summary == "" {
+		it.Summary = it.Content
+	}
+	it.Summary = cutText(collapse(it.Summary), summaryBytes)
+	it.Content, it.HTML = "", ""
+	return it
+}
+
+func coverage(cfg veille.Config, states map[string]veille.FetchState, newBySource map[string]int, p Period, now time.Time) []SourceCoverage {
+	var out []SourceCoverage
+	for _, src := range cfg.Sources {
+		if src.Disabled {
+			continue
+		}
+		st := states[src.ID]
+		c := SourceCoverage{Source: src.ID, Name: src.Name, LastAttempt: st.LastAttempt, LastSuccess: st.LastSuccess,
+			Failures: st.Failures, Error: cutText(collapse(st.Error), 200), New: newBySource[src.ID]}
+		if c.Name == "" {
+			c.Name = src.ID
+		}
+		every := src.Every.D()
+		if every <= 0 {
+			every = 24 * time.Hour
+		}
+		switch {
+		case st.LastAttempt.IsZero():
+			c.State = CoverageNever
+		case st.Failures > 0:
+			c.State = CoverageFailed
+		case st.LastSuccess.Before(p.Since) && now.Sub(st.LastSuccess) > 3*every:
+			c.State = CoverageStale
+		case st.LastAttempt.Before(p.Since):
+			c.State = CoverageNotChecked
+		default:
+			c.State = CoverageOK
+		}
+		out = append(out, c)
+	}
+	// Problems first: they are what the commission must see.
+	rank := map[string]int{CoverageFailed: 0, CoverageStale: 1, CoverageNever: 2, CoverageNotChecked: 3, CoverageOK: 4}
+	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].State] < rank[out[j].State] })
+	return out
+}
+
+// Cut is the digest restricted to a member's competences: only items that
+// concern one of them, grouped by them.
+func (d *Digest) Cut(m veille.Member) *Digest {
+	c := *d
+	c.Member = &m
+	c.General = false
+	c.Competences = nil
+	for _, id := range d.Competences {
+		if slices.Contains(m.Competences, id) {
+			c.Competences = append(c.Competences, id)
+		}
+	}
+	if len(d.Competences) == 0 {
+		c.Competences = m.Competences
+	}
+	c.Items = []veille.Item{}
+	for _, it := range d.Items {
+		if intersects(c.Competences, it.Competences) {
+			c.Items = append(c.Items, it)
+		}
+	}
+	return &c
+}
+
+// ItemIDs lists the digest's items, the list the ledger freezes.
+func (d *Digest) ItemIDs() []string {
+	ids := make([]string, len(d.Items))
+	for i, it := range d.Items {
+		ids[i] = it.ID
+	}
+	return ids
+}
+
+// collapse folds runs of whitespace, including line breaks, to one space.
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// cutText cuts s to at most n bytes at a word boundary, with an ellipsis.
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := s[:n]
+	for len(cut) > 0 && !utf8Start(s[len(cut)]) {
+		cut = cut[:len(cut)-1]
+	}
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:.-–") + "…"
+}
+
+func utf8Start(b byte) bool { return b&0xC0 != 0x80 }

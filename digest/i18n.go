@@ -1,0 +1,193 @@
+package digest
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nogentech/veille"
+)
+
+// Languages the mails are written in. French is the default: the cluster
+// and most of its members work in French.
+const (
+	LangFR = "fr"
+	LangEN = "en"
+)
+
+// normLang maps a profile's language to one we write.
+func normLang(l string) string {
+	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(l)), "en") {
+		return LangEN
+	}
+	return LangFR
+}
+
+var monthsFR = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+	"août", "septembre", "octobre", "novembre", "décembre"}
+
+var labels = map[string][2]string{ // key → {fr, en}
+	"watch":          {"Veille", "watch"},
+	"week":           {"semaine", "week"},
+	"items":          {"éléments", "items"},
+	"item":           {"élément", "item"},
+	"total":          {"Cette période", "This period"},
+	"by_competence":  {"Par compétence", "By competence"},
+	"general":        {"Autres sujets", "Other topics"},
+	"also_in":        {"aussi dans", "also in"},
+	"read":           {"Lire la source", "Read the source"},
+	"item_page":      {"Fiche dans la veille", "Item page"},
+	"published":      {"publié le", "published"},
+	"source":         {"Source", "Source"},
+	"coverage":       {"Couverture des sources", "Source coverage"},
+	"coverage_intro": {"Sources consultées pendant la période, dernier succès et incidents.", "Sources checked during the period, last success and incidents."},
+	"last_check":     {"Dernière consultation", "Last check"},
+	"last_success":   {"Dernier succès", "Last success"},
+	"state":          {"État", "State"},
+	"in_period":      {"Nouveaux", "New"},
+	"ok":             {"OK", "OK"},
+	"failed":         {"En échec", "Failing"},
+	"stale":          {"Périmée", "Stale"},
+	"not_checked":    {"Non consultée pendant la période", "Not checked during the period"},
+	"never":          {"jamais", "never"},
+	"disabled":       {"Désactivée", "Disabled"},
+	"empty":          {"Aucun nouvel élément pendant cette période.", "No new item during this period."},
+	"for_member":     {"Sélection pour", "Selection for"},
+	"competences":    {"compétences", "competences"},
+	"footer":         {"Vous recevez ce résumé de la veille NOGENTECH. Archives :", "You receive this digest from the NOGENTECH watch. Archive:"},
+	"checked_ok":     {"sources consultées avec succès", "sources checked successfully"},
+	"problems":       {"en échec ou périmées", "failing or stale"},
+	"alert":          {"Alerte veille", "Watch alert"},
+	"new_items":      {"nouveaux éléments", "new items"},
+	"new_item":       {"nouvel élément", "new item"},
+	"why":            {"Pourquoi", "Why"},
+	"rule":           {"règle", "rule"},
+	"tags":           {"étiquettes", "tags"},
+	"matched":        {"termes trouvés", "matched terms"},
+	"alert_intro":    {"Nouveaux éléments correspondant à la règle", "New items matching the rule"},
+	"alert_footer":   {"Alerte envoyée une seule fois par élément et par destinataire.", "Sent once per item and recipient."},
+}
+
+// t returns the label in lang.
+func t(lang, key string) string {
+	l, ok := labels[key]
+	if !ok {
+		return key
+	}
+	if lang == LangEN {
+		return l[1]
+	}
+	return l[0]
+}
+
+// monthName is the month's name in lang.
+func monthName(lang string, m time.Month) string {
+	if lang == LangEN {
+		return m.String()
+	}
+	return monthsFR[m-1]
+}
+
+// dayOrdinal writes the day of the month, "1er" in French.
+func dayOrdinal(lang string, d int) string {
+	if lang == LangFR && d == 1 {
+		return "1er"
+	}
+	return fmt.Sprint(d)
+}
+
+// LongDate is "23 novembre 2026" or "23 November 2026".
+func LongDate(lang string, t time.Time) string {
+	return dayOrdinal(lang, t.Day()) + " " + monthName(lang, t.Month()) + " " + fmt.Sprint(t.Year())
+}
+
+// ShortDate is "23/11/2026" (fr) or "2026-11-23" (en), for dense tables.
+func ShortDate(lang string, t time.Time) string {
+	if lang == LangEN {
+		return t.Format(time.DateOnly)
+	}
+	return t.Format("02/01/2006")
+}
+
+// DateTime is a date and a time of day, for the coverage table.
+func DateTime(lang string, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	if lang == LangEN {
+		return t.Format("2006-01-02 15:04")
+	}
+	return t.Format("02/01/2006 15:04")
+}
+
+// dayRange writes two days compactly: "23–29 novembre 2026",
+// "30 novembre – 6 décembre 2026", "28 décembre 2026 – 3 janvier 2027".
+func dayRange(lang string, a, b time.Time) string {
+	switch {
+	case a.Year() != b.Year():
+		return LongDate(lang, a) + " – " + LongDate(lang, b)
+	case a.Month() != b.Month():
+		return dayOrdinal(lang, a.Day()) + " " + monthName(lang, a.Month()) + " – " + LongDate(lang, b)
+	case a.Day() != b.Day():
+		return dayOrdinal(lang, a.Day()) + "–" + LongDate(lang, b)
+	}
+	return LongDate(lang, a)
+}
+
+// PeriodLabel is "semaine 48 (23–29 novembre 2026)", "week 48 (23–29
+// November 2026)", or for a range "du 1er au 15 novembre 2026".
+func PeriodLabel(lang string, p Period, loc *time.Location) string {
+	a, b := p.Since.In(loc), p.LastDay().In(loc)
+	if p.IsWeek() {
+		return fmt.Sprintf("%s %d (%s)", t(lang, "week"), p.Week, dayRange(lang, a, b))
+	}
+	if lang == LangEN {
+		return "from " + LongDate(lang, a) + " to " + LongDate(lang, b)
+	}
+	return "du " + LongDate(lang, a) + " au " + LongDate(lang, b)
+}
+
+// categoryLabel is a domain's or competence's label in lang, else its id.
+func categoryLabel(cats []veille.Category, id, lang string) string {
+	for _, c := range cats {
+		if c.ID != id {
+			continue
+		}
+		if l := c.Label[lang]; l != "" {
+			return l
+		}
+		if l := c.Label[LangFR]; l != "" {
+			return l
+		}
+		break
+	}
+	return id
+}
+
+// digestTitle is the configured title, else one made from what the digest
+// selects: "Veille environnement" / "Environment watch".
+func digestTitle(cfg veille.Config, d veille.Digest, lang string) string {
+	if d.Title != "" {
+		return d.Title
+	}
+	var parts []string
+	for _, id := range d.Domains {
+		parts = append(parts, categoryLabel(cfg.Domains, id, lang))
+	}
+	for _, id := range d.Competences {
+		parts = append(parts, categoryLabel(cfg.Competences, id, lang))
+	}
+	if len(parts) == 0 {
+		if lang == LangEN {
+			return "Regulatory watch"
+		}
+		return "Veille réglementaire"
+	}
+	if lang == LangEN {
+		return strings.Join(parts, ", ") + " watch"
+	}
+	for i := range parts {
+		parts[i] = strings.ToLower(parts[i])
+	}
+	return "Veille " + strings.Join(parts, ", ")
+}

@@ -1,0 +1,169 @@
+package digest
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"slices"
+	"strings"
+	texttemplate "text/template"
+	"unicode/utf8"
+
+	"github.com/nogentech/veille"
+)
+
+// Rendered is one message: the subject and both bodies, made from the same
+// view.
+type Rendered struct {
+	Subject string
+	HTML    string
+	Text    string
+}
+
+//go:embed templates/*.tmpl
+var templateFS embed.FS
+
+var textFuncs = texttemplate.FuncMap{
+	"wrap": wrap,
+	"pad":  pad,
+	"rule": func(s, c string) string { return strings.Repeat(c, utf8.RuneCountInString(s)) },
+}
+
+// The templates are parsed once, when the program starts: a broken
+// template fails every run at once, not the first Monday at 08:00.
+var (
+	htmlTemplates = htmltemplate.Must(htmltemplate.New("").Funcs(htmltemplate.FuncMap{"color": color}).
+			ParseFS(templateFS, "templates/*.html.tmpl"))
+	textTemplates = texttemplate.Must(texttemplate.New("").Funcs(textFuncs).ParseFS(templateFS, "templates/*.txt.tmpl"))
+)
+
+// color is the colour of a coverage state; a fixed set, so that no data
+// reaches the CSS.
+func color(class string) htmltemplate.CSS {
+	switch class {
+	case "ok":
+		return "#15803d"
+	case "warn":
+		return "#b45309"
+	}
+	return "#b91c1c"
+}
+
+func render(name string, data any, subject string) (Rendered, error) {
+	var h, x bytes.Buffer
+	if err := htmlTemplates.ExecuteTemplate(&h, name+".html.tmpl", data); err != nil {
+		return Rendered{}, err
+	}
+	if err := textTemplates.ExecuteTemplate(&x, name+".txt.tmpl", data); err != nil {
+		return Rendered{}, err
+	}
+	return Rendered{Subject: subject, HTML: h.String(), Text: x.String()}, nil
+}
+
+// RenderDigest puts a digest in lang: subject, HTML body, plain-text body.
+func RenderDigest(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL string) (Rendered, error) {
+	v := newView(cfg, dg, d, normLang(lang), baseURL)
+	return render("digest", v, v.Subject)
+}
+
+// wrap fills text to width columns, each line after indent.
+func wrap(text string, width int, indent string) string {
+	var b strings.Builder
+	line := 0
+	for i, w := range strings.Fields(text) {
+		n := utf8.RuneCountInString(w)
+		switch {
+		case i == 0:
+			b.WriteString(indent)
+		case line+1+n > width:
+			b.WriteString("\n")
+			b.WriteString(indent)
+			line = 0
+		default:
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString(w)
+		line += n
+	}
+	return b.String()
+}
+
+// pad fills s with dots to width runes, for aligned counts.
+func pad(s string, width int) string {
+	n := utf8.RuneCountInString(s)
+	if n >= width-1 {
+		return s
+	}
+	return s + " " + strings.Repeat(".", width-n-1)
+}
+
+// alertView is an alert message in one language.
+type alertView struct {
+	langView
+	Rule    string
+	Count   string
+	Subject string
+	Items   []alertEntry
+}
+
+type alertEntry struct {
+	Title   string
+	Link    string
+	ItemURL string
+	Date    string
+	Source  string
+	Summary string
+	Why     []string
+}
+
+// RenderAlert puts an alert about matches in lang.
+func RenderAlert(cfg veille.Config, rule veille.Alert, ms []Match, lang, baseURL string) (Rendered, error) {
+	lang = normLang(lang)
+	loc := location(cfg)
+	v := &alertView{langView: langView{lang}, Rule: oneLine(rule.ID), Subject: alertSubject(lang, ms)}
+	if len(ms) == 1 {
+		v.Count = "1 " + t(lang, "new_item")
+	} else {
+		v.Count = fmt.Sprintf("%d %s", len(ms), t(lang, "new_items"))
+	}
+	sourceNames := map[string]string{}
+	for _, s := range cfg.Sources {
+		sourceNames[s.ID] = s.Name
+	}
+	for _, m := range ms {
+		it := m.Item
+		e := alertEntry{Title: cutText(oneLine(it.Title), 300), Link: safeURL(it.Link), ItemURL: itemURL(baseURL, it.ID),
+			Source: oneLine(firstNonEmpty(sourceNames[it.Source], it.Source)),
+			Summary: cutText(collapse(firstNonEmpty(it.Summary, it.Content)), 600)}
+		if e.Title == "" {
+			e.Title = "—"
+		}
+		if d := displayDate(it); !d.IsZero() {
+			e.Date = LongDate(lang, d.In(loc))
+		}
+		for _, id := range rule.Domains {
+			if slices.Contains(it.Domains, id) {
+				e.Why = append(e.Why, whyLine(lang, categoryLabel(cfg.Domains, id, lang), it.Why[id]))
+			}
+		}
+		for _, id := range rule.Competences {
+			if slices.Contains(it.Competences, id) {
+				e.Why = append(e.Why, whyLine(lang, categoryLabel(cfg.Competences, id, lang), it.Why[id]))
+			}
+		}
+		if len(m.Terms) > 0 {
+			e.Why = append(e.Why, t(lang, "matched")+colon(lang)+oneLine(strings.Join(m.Terms, ", ")))
+		}
+		v.Items = append(v.Items, e)
+	}
+	return render("alert", v, v.Subject)
+}
+
+func whyLine(lang, label string, terms []string) string {
+	if len(terms) == 0 {
+		return label
+	}
+	return label + colon(lang) + oneLine(strings.Join(terms, ", "))
+}

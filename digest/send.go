@@ -1,0 +1,290 @@
+package digest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/store"
+)
+
+// Ledger kinds and channels.
+const (
+	KindDigest     = "digest"
+	KindAlert      = "alert"
+	ChannelEmail   = "email"
+	ChannelWebhook = "webhook"
+)
+
+// ErrUnknown is returned for a digest or alert id the config lacks.
+var ErrUnknown = errors.New("not in the config")
+
+// DigestConfig returns the configured digest id.
+func (n *Notifier) DigestConfig(id string) (veille.Digest, error) {
+	for _, d := range n.o.Config.Digests {
+		if d.ID == id {
+			return d, nil
+		}
+	}
+	var ids []string
+	for _, d := range n.o.Config.Digests {
+		ids = append(ids, d.ID)
+	}
+	return veille.Digest{}, fmt.Errorf("digest %q: %w (digests: %s)", id, ErrUnknown, strings.Join(ids, ", "))
+}
+
+// Recipient is one address a digest goes to, with the member whose cut it
+// gets (nil for the whole digest).
+type Recipient struct {
+	Address string
+	Member  *veille.Member
+	Lang    string
+}
+
+// Recipients lists who gets a digest: every `to` address the whole
+// digest, then every selected member (members: all, or a list of member
+// ids) its cut, unless its address already gets the whole digest.
+func (n *Notifier) Recipients(dg veille.Digest) []Recipient {
+	var out []Recipient
+	seen := map[string]bool{}
+	for _, a := range dg.To {
+		a = strings.TrimSpace(a)
+		if a == "" || seen[strings.ToLower(a)] {
+			continue
+		}
+		seen[strings.ToLower(a)] = true
+		out = append(out, Recipient{Address: a, Lang: n.langFor(a, dg.Lang)})
+	}
+	for _, m := range n.selectedMembers(dg) {
+		a := strings.TrimSpace(m.Email)
+		if a == "" || seen[strings.ToLower(a)] {
+			continue
+		}
+		seen[strings.ToLower(a)] = true
+		lang := dg.Lang
+		if m.Lang != "" {
+			lang = m.Lang
+		}
+		out = append(out, Recipient{Address: a, Member: &m, Lang: normLang(lang)})
+	}
+	return out
+}
+
+func (n *Notifier) selectedMembers(dg veille.Digest) []veille.Member {
+	sel := strings.TrimSpace(dg.Members)
+	if sel == "" {
+		return nil
+	}
+	if strings.EqualFold(sel, "all") {
+		return n.o.Config.Members
+	}
+	var out []veille.Member
+	for _, id := range strings.FieldsFunc(sel, func(r rune) bool { return r == ',' || r == ' ' }) {
+		for _, m := range n.o.Config.Members {
+			if m.ID == id {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+// Preview builds a digest for a period without recording or sending
+// anything (veille digest --dry-run, the archive page of a period never
+// sent).
+func (n *Notifier) Preview(ctx context.Context, id string, p Period) (*Digest, veille.Digest, error) {
+	dg, err := n.DigestConfig(id)
+	if err != nil {
+		return nil, dg, err
+	}
+	d, err := n.build(ctx, dg, p)
+	return d, dg, err
+}
+
+// Archived returns the digest as it was first built for a period, or
+// store.ErrNotFound.
+func (n *Notifier) Archived(ctx context.Context, id, period string) (*Digest, error) {
+	a, err := n.o.Store.DigestArchive(ctx, id, period)
+	if err != nil {
+		return nil, err
+	}
+	var d Digest
+	if err := json.Unmarshal(a.Data, &d); err != nil {
+		return nil, fmt.Errorf("digest %s %s: decode archive: %w", id, period, err)
+	}
+	return &d, nil
+}
+
+// RecipientResult is what happened for one recipient of a digest.
+type RecipientResult struct {
+	Address   string `json:"address"`
+	Member    string `json:"member,omitempty"`
+	Items     int    `json:"items"`
+	Status    string `json:"status"`
+	New       bool   `json:"new"` // claimed by this run (false: the ledger had it)
+	MessageID string `json:"message_id"`
+	Error     string `json:"error,omitempty"`
+}
+
+// DigestResult is the outcome of SendDigest.
+type DigestResult struct {
+	Digest     string            `json:"digest"`
+	Period     Period            `json:"period"`
+	Items      int               `json:"items"`
+	Recipients []RecipientResult `json:"recipients"`
+}
+
+// SendDigest sends digest id for period p to everyone it goes to, once:
+// the digest is archived as first built, each recipient's message is
+// claimed in the ledger before it is sent and marked after. Calling it
+// again for the same period sends only what is still pending.
+func (n *Notifier) SendDigest(ctx context.Context, id string, p Period) (DigestResult, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	dg, err := n.DigestConfig(id)
+	if err != nil {
+		return DigestResult{}, err
+	}
+	d, err := n.archive(ctx, dg, p)
+	if err != nil {
+		return DigestResult{}, err
+	}
+	res := DigestResult{Digest: id, Period: d.Period, Items: len(d.Items)}
+	for _, r := range n.Recipients(dg) {
+		cut := d
+		rr := RecipientResult{Address: r.Address}
+		if r.Member != nil {
+			cut = d.Cut(*r.Member)
+			rr.Member = r.Member.ID
+		}
+		rr.Items = len(cut.Items)
+		rendered, err := RenderDigest(n.o.Config, dg, cut, r.Lang, n.o.BaseURL)
+		if err != nil {
+			return res, fmt.Errorf("digest %s: render for %s: %w", id, r.Address, err)
+		}
+		claim := store.Delivery{Kind: KindDigest, Ref: id, Period: d.Period.Key, Recipient: r.Address, Channel: ChannelEmail,
+			MessageID: n.MessageID(KindDigest, id, d.Period.Key, r.Address), Subject: rendered.Subject,
+			ItemIDs: cut.ItemIDs(), ClaimedAt: n.now()}
+		if len(cut.Items) == 0 && !dg.SendEmpty {
+			claim.Status = store.DeliverySkipped
+		}
+		row, fresh, err := n.o.Store.ClaimDelivery(ctx, claim)
+		if err != nil {
+			return res, err
+		}
+		rr.New, rr.MessageID, rr.Status = fresh, row.MessageID, row.Status
+		if err := n.step(stepClaimed); err != nil {
+			return res, err
+		}
+		if row.Status == store.DeliveryPending && (fresh || !row.NextAttempt.After(n.now())) {
+			rr.Status, err = n.deliver(ctx, row, func() (payload, error) { return n.digestPayload(ctx, row) })
+			if err != nil {
+				return res, err
+			}
+		}
+		if rr.Status == store.DeliveryFailed {
+			if rows, _ := n.o.Store.Deliveries(ctx, store.DeliveryFilter{Kind: KindDigest, Ref: id, Period: d.Period.Key,
+				Recipient: r.Address, Limit: 1}); len(rows) == 1 {
+				rr.Error = rows[0].LastError
+			}
+		}
+		res.Recipients = append(res.Recipients, rr)
+	}
+	return res, nil
+}
+
+// archive returns the period's digest as first built, building and
+// keeping it now if it was never built.
+func (n *Notifier) archive(ctx context.Context, dg veille.Digest, p Period) (*Digest, error) {
+	if d, err := n.Archived(ctx, dg.ID, p.Key); err == nil {
+		return d, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	d, err := n.build(ctx, dg, p)
+	if err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(d)
+	if err != nil {
+		return nil, fmt.Errorf("digest %s: encode: %w", dg.ID, err)
+	}
+	if _, err := n.o.Store.ArchiveDigest(ctx, store.ArchivedDigest{Digest: dg.ID, Period: p.Key, Built: d.Built, Data: data}); err != nil {
+		return nil, err
+	}
+	// Read back: if another run archived first, its version is the one.
+	return n.Archived(ctx, dg.ID, p.Key)
+}
+
+// digestPayload rebuilds a digest delivery's mail from the archive and the
+// frozen item list, so a resend is the message the claim promised.
+func (n *Notifier) digestPayload(ctx context.Context, row store.Delivery) (payload, error) {
+	dg, err := n.DigestConfig(row.Ref)
+	if err != nil {
+		return payload{}, err
+	}
+	d, err := n.Archived(ctx, row.Ref, row.Period)
+	if err != nil {
+		return payload{}, err
+	}
+	lang := n.langFor(row.Recipient, dg.Lang)
+	cut := d
+	if !slices.ContainsFunc(dg.To, func(a string) bool { return strings.EqualFold(strings.TrimSpace(a), row.Recipient) }) {
+		if m, ok := n.memberByEmail(row.Recipient); ok {
+			cut = d.Cut(m)
+		}
+	}
+	frozen := map[string]bool{}
+	for _, id := range row.ItemIDs {
+		frozen[id] = true
+	}
+	c := *cut
+	c.Items = nil
+	for _, it := range d.Items {
+		if frozen[it.ID] {
+			c.Items = append(c.Items, it)
+		}
+	}
+	r, err := RenderDigest(n.o.Config, dg, &c, lang, n.o.BaseURL)
+	if err != nil {
+		return payload{}, err
+	}
+	return payload{mail: &Mail{From: n.o.Config.SMTP.From, To: row.Recipient, Subject: r.Subject, MessageID: row.MessageID,
+		Date: row.ClaimedAt, Text: r.Text, HTML: r.HTML}}, nil
+}
+
+// Resume sends every pending delivery that is due: those a crash
+// interrupted and those waiting for a retry.
+func (n *Notifier) Resume(ctx context.Context) (int, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.resume(ctx)
+}
+
+func (n *Notifier) resume(ctx context.Context) (int, error) {
+	due, err := n.o.Store.DueDeliveries(ctx, n.now())
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, row := range due {
+		build := func() (payload, error) {
+			if row.Kind == KindDigest {
+				return n.digestPayload(ctx, row)
+			}
+			return n.alertPayload(ctx, row)
+		}
+		st, err := n.deliver(ctx, row, build)
+		if err != nil {
+			return sent, err
+		}
+		if st == store.DeliverySent {
+			sent++
+		}
+	}
+	return sent, nil
+}

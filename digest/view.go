@@ -1,0 +1,292 @@
+package digest
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/nogentech/veille"
+)
+
+// view is a digest put in one language, ready for both templates: the HTML
+// and the plain-text bodies come from the same view, so they never differ
+// in what they say.
+type view struct {
+	langView
+	Title       string // "Veille environnement"
+	PeriodLabel string // "semaine 48 (23–29 novembre 2026)"
+	Subject     string
+	MemberLine  string // "Sélection pour Forge Exemple : forgeage, usinage"
+	Total       int
+	TotalLabel  string // "12 éléments"
+	Counts      []countView
+	Groups      []groupView
+	Empty       bool
+	Coverage    []coverageView
+	CoverageSum string
+	ArchiveURL  string
+}
+
+type countView struct {
+	Label  string
+	N      int
+	Anchor string
+}
+
+type groupView struct {
+	Anchor  string
+	Label   string
+	N       int
+	Sources []sourceView
+}
+
+type sourceView struct {
+	Name  string
+	Items []entryView
+}
+
+type entryView struct {
+	Title   string
+	Link    string // the publisher's page; empty when it is not http(s)
+	ItemURL string // the item in the watch's UI
+	Date    string
+	Source  string
+	Summary string
+	Tags    string
+	AlsoIn  string
+}
+
+type coverageView struct {
+	Name        string
+	LastCheck   string
+	LastSuccess string
+	State       string
+	Class       string // ok | warn | bad: picks the colour
+	Detail      string
+	New         int
+}
+
+// newView lays a digest out in lang.
+func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL string) *view {
+	loc := location(cfg)
+	v := &view{langView: langView{lang}, Title: oneLine(digestTitle(cfg, dg, lang)), PeriodLabel: PeriodLabel(lang, d.Period, loc)}
+	v.Subject = Subject(v.Title + " — " + v.PeriodLabel)
+	if d.Member != nil {
+		name := oneLine(d.Member.Name)
+		if name == "" {
+			name = d.Member.ID
+		}
+		var comps []string
+		for _, c := range d.Competences {
+			comps = append(comps, categoryLabel(cfg.Competences, c, lang))
+		}
+		v.MemberLine = fmt.Sprintf("%s %s (%s%s%s)", t(lang, "for_member"), name, t(lang, "competences"), colon(lang), strings.Join(comps, ", "))
+		v.Subject = Subject(v.Title + " — " + v.PeriodLabel + " — " + name)
+	}
+	if baseURL != "" {
+		v.ArchiveURL = strings.TrimRight(baseURL, "/") + "/digests/" + url.PathEscape(d.ID) + "/" + url.PathEscape(d.Period.Key)
+	}
+	v.Total = len(d.Items)
+	v.Empty = v.Total == 0
+	v.TotalLabel = plural(lang, v.Total, "item", "items")
+
+	sourceNames := map[string]string{}
+	for _, s := range cfg.Sources {
+		sourceNames[s.ID] = s.Name
+	}
+	items := append([]veille.Item(nil), d.Items...)
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := displayDate(items[i]), displayDate(items[j])
+		if !a.Equal(b) {
+			return a.After(b)
+		}
+		return items[i].ID < items[j].ID
+	})
+
+	groupIDs := append([]string(nil), d.Competences...)
+	if d.General {
+		groupIDs = append(groupIDs, "")
+	}
+	for _, gid := range groupIDs {
+		var in []veille.Item
+		for _, it := range items {
+			has := slices.Contains(it.Competences, gid)
+			if gid == "" {
+				has = !intersects(d.Competences, it.Competences)
+			}
+			if has {
+				in = append(in, it)
+			}
+		}
+		if len(in) == 0 {
+			continue
+		}
+		g := groupView{Anchor: "g-" + gid, Label: categoryLabel(cfg.Competences, gid, lang), N: len(in)}
+		if gid == "" {
+			g.Anchor, g.Label = "g-general", t(lang, "general")
+		}
+		bySource := map[string][]entryView{}
+		var order []string
+		for _, it := range in {
+			name := sourceNames[it.Source]
+			if name == "" {
+				name = it.Source
+			}
+			if _, ok := bySource[name]; !ok {
+				order = append(order, name)
+			}
+			bySource[name] = append(bySource[name], entry(cfg, d, it, gid, name, lang, baseURL, loc))
+		}
+		sort.Strings(order)
+		for _, name := range order {
+			g.Sources = append(g.Sources, sourceView{Name: oneLine(name), Items: bySource[name]})
+		}
+		v.Groups = append(v.Groups, g)
+		v.Counts = append(v.Counts, countView{Label: g.Label, N: g.N, Anchor: g.Anchor})
+	}
+
+	ok, bad := 0, 0
+	for _, c := range d.Coverage {
+		cv := coverageView{Name: oneLine(c.Name), LastCheck: DateTime(lang, c.LastAttempt.In(loc)),
+			LastSuccess: DateTime(lang, c.LastSuccess.In(loc)), New: c.New}
+		if c.LastAttempt.IsZero() {
+			cv.LastCheck = t(lang, "never")
+		}
+		if c.LastSuccess.IsZero() {
+			cv.LastSuccess = t(lang, "never")
+		}
+		switch c.State {
+		case CoverageOK:
+			cv.State, cv.Class = t(lang, "ok"), "ok"
+			ok++
+		case CoverageFailed:
+			cv.State, cv.Class, cv.Detail = t(lang, "failed"), "bad", oneLine(c.Error)
+			if c.Failures > 1 {
+				cv.Detail = fmt.Sprintf("%s (×%d)", cv.Detail, c.Failures)
+			}
+			bad++
+		case CoverageStale:
+			cv.State, cv.Class = t(lang, "stale"), "bad"
+			bad++
+		case CoverageNever:
+			cv.State, cv.Class = t(lang, "never"), "warn"
+			bad++
+		default:
+			cv.State, cv.Class = t(lang, "not_checked"), "warn"
+			bad++
+		}
+		v.Coverage = append(v.Coverage, cv)
+	}
+	v.CoverageSum = fmt.Sprintf("%d/%d %s", ok, len(d.Coverage), t(lang, "checked_ok"))
+	if bad > 0 {
+		v.CoverageSum += fmt.Sprintf(", %d %s", bad, t(lang, "problems"))
+	}
+	return v
+}
+
+func entry(cfg veille.Config, d *Digest, it veille.Item, group, sourceName, lang, baseURL string, loc *time.Location) entryView {
+	e := entryView{Title: oneLine(it.Title), Link: safeURL(it.Link), Source: oneLine(sourceName),
+		Summary: cutText(collapse(it.Summary), 280), ItemURL: itemURL(baseURL, it.ID)}
+	if e.Title == "" {
+		e.Title = "(sans titre)"
+		if lang == LangEN {
+			e.Title = "(untitled)"
+		}
+	}
+	e.Title = cutText(e.Title, 300)
+	if dt := displayDate(it); !dt.IsZero() {
+		e.Date = ShortDate(lang, dt.In(loc))
+	}
+	var tags []string
+	for _, id := range it.Domains {
+		tags = append(tags, categoryLabel(cfg.Domains, id, lang))
+	}
+	for _, id := range it.Competences {
+		tags = append(tags, categoryLabel(cfg.Competences, id, lang))
+	}
+	e.Tags = strings.Join(tags, " · ")
+	var also []string
+	for _, c := range d.Competences {
+		if c != group && slices.Contains(it.Competences, c) {
+			also = append(also, categoryLabel(cfg.Competences, c, lang))
+		}
+	}
+	if len(also) > 0 {
+		e.AlsoIn = t(lang, "also_in") + colon(lang) + strings.Join(also, ", ")
+	}
+	return e
+}
+
+// displayDate is when the item was published, else when it was found.
+func displayDate(it veille.Item) time.Time {
+	if !it.Published.IsZero() {
+		return it.Published
+	}
+	return it.FirstSeen
+}
+
+func plural(lang string, n int, one, many string) string {
+	if n == 1 || (lang == LangFR && n == 0) {
+		return fmt.Sprintf("%d %s", n, t(lang, one))
+	}
+	return fmt.Sprintf("%d %s", n, t(lang, many))
+}
+
+// itemURL is the item's page in the watch's web UI.
+func itemURL(baseURL, id string) string {
+	if baseURL == "" {
+		return ""
+	}
+	return strings.TrimRight(baseURL, "/") + "/items/" + url.PathEscape(id)
+}
+
+// safeURL keeps http(s) links only: a feed can carry javascript: or data:
+// links, which a mail must never offer to click.
+func safeURL(s string) string {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+func location(cfg veille.Config) *time.Location {
+	if cfg.Location != nil {
+		return cfg.Location
+	}
+	if cfg.Timezone != "" {
+		if loc, err := time.LoadLocation(cfg.Timezone); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// langView gives templates the labels of one language.
+type langView struct{ Lang string }
+
+// T is the label key in the view's language (templates call {{$.T "key"}}).
+func (v langView) T(key string) string { return t(v.Lang, key) }
+
+// Colon is the colon with the language's spacing: " : " in French.
+func (v langView) Colon() string { return colon(v.Lang) }
+
+// Quote quotes with the language's marks.
+func (v langView) Quote(s string) string { return quote(v.Lang, s) }
+
+func colon(lang string) string {
+	if lang == LangEN {
+		return ": "
+	}
+	return "\u00a0: "
+}
+
+func quote(lang, s string) string {
+	if lang == LangEN {
+		return "\u201c" + s + "\u201d"
+	}
+	return "«\u00a0" + s + "\u00a0»"
+}
