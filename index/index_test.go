@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
 	"github.com/nogentech/veille"
 )
 
@@ -435,4 +437,33 @@ func FuzzParseQuery(f *testing.F) {
 			t.Fatalf("ParseQuery(%q): nil query and no error", s)
 		}
 	})
+}
+
+func TestMappingFields(t *testing.T) {
+	ix, _, _ := fixtureIndex(t)
+	fields, err := ix.idx.Fields()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(fields, "_all") {
+		t.Errorf("index has an _all field: %v", fields)
+	}
+	// Full texts are searchable but not stored: a hit carries no body.
+	res := runSearch(t, ix, veille.SearchRequest{Query: "EUDAMED"})
+	doc, err := ix.idx.Document(res.Hits[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]bool{} // a document read back holds its stored fields only
+	doc.VisitFields(func(f bleveindex.Field) { stored[f.Name()] = true })
+	for _, name := range []string{fTextFr, fTextEn, fTitleFr, fTitleEn} {
+		if stored[name] {
+			t.Errorf("%s is stored", name)
+		}
+	}
+	for _, name := range []string{fTitle, fLink, fHighlight, fWhy, fPublishedAt, fDomains} {
+		if !stored[name] {
+			t.Errorf("%s is not stored", name)
+		}
+	}
 }

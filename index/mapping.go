@@ -161,7 +161,11 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fTitleEn, text(analyzerEn))
 	dm.AddFieldMappingsAt(fTextEn, text(analyzerEn))
 
+	// No _all: every field already says it is left out, and disabling the
+	// composite keeps Bleve from adding an empty one to each document.
+	dm.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping())
 	im.DefaultMapping = dm
+	im.DefaultField = fTextEn // never used: every query names its fields
 	if err := im.Validate(); err != nil {
 		return nil, fmt.Errorf("validate mapping: %w", err)
 	}
