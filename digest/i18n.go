@@ -50,6 +50,7 @@ var labels = map[string][2]string{ // key → {fr, en}
 	"stale":          {"Périmée", "Stale"},
 	"not_checked":    {"Non consultée pendant la période", "Not checked during the period"},
 	"never":          {"jamais", "never"},
+	"never_checked":  {"Jamais consultée", "Never checked"},
 	"disabled":       {"Désactivée", "Disabled"},
 	"empty":          {"Aucun nouvel élément pendant cette période.", "No new item during this period."},
 	"for_member":     {"Sélection pour", "Selection for"},

@@ -124,7 +124,9 @@ func (s *SMTPMailer) Send(ctx context.Context, m Mail) error {
 	opts := []mail.Option{
 		mail.WithPort(s.o.Port),
 		mail.WithTimeout(s.o.Timeout),
-		mail.WithDialContextFunc(s.dial),
+		mail.WithDialContextFunc(func(dctx context.Context, network, addr string) (net.Conn, error) {
+			return s.dial(dctx, ctx, network, addr)
+		}),
 		mail.WithTLSConfig(s.o.TLSConfig),
 	}
 	switch {
@@ -159,15 +161,18 @@ func (s *SMTPMailer) Send(ctx context.Context, m Mail) error {
 // dial opens the connection (TLS first for implicit TLS, since a custom
 // dialer bypasses go-mail's) and ties it to the context, so that
 // cancelling a send stops it mid-dialogue like a killed process would.
-func (s *SMTPMailer) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+//
+// dctx is go-mail's dial context, cancelled as soon as the dial returns;
+// ctx is the send's.
+func (s *SMTPMailer) dial(dctx, ctx context.Context, network, addr string) (net.Conn, error) {
 	d := &net.Dialer{Timeout: s.o.Timeout}
-	conn, err := d.DialContext(ctx, network, addr)
+	conn, err := d.DialContext(dctx, network, addr)
 	if err != nil {
 		return nil, err
 	}
 	if s.o.TLS == "tls" {
 		tc := tls.Client(conn, s.o.TLSConfig)
-		hctx, cancel := context.WithTimeout(ctx, s.o.Timeout)
+		hctx, cancel := context.WithTimeout(dctx, s.o.Timeout)
 		err := tc.HandshakeContext(hctx)
 		cancel()
 		if err != nil {

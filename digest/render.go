@@ -135,7 +135,7 @@ func RenderAlert(cfg veille.Config, rule veille.Alert, ms []Match, lang, baseURL
 	for _, m := range ms {
 		it := m.Item
 		e := alertEntry{Title: cutText(oneLine(it.Title), 300), Link: safeURL(it.Link), ItemURL: itemURL(baseURL, it.ID),
-			Source: oneLine(firstNonEmpty(sourceNames[it.Source], it.Source)),
+			Source:  oneLine(firstNonEmpty(sourceNames[it.Source], it.Source)),
 			Summary: cutText(collapse(firstNonEmpty(it.Summary, it.Content)), 600)}
 		if e.Title == "" {
 			e.Title = "—"

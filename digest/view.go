@@ -172,7 +172,7 @@ func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL strin
 			cv.State, cv.Class = t(lang, "stale"), "bad"
 			bad++
 		case CoverageNever:
-			cv.State, cv.Class = t(lang, "never"), "warn"
+			cv.State, cv.Class = t(lang, "never_checked"), "warn"
 			bad++
 		default:
 			cv.State, cv.Class = t(lang, "not_checked"), "warn"
@@ -189,7 +189,10 @@ func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL strin
 
 func entry(cfg veille.Config, d *Digest, it veille.Item, group, sourceName, lang, baseURL string, loc *time.Location) entryView {
 	e := entryView{Title: oneLine(it.Title), Link: safeURL(it.Link), Source: oneLine(sourceName),
-		Summary: cutText(collapse(it.Summary), 280), ItemURL: itemURL(baseURL, it.ID)}
+		Summary: cutText(collapse(it.Summary), 220), ItemURL: itemURL(baseURL, it.ID)}
+	if strings.HasPrefix(collapse(it.Title), strings.TrimSuffix(e.Summary, "…")) {
+		e.Summary = "" // feeds without a summary repeat the title
+	}
 	if e.Title == "" {
 		e.Title = "(sans titre)"
 		if lang == LangEN {
@@ -273,6 +276,9 @@ func (v langView) T(key string) string { return t(v.Lang, key) }
 
 // Colon is the colon with the language's spacing: " : " in French.
 func (v langView) Colon() string { return colon(v.Lang) }
+
+// ColonEnd is a colon ending a line.
+func (v langView) ColonEnd() string { return strings.TrimRight(colon(v.Lang), " ") }
 
 // Quote quotes with the language's marks.
 func (v langView) Quote(s string) string { return quote(v.Lang, s) }
