@@ -144,16 +144,30 @@ func TestGeneratedCorpus(t *testing.T) {
 	if n, _ := ix.Count(); n != 300 {
 		t.Fatalf("count %d", n)
 	}
+	byID := map[string]veille.Item{}
+	for _, it := range items {
+		byID[it.ID] = it
+	}
 	// Words of the real JORF and Parliament texts.
-	for _, q := range []string{"dechets", "installations classées", `"code de l'environnement"`, "emissions trading", "arrêté"} {
-		res := runSearch(t, ix, veille.SearchRequest{Query: q, Limit: 5})
+	for _, q := range []string{"dechets", "installations classées", `"code de l'environnement"`, "emissions trading", "arrêté", "préfet article"} {
+		res := runSearch(t, ix, veille.SearchRequest{Query: q, Limit: 50})
 		if res.Total == 0 {
 			t.Errorf("%q finds nothing in the real texts", q)
 		}
+		marked := 0
 		for _, h := range res.Hits {
-			if !strings.Contains(h.Snippet, "<mark>") {
-				t.Errorf("%q: snippet without a mark: %q", q, h.Snippet)
+			if strings.Contains(h.Snippet, "<mark>") {
+				marked++
+				continue
 			}
+			// Only the start of a long act is kept for snippets; a
+			// match further on cannot be marked.
+			if it := byID[h.ID]; len(it.Title)+len(it.Content) <= highlightBytes {
+				t.Errorf("%q: snippet without a mark for a short text: %q", q, h.Snippet)
+			}
+		}
+		if marked == 0 {
+			t.Errorf("%q: no snippet marks the match", q)
 		}
 	}
 }

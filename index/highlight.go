@@ -119,7 +119,8 @@ func bestWindow(text string, marks []span) (int, int) {
 	// Start at a word: move right to the next space, never past the match.
 	if lo > 0 {
 		if sp := strings.IndexFunc(text[lo:marks[best].start], unicode.IsSpace); sp >= 0 {
-			lo += sp + 1
+			_, n := utf8.DecodeRuneInString(text[lo+sp:])
+			lo += sp + n
 		} else {
 			lo = marks[best].start
 		}

@@ -47,7 +47,9 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 	if err != nil {
 		return nil, err
 	}
-	if filter != nil {
+	if _, none := q.(*query.MatchNoneQuery); filter != nil && !none {
+		// (A MatchNone must clause would be dropped by Bleve's boolean
+		// searcher, which would then return the whole filter.)
 		bq := query.NewBooleanQuery(nil, nil, nil)
 		if _, all := q.(*query.MatchAllQuery); !all {
 			bq.AddMust(q)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nogentech/veille"
 )
@@ -36,6 +37,9 @@ func checkSnippetSafe(t *testing.T, s string) {
 	bare := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(s)
 	if strings.ContainsAny(bare, "<>") {
 		t.Errorf("snippet carries unescaped markup: %q", s)
+	}
+	if !utf8.ValidString(s) {
+		t.Errorf("snippet is not valid UTF-8: %q", s)
 	}
 }
 
@@ -89,6 +93,10 @@ func TestSearchText(t *testing.T) {
 		"word and field":                   {"restriction domain:environment", []string{"reach", "pfas"}},
 		"empty matches all":                {"", all},
 		"star matches all":                 {"*", all},
+		"required unknown word":            {"+zzzunknown PFAS", nil},
+		"required unknown phrase":          {`"zzz unknown" PFAS`, nil},
+		"required phrase of known words":   {`"restriction proposal" PFAS`, []string{"pfas"}},
+		"unknown field value":              {"PFAS domain:nope", nil},
 		"stop words only":                  {"de la", nil},
 		"stop words and a field":           {"de la domain:medical-devices", []string{"mdr", "udi", "510k"}},
 	}
@@ -161,22 +169,25 @@ func TestSearchFilters(t *testing.T) {
 		r    veille.SearchRequest
 		want []string
 	}{
-		"one domain":                 {veille.SearchRequest{Domains: []string{"environment"}}, []string{"dechets", "reach", "icpe", "pfas", "l541", "hostile"}},
-		"two domains are OR":         {veille.SearchRequest{Domains: []string{"medical-devices", "health-safety"}}, []string{"mdr", "udi", "510k", "reach", "machinery", "silice"}},
-		"domain and lang are AND":    {veille.SearchRequest{Domains: []string{"environment"}, Langs: []string{"en"}}, []string{"reach", "pfas", "hostile"}},
-		"competence":                 {veille.SearchRequest{Competences: []string{"medical-implants"}}, []string{"mdr", "udi", "510k"}},
-		"two competences":            {veille.SearchRequest{Competences: []string{"forging", "agriculture"}}, []string{"machinery", "mais"}},
-		"source":                     {veille.SearchRequest{Sources: []string{"ansm-dm"}}, []string{"mdr", "udi"}},
-		"source in another case":     {veille.SearchRequest{Sources: []string{"ANSM-DM"}}, []string{"mdr", "udi"}},
-		"jurisdiction":               {veille.SearchRequest{Jurisdictions: []string{"FR"}}, []string{"dechets", "icpe", "silice", "l541", "mais"}},
-		"jurisdiction lower case":    {veille.SearchRequest{Jurisdictions: []string{"fr", "us"}}, []string{"dechets", "icpe", "silice", "l541", "mais", "510k", "bonds"}},
-		"since":                      {veille.SearchRequest{Since: day("2025-01-01")}, []string{"pfas", "510k", "bonds"}},
-		"since inclusive, until not": {veille.SearchRequest{Since: at("udi"), Until: at("hostile")}, []string{"udi", "reach"}},
-		"until exclusive":            {veille.SearchRequest{Until: at("l541")}, []string{"dechets"}},
-		"every kind at once":         {veille.SearchRequest{Domains: []string{"environment"}, Jurisdictions: []string{"EU"}, Since: day("2024-01-01")}, []string{"reach", "pfas", "hostile"}},
-		"text and filter":            {veille.SearchRequest{Query: "restriction", Jurisdictions: []string{"EU"}}, []string{"reach", "pfas"}},
-		"text and excluding filter":  {veille.SearchRequest{Query: "restriction", Langs: []string{"fr"}}, nil},
-		"unknown value":              {veille.SearchRequest{Domains: []string{"nope"}}, nil},
+		"one domain":                  {veille.SearchRequest{Domains: []string{"environment"}}, []string{"dechets", "reach", "icpe", "pfas", "l541", "hostile"}},
+		"two domains are OR":          {veille.SearchRequest{Domains: []string{"medical-devices", "health-safety"}}, []string{"mdr", "udi", "510k", "reach", "machinery", "silice"}},
+		"domain and lang are AND":     {veille.SearchRequest{Domains: []string{"environment"}, Langs: []string{"en"}}, []string{"reach", "pfas", "hostile"}},
+		"competence":                  {veille.SearchRequest{Competences: []string{"medical-implants"}}, []string{"mdr", "udi", "510k"}},
+		"two competences":             {veille.SearchRequest{Competences: []string{"forging", "agriculture"}}, []string{"machinery", "mais"}},
+		"source":                      {veille.SearchRequest{Sources: []string{"ansm-dm"}}, []string{"mdr", "udi"}},
+		"source in another case":      {veille.SearchRequest{Sources: []string{"ANSM-DM"}}, []string{"mdr", "udi"}},
+		"jurisdiction":                {veille.SearchRequest{Jurisdictions: []string{"FR"}}, []string{"dechets", "icpe", "silice", "l541", "mais"}},
+		"jurisdiction lower case":     {veille.SearchRequest{Jurisdictions: []string{"fr", "us"}}, []string{"dechets", "icpe", "silice", "l541", "mais", "510k", "bonds"}},
+		"since":                       {veille.SearchRequest{Since: day("2025-01-01")}, []string{"pfas", "510k", "bonds"}},
+		"since inclusive, until not":  {veille.SearchRequest{Since: at("udi"), Until: at("hostile")}, []string{"udi", "reach"}},
+		"until exclusive":             {veille.SearchRequest{Until: at("l541")}, []string{"dechets"}},
+		"every kind at once":          {veille.SearchRequest{Domains: []string{"environment"}, Jurisdictions: []string{"EU"}, Since: day("2024-01-01")}, []string{"reach", "pfas", "hostile"}},
+		"text and filter":             {veille.SearchRequest{Query: "restriction", Jurisdictions: []string{"EU"}}, []string{"reach", "pfas"}},
+		"text and excluding filter":   {veille.SearchRequest{Query: "restriction", Langs: []string{"fr"}}, nil},
+		"unknown word and filter":     {veille.SearchRequest{Query: "zzzunknown", Langs: []string{"fr"}}, nil},
+		"stop words and filter":       {veille.SearchRequest{Query: "de la", Langs: []string{"fr"}}, nil},
+		"required unknown and filter": {veille.SearchRequest{Query: "+zzzunknown déchets", Langs: []string{"fr"}}, nil},
+		"unknown value":               {veille.SearchRequest{Domains: []string{"nope"}}, nil},
 		"empty filter values ignored": {veille.SearchRequest{Domains: []string{""}, Langs: []string{" "}}, []string{
 			"dechets", "mdr", "reach", "machinery", "icpe", "udi", "pfas", "510k", "silice", "l541", "mais", "hostile", "bonds"}},
 	}
