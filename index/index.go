@@ -55,6 +55,7 @@ type Index struct {
 	dir       string
 	idx       bleve.Index
 	log       *slog.Logger
+	maxBatch  int // bytes of text per Bleve batch, maxBatchBytes but in tests
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -109,7 +110,7 @@ func Open(dir string, o Options) (*Index, error) {
 			ErrVersion, dir, got, MappingVersion)
 	}
 	o.Logger.Debug("index opened", "dir", dir, "took", time.Since(start))
-	return &Index{dir: dir, idx: idx, log: o.Logger}, nil
+	return &Index{dir: dir, idx: idx, log: o.Logger, maxBatch: maxBatchBytes}, nil
 }
 
 // indexExists says whether dir holds a Bleve index; an absent or empty
@@ -154,7 +155,7 @@ func create(dir string, cfg map[string]interface{}, o Options) (*Index, error) {
 		return nil, fmt.Errorf("create index %s: record mapping version: %w", dir, err)
 	}
 	o.Logger.Info("index created", "dir", dir, "mapping_version", MappingVersion)
-	return &Index{dir: dir, idx: idx, log: o.Logger}, nil
+	return &Index{dir: dir, idx: idx, log: o.Logger, maxBatch: maxBatchBytes}, nil
 }
 
 // Remove deletes the index in dir, for a rebuild. It refuses a directory
@@ -202,7 +203,7 @@ func (ix *Index) Upsert(ctx context.Context, items []veille.Item, checkpoint int
 	}
 	start := time.Now()
 	b := ix.idx.NewBatch()
-	size := 0
+	size, batches := 0, 1
 	for i := range items {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("upsert: %w", err)
@@ -215,12 +216,13 @@ func (ix *Index) Upsert(ctx context.Context, items []veille.Item, checkpoint int
 			return fmt.Errorf("upsert %s: %w", items[i].ID, err)
 		}
 		size += n
-		if size >= maxBatchBytes && i < len(items)-1 {
+		if size >= ix.maxBatch && i < len(items)-1 {
 			if err := ix.idx.Batch(b); err != nil {
 				return fmt.Errorf("upsert batch: %w", err)
 			}
 			b.Reset()
 			size = 0
+			batches++
 		}
 	}
 	b.SetInternal(keyCheckpoint, []byte(strconv.FormatInt(checkpoint, 10)))
@@ -230,7 +232,7 @@ func (ix *Index) Upsert(ctx context.Context, items []veille.Item, checkpoint int
 	if err := ix.idx.Batch(b); err != nil {
 		return fmt.Errorf("upsert batch: %w", err)
 	}
-	ix.log.Debug("index upsert", "items", len(items), "checkpoint", checkpoint, "took", time.Since(start))
+	ix.log.Debug("index upsert", "items", len(items), "batches", batches, "checkpoint", checkpoint, "took", time.Since(start))
 	return nil
 }
 

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -465,5 +466,28 @@ func TestMappingFields(t *testing.T) {
 		if !stored[name] {
 			t.Errorf("%s is not stored", name)
 		}
+	}
+}
+
+func TestUpsertSplitsLargeInput(t *testing.T) {
+	ix := openTemp(t)
+	ix.maxBatch = 1 // byte: every item fills a batch
+	var logs strings.Builder
+	ix.log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var list []veille.Item
+	for _, it := range fixtures() {
+		list = append(list, it)
+	}
+	if err := ix.Upsert(context.Background(), list, 77); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.Count(); n != uint64(len(list)) {
+		t.Errorf("count %d, want %d", n, len(list))
+	}
+	if cp, _ := ix.Checkpoint(); cp != 77 {
+		t.Errorf("checkpoint %d", cp)
+	}
+	if !strings.Contains(logs.String(), "batches="+strconv.Itoa(len(list))) {
+		t.Errorf("input not split into one batch per item: %s", logs.String())
 	}
 }
