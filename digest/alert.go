@@ -103,7 +103,7 @@ func (n *Notifier) runAlert(ctx context.Context, rule veille.Alert, run *AlertRu
 	if from.Before(start) {
 		from = start
 	}
-	items, err := n.o.Store.ItemsFirstSeen(ctx, from, now)
+	items, err := n.o.Store.ItemsFirstSeen(ctx, from, now.Add(time.Nanosecond))
 	if err != nil {
 		return err
 	}

@@ -152,7 +152,10 @@ type smtpServer struct {
 	onData func(n int, r received) error
 	// onRcpt, when set, answers RCPT TO.
 	onRcpt func(to string) error
-	hang   chan struct{}
+	// midData, when set, is called with the DATA count once the first
+	// bytes of a message have arrived, before the rest is read.
+	midData func(n int)
+	hang    chan struct{}
 }
 
 var errHang = errors.New("hang")
@@ -222,10 +225,22 @@ func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 func (x *session) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
+	head := make([]byte, 64)
+	k, err := io.ReadFull(r, head)
+	if err != nil && err != io.ErrUnexpectedEOF {
+		return err
+	}
+	x.s.mu.Lock()
+	mid, next := x.s.midData, x.s.dataCalls+1
+	x.s.mu.Unlock()
+	if mid != nil {
+		mid(next)
+	}
+	rest, err := io.ReadAll(r)
 	if err != nil {
 		return err
 	}
+	b := append(head[:k], rest...)
 	msg := received{From: x.from, To: append([]string(nil), x.to...), Data: b}
 	x.s.mu.Lock()
 	x.s.dataCalls++

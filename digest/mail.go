@@ -66,6 +66,9 @@ type SMTPOptions struct {
 	// TLSConfig overrides the TLS settings (tests use a private CA).
 	TLSConfig *tls.Config
 	HELO      string
+
+	// wrap, set by tests, wraps the connection (to cut it mid-message).
+	wrap func(net.Conn) net.Conn
 }
 
 // SMTPMailer sends each mail over its own SMTP connection.
@@ -182,7 +185,11 @@ func (s *SMTPMailer) dial(dctx, ctx context.Context, network, addr string) (net.
 		conn = tc
 	}
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	return &ctxConn{Conn: conn, stop: stop}, nil
+	var c net.Conn = &ctxConn{Conn: conn, stop: stop}
+	if s.o.wrap != nil {
+		c = s.o.wrap(c)
+	}
+	return c, nil
 }
 
 type ctxConn struct {
