@@ -49,7 +49,8 @@ type Options struct {
 	// Concurrency bounds the fetches in flight across all hosts.
 	Concurrency int
 	// HostDelay is the pause between the end of one request to a host and
-	// the start of the next; requests to one host never overlap.
+	// the start of the next; requests to one host never overlap. Zero is
+	// the default (1s), negative means no pause.
 	HostDelay time.Duration
 	// MinBackoff and MaxBackoff bound the delay after consecutive failures.
 	MinBackoff, MaxBackoff time.Duration

@@ -95,6 +95,7 @@ func parseFederalRegister(body []byte, src veille.Source, now time.Time) ([]veil
 			guid:      d.DocumentNumber,
 			published: parseDate(d.PublicationDate, true),
 			lang:      "en",
+			textOnly:  true,
 		}
 		if dr.link == "" {
 			dr.link = d.PDFURL

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -37,9 +38,18 @@ func (e bodyTooLargeError) Error() string {
 func (e bodyTooLargeError) Is(target error) bool { return target == ErrBodyTooLarge }
 
 func newClient(o Options) *http.Client {
+	if o.AllowPrivateNetworks {
+		return newClientWithGuard(o, nil)
+	}
+	return newClientWithGuard(o, Forbidden)
+}
+
+// newClientWithGuard builds the HTTP client; forbidden, when set, vets
+// every address dialed.
+func newClientWithGuard(o Options, forbidden func(netip.Addr) bool) *http.Client {
 	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
-	if !o.AllowPrivateNetworks {
-		dialer.Control = guardControl
+	if forbidden != nil {
+		dialer.Control = guardControl(forbidden)
 	}
 	tr := &http.Transport{
 		// No proxy: the guard must see the address of the publisher, not
@@ -202,8 +212,13 @@ func (c *Crawler) get(ctx context.Context, src veille.Source, prev veille.FetchS
 	return r, nil
 }
 
-// explain rewords a client error when the cause is our own timeout.
+// explain rewords a client error: without the method and URL that the
+// caller already names, and saying so when the cause is our own timeout.
 func (c *Crawler) explain(parent context.Context, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
 	if errors.Is(err, context.DeadlineExceeded) && parent.Err() == nil {
 		return fmt.Errorf("timed out after %s: %w", c.opts.Timeout, err)
 	}

@@ -72,17 +72,19 @@ func Forbidden(ip netip.Addr) bool {
 	return false
 }
 
-// guardControl is a net.Dialer Control function: it runs after DNS
-// resolution, on the address actually dialed, so it also covers redirects
-// and DNS rebinding.
-func guardControl(network, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return fmt.Errorf("dial %s: %w", address, ErrPrivateNetwork)
+// guardControl returns a net.Dialer Control function refusing the
+// addresses forbidden reports. It runs after DNS resolution, on the address
+// actually dialed, so it also covers redirects and DNS rebinding.
+func guardControl(forbidden func(netip.Addr) bool) func(network, address string, _ syscall.RawConn) error {
+	return func(network, address string, _ syscall.RawConn) error {
+		host, _, err := net.SplitHostPort(address)
+		if err != nil {
+			return fmt.Errorf("dial %s: %w", address, ErrPrivateNetwork)
+		}
+		ip, err := netip.ParseAddr(host)
+		if err != nil || forbidden(ip) {
+			return fmt.Errorf("refusing to connect to %s: %w (fetch.allow_private_networks is off)", host, ErrPrivateNetwork)
+		}
+		return nil
 	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil || Forbidden(ip) {
-		return fmt.Errorf("refusing to connect to %s: %w (fetch.allow_private_networks is off)", host, ErrPrivateNetwork)
-	}
-	return nil
 }

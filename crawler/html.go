@@ -160,7 +160,7 @@ func parseHTML(body []byte, contentType, pageURL string, src veille.Source, now 
 			text, markup := extract(s, hs.summary, true)
 			d.summary = markup
 			if markup == "" {
-				d.summary = text
+				d.summary, d.textOnly = text, true
 			}
 		}
 		if oneLine(d.title) == "" {

@@ -23,6 +23,7 @@ type draft struct {
 	authors            []string
 	categories         []string
 	lang               string // the item's own language, when the format has one
+	textOnly           bool   // summary and content are text, not markup to keep as HTML
 }
 
 // finish normalises drafts into items: plain text, canonical link, dates in
@@ -79,9 +80,11 @@ func normalise(d draft, docLang string, src veille.Source, now time.Time) (veill
 	default:
 		it.Content, it.Summary = con, sum
 	}
-	it.HTML = strings.TrimSpace(d.content)
-	if it.HTML == "" {
-		it.HTML = strings.TrimSpace(d.summary)
+	if !d.textOnly {
+		it.HTML = strings.TrimSpace(d.content)
+		if it.HTML == "" {
+			it.HTML = strings.TrimSpace(d.summary)
+		}
 	}
 
 	it.Lang = normLang(d.lang)
