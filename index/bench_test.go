@@ -279,3 +279,30 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
+
+// Items holding every word of a query come before items missing one, even
+// when those are long acts and the others short notices.
+func TestAllWordsRankFirst(t *testing.T) {
+	ix := openTemp(t)
+	items := genItems(t, 0, 600)
+	if err := ix.Upsert(context.Background(), items, 1); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"préfet article arrêté", "installations classées", "emissions trading", "déchets dangereux", "code environnement"} {
+		every := runSearch(t, ix, veille.SearchRequest{Query: "+" + strings.Join(strings.Fields(q), " +"), Limit: 1000, NoFacets: true, NoHighlight: true})
+		some := runSearch(t, ix, veille.SearchRequest{Query: q, Limit: 1000, NoFacets: true, NoHighlight: true})
+		if len(every.Hits) == 0 || len(some.Hits) <= len(every.Hits) {
+			t.Fatalf("%q: %d items with every word, %d with some: the corpus does not test this", q, len(every.Hits), len(some.Hits))
+		}
+		want := map[string]bool{}
+		for _, h := range every.Hits {
+			want[h.ID] = true
+		}
+		for i, h := range some.Hits[:len(every.Hits)] {
+			if !want[h.ID] {
+				t.Errorf("%q: hit %d (%q) lacks a word but ranks among the %d items holding all", q, i, h.Title, len(every.Hits))
+				break
+			}
+		}
+	}
+}

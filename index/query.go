@@ -30,6 +30,14 @@ const (
 // titleBoost makes a match in the title count more than one in the text.
 const titleBoost = 2.5
 
+// allWordsBoost weighs the extra clause matching items that hold every
+// plain word. Bleve's coord factor alone (score × words matched / words)
+// let short items with two of three words outrank long acts holding all
+// three: on 2,000 real JORF/Parliament items and 11 queries of 2–3 words,
+// only 76% of the all-words items came before the others (boost 10: 93%,
+// 30: 97%, 100: 100%).
+const allWordsBoost = 100
+
 type occur int
 
 const (
@@ -235,9 +243,9 @@ type highlightTerms struct{ fr, en map[string]bool }
 func (h highlightTerms) empty() bool { return len(h.fr) == 0 && len(h.en) == 0 }
 
 // buildQuery assembles the clauses. Plain words are "should" clauses with
-// at least one required, so an item with every word ranks first (Bleve's
-// disjunction multiplies by the fraction of clauses matched) while an item
-// missing one word still shows up; when a phrase or a +word is required,
+// at least one required, plus a heavily boosted clause requiring them all,
+// so items with every word rank first while an item missing one word still
+// shows up; when a phrase or a +word is required,
 // plain words only raise the score. field:value acts as a filter; values of
 // one field are OR-ed, like the filters of a request.
 // The highlight terms are also how Search tells a text query (sorted by
@@ -249,6 +257,7 @@ func buildQuery(clauses []clause) (query.Query, highlightTerms, error) {
 	}
 	hl := highlightTerms{fr: map[string]bool{}, en: map[string]bool{}}
 	var must, should, mustNot []query.Query
+	var shouldWords []string
 	fieldValues := map[string][]string{}
 	var fieldOrder []string
 	positiveText := 0
@@ -269,13 +278,14 @@ func buildQuery(clauses []clause) (query.Query, highlightTerms, error) {
 			if c.occur != occurMustNot {
 				positiveText++
 			}
-			q := textQuery(la, c.text, c.kind == kindPhrase, c.occur != occurMustNot, &hl)
+			q := textQuery(la, c.text, c.kind == kindPhrase, c.occur != occurMustNot, 1, &hl)
 			if q == nil {
 				continue // only stop words or punctuation
 			}
 			switch c.occur {
 			case occurShould:
 				should = append(should, q)
+				shouldWords = append(shouldWords, c.text)
 			case occurMust:
 				must = append(must, q)
 			case occurMustNot:
@@ -294,6 +304,13 @@ func buildQuery(clauses []clause) (query.Query, highlightTerms, error) {
 	}
 	if len(must) == 0 && len(should) == 0 && len(mustNot) == 0 && len(fieldFilters) == 0 {
 		return query.NewMatchAllQuery(), hl, nil
+	}
+	if len(shouldWords) > 1 {
+		all := make([]query.Query, 0, len(shouldWords))
+		for _, w := range shouldWords {
+			all = append(all, textQuery(la, w, false, false, allWordsBoost, &hl))
+		}
+		should = append(should, query.NewConjunctionQuery(all))
 	}
 	bq := query.NewBooleanQuery(nil, nil, nil)
 	switch {
@@ -329,7 +346,7 @@ func buildQuery(clauses []clause) (query.Query, highlightTerms, error) {
 // that either language drops as a stop word ("de", "the", "L.") is dropped
 // from both, so "de" is not looked for in English text. It returns nil when
 // nothing is left to search.
-func textQuery(la *langAnalyzers, text string, phrase, positive bool, hl *highlightTerms) query.Query {
+func textQuery(la *langAnalyzers, text string, phrase, positive bool, boost float64, hl *highlightTerms) query.Query {
 	frTokens, enTokens := la.fr.Analyze([]byte(text)), la.en.Analyze([]byte(text))
 	if !phrase && (len(frTokens) == 0 || len(enTokens) == 0) {
 		return nil
@@ -359,15 +376,17 @@ func textQuery(la *langAnalyzers, text string, phrase, positive bool, hl *highli
 				tq := query.NewTermQuery(string(tokens[0].Term))
 				tq.SetField(f)
 				q = tq
+				tq.SetBoost(boost)
 				if f == l.title {
-					tq.SetBoost(titleBoost)
+					tq.SetBoost(titleBoost * boost)
 				}
 			} else {
 				pq := query.NewMatchPhraseQuery(text)
 				pq.SetField(f)
 				pq.Analyzer = l.analyzer
+				pq.SetBoost(boost)
 				if f == l.title {
-					pq.SetBoost(titleBoost)
+					pq.SetBoost(titleBoost * boost)
 				}
 				q = pq
 			}
