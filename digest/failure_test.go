@@ -5,6 +5,10 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -429,4 +433,72 @@ func TestWebhookFailures(t *testing.T) {
 			t.Errorf("unsigned webhook sent or reason lost: %d calls, %+v", calls, rows[0])
 		}
 	})
+}
+
+// TestKilledProcess kills a real process (os.Exit, no clean-up, the
+// SQLite file left as it is) at each step of a send, then reconciles from
+// this process: the same guarantees as with a cancelled context.
+func TestKilledProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts subprocesses")
+	}
+	for _, tc := range []struct {
+		step  string
+		mails int
+	}{{stepClaimed, 1}, {stepAttempt, 1}, {stepSent, 2}} {
+		t.Run(tc.step, func(t *testing.T) {
+			e := newEnv(t, monday)
+			oneRecipient(e)
+			seedWeek(t, e)
+			e.store.Close()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestKilledProcessChild$", "-test.v")
+			cmd.Env = append(os.Environ(), "VEILLE_DIGEST_KILL_AT="+tc.step,
+				"VEILLE_DIGEST_DB="+filepath.Join(e.dir, "veille.db"), "VEILLE_DIGEST_SMTP_PORT="+strconv.Itoa(e.smtp.port))
+			out, err := cmd.CombinedOutput()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 3 {
+				t.Fatalf("child did not die at %s: %v\n%s", tc.step, err, out)
+			}
+			e.openStore()
+			e.clock.Add(10 * time.Minute)
+			if _, err := e.notifier().Reconcile(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			ids := messageIDs(t, e, commission)
+			if len(ids) != tc.mails || (len(ids) == 2 && ids[0] != ids[1]) {
+				t.Errorf("after a kill at %s: Message-IDs %v, want %d copies of one", tc.step, ids, tc.mails)
+			}
+			if rows := e.deliveries(store.DeliveryFilter{}); len(rows) != 1 || rows[0].Status != store.DeliverySent {
+				t.Errorf("ledger = %+v", rows)
+			}
+		})
+	}
+}
+
+// TestKilledProcessChild is the process TestKilledProcess kills.
+func TestKilledProcessChild(t *testing.T) {
+	step := os.Getenv("VEILLE_DIGEST_KILL_AT")
+	if step == "" {
+		t.Skip("run by TestKilledProcess")
+	}
+	port, _ := strconv.Atoi(os.Getenv("VEILLE_DIGEST_SMTP_PORT"))
+	s, err := store.Open(context.Background(), os.Getenv("VEILLE_DIGEST_DB"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(port)
+	cfg.Digests[0].Members = ""
+	mailer, _ := NewSMTPMailer(SMTPOptions{Host: "127.0.0.1", Port: port, TLS: "none", Timeout: 5 * time.Second})
+	n, err := New(Options{Config: cfg, Store: s, Mailer: mailer, Now: func() time.Time { return monday },
+		crash: func(at string) error {
+			if at == step {
+				os.Exit(3)
+			}
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.SendDigest(context.Background(), "environment-weekly", w48)
+	t.Fatalf("not killed at %s", step)
 }
