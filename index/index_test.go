@@ -291,6 +291,7 @@ func TestQueryErrors(t *testing.T) {
 	ix, _, _ := fixtureIndex(t)
 	tests := map[string]string{
 		"unbalanced quote":         `"dispositifs médicaux`,
+		"unbalanced guillemet":     `« dispositifs médicaux`,
 		"unbalanced after words":   `chrome "hexavalent`,
 		"quote inside a word":      `chrome"hexavalent`,
 		"lone minus":               `-`,
@@ -406,6 +407,12 @@ func TestParseClauses(t *testing.T) {
 			{kind: kindWord, text: "https://x.org/a"},
 		}},
 		"star dropped": {"* ICPE", []clause{{kind: kindWord, text: "ICPE"}}},
+		"typographic quotes": {"«\u00a0chrome hexavalent\u00a0» -“PFAS”x domaine:«medical-devices»", []clause{
+			{kind: kindPhrase, occur: occurMust, text: "\u00a0chrome hexavalent\u00a0"},
+			{kind: kindPhrase, occur: occurMustNot, text: "PFAS"},
+			{kind: kindWord, text: "x"},
+			{kind: kindField, occur: occurMust, text: "medical-devices", field: fDomains},
+		}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

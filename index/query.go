@@ -131,7 +131,7 @@ func parse(s string) ([]clause, error) {
 				return nil, queryErrorf("%q must be followed by a word or a \"phrase\"", string(sign))
 			}
 		}
-		if s[i] == '"' {
+		if startsWithQuote(s[i:]) {
 			text, next, err := quoted(s, i)
 			if err != nil {
 				return nil, err
@@ -145,7 +145,7 @@ func parse(s string) ([]clause, error) {
 			}
 		} else {
 			start := i
-			for i < len(s) && s[i] != '"' && !startsWithSpace(s[i:]) {
+			for i < len(s) && !startsWithQuote(s[i:]) && !startsWithSpace(s[i:]) {
 				_, n := utf8.DecodeRuneInString(s[i:])
 				i += n
 			}
@@ -171,14 +171,32 @@ func startsWithSpace(s string) bool {
 	return unicode.IsSpace(r)
 }
 
-// quoted reads the phrase starting at the quote s[at] and returns it with
+// isQuote: besides ", French text and keyboards give « », “ ” and „.
+// Any of them opens a phrase and any closes it.
+func isQuote(r rune) bool {
+	switch r {
+	case '"', '«', '»', '“', '”', '„':
+		return true
+	}
+	return false
+}
+
+func startsWithQuote(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return isQuote(r)
+}
+
+// quoted reads the phrase opened by the quote at s[at] and returns it with
 // the index after the closing quote.
 func quoted(s string, at int) (string, int, error) {
-	end := strings.IndexByte(s[at+1:], '"')
+	_, n := utf8.DecodeRuneInString(s[at:])
+	start := at + n
+	end := strings.IndexFunc(s[start:], isQuote)
 	if end < 0 {
-		return "", 0, queryErrorf("unbalanced quote: %q has no closing \"", s[at:])
+		return "", 0, queryErrorf("unbalanced quote: %q has no closing quote", s[at:])
 	}
-	return s[at+1 : at+1+end], at + 1 + end + 1, nil
+	_, m := utf8.DecodeRuneInString(s[start+end:])
+	return s[start : start+end], start + end + m, nil
 }
 
 // wordOrField finishes a bare word that may be field:value or
@@ -196,7 +214,7 @@ func wordOrField(s, word string, next int, oc occur) (*clause, int, error) {
 		return &clause{kind: kindWord, occur: oc, text: word}, next, nil
 	}
 	field, known := queryFields[strings.ToLower(name)]
-	if value == "" && next < len(s) && s[next] == '"' {
+	if value == "" && next < len(s) && startsWithQuote(s[next:]) {
 		v, after, err := quoted(s, next)
 		if err != nil {
 			return nil, 0, err

@@ -77,6 +77,8 @@ func TestSearchText(t *testing.T) {
 		"ï":                                {"ouïe", []string{"silice"}},
 		"short words and œ":                {"mise en œuvre", []string{"mais"}},
 		"phrase":                           {`"traitement de surface"`, []string{"dechets", "icpe"}},
+		"phrase in guillemets":             {"« traitement de surface »", []string{"dechets", "icpe"}},
+		"phrase in curly quotes":           {"“traitement de surface”", []string{"dechets", "icpe"}},
 		"same words unquoted":              {"traitement surface", []string{"dechets", "icpe", "silice", "reach"}},
 		"a word missing from some items":   {"PFAS zzzunknownword", []string{"pfas"}},
 		"exclusion":                        {"dispositifs -UDI", []string{"mdr"}},
