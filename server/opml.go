@@ -36,9 +36,7 @@ type opmlEntry struct {
 	Category    string `xml:"category,attr,omitempty"`
 }
 
-// handleOPML lists the enabled sources. A feed source is listed with its
-// own URL; an HTML page has no feed, so it is listed with this server's
-// Atom feed of that source.
+// handleOPML lists the enabled sources for a feed reader.
 func (s *Server) handleOPML(w http.ResponseWriter, r *http.Request) {
 	base := s.baseURL(r)
 	lang, _ := uiLang(r)
@@ -69,7 +67,9 @@ func (s *Server) handleOPML(w http.ResponseWriter, r *http.Request) {
 func opmlOutline(base string, src veille.Source) opmlEntry {
 	name := firstNonEmpty(src.Name, src.ID)
 	o := opmlEntry{Text: name, Title: name, Type: "rss", XMLURL: src.URL, Language: src.Lang}
-	if src.Kind == veille.KindHTML {
+	// Only a feed source has a URL a reader can subscribe to; pages and
+	// APIs are followed through this server's Atom feed of the source.
+	if src.Kind != veille.KindFeed && src.Kind != "" {
 		o.XMLURL = base + "/feed.atom?" + url.Values{"source": {src.ID}}.Encode()
 		o.HTMLURL = src.URL
 	}

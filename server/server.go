@@ -129,7 +129,6 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /sources", s.handleSourcesPage)
 	s.mux.Handle("GET /static/{name}", s.assets)
 	s.mux.HandleFunc("GET /robots.txt", handleRobots)
-	s.mux.HandleFunc("GET /", s.handleNotFound)
 	// Feeds.
 	s.mux.HandleFunc("GET /feed.atom", s.handleFeed)
 	s.mux.HandleFunc("GET /sources.opml", s.handleOPML)
@@ -142,7 +141,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/sources", s.handleSources)
 	s.mux.HandleFunc("POST /api/crawl", s.handleCrawlAll)
 	s.mux.HandleFunc("POST /api/crawl/{source}", s.handleCrawlSource)
-	s.mux.HandleFunc("/api/", s.handleAPINotFound)
+	s.digestRoutes() // /digests…, /api/deliveries (server/digests.go)
+	// Everything else: 404, or 405 when the path exists for another method.
+	s.mux.HandleFunc("/", s.handleFallback)
 }
 
 // Handler returns the root handler with its middleware.
@@ -166,14 +167,16 @@ func handleRobots(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("User-agent: *\nDisallow: /\n"))
 }
 
-// handleAPINotFound answers unknown API paths in JSON, and a known path
-// asked with the wrong method with 405 and the methods it takes.
-func (s *Server) handleAPINotFound(w http.ResponseWriter, r *http.Request) {
+// handleFallback answers what no route claims: 405 with the allowed
+// methods when the path exists for another method, else 404; in JSON under
+// /api/, as a page elsewhere.
+func (s *Server) handleFallback(w http.ResponseWriter, r *http.Request) {
+	api := strings.HasPrefix(r.URL.Path, "/api/")
 	var allow []string
 	for _, m := range []string{http.MethodGet, http.MethodPost} {
 		probe := r.Clone(r.Context())
 		probe.Method = m
-		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/api/" {
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
 			allow = append(allow, m)
 			if m == http.MethodGet {
 				allow = append(allow, http.MethodHead)
@@ -182,10 +185,22 @@ func (s *Server) handleAPINotFound(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(allow) > 0 {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(allow, ", ")))
+		msg := fmt.Sprintf("%s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(allow, ", "))
+		if api {
+			writeError(w, http.StatusMethodNotAllowed, msg)
+		} else {
+			http.Error(w, msg, http.StatusMethodNotAllowed)
+		}
 		return
 	}
-	writeError(w, http.StatusNotFound, "no such API route: "+r.Method+" "+r.URL.Path)
+	switch {
+	case api:
+		writeError(w, http.StatusNotFound, "no such API route: "+r.Method+" "+r.URL.Path)
+	case r.Method == http.MethodGet || r.Method == http.MethodHead:
+		s.handleNotFound(w, r)
+	default:
+		http.Error(w, "not found", http.StatusNotFound)
+	}
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {

@@ -675,7 +675,7 @@ func (s *Server) handleSourcesPage(w http.ResponseWriter, r *http.Request) {
 	p := sourcesPage{pageBase: s.base(r, l, "sources", l.T("sources.title"))}
 	var ok, failing, stale int
 	for _, ss := range list {
-		row := sourceRow{ID: ss.ID, Name: ss.Name, Kind: l.T("kind." + ss.Kind), SearchURL: pageURL("/", url.Values{"source": {ss.ID}}),
+		row := sourceRow{ID: ss.ID, Name: ss.Name, Kind: l.kindName(ss.Kind), SearchURL: pageURL("/", url.Values{"source": {ss.ID}}),
 			Status: ss.Status, Failures: ss.Failures, Items: l.Number(int64(ss.Items)), Error: ss.Error,
 			LastAttempt: l.DateTime(deref(ss.LastAttempt)), LastSuccess: l.DateTime(deref(ss.LastSuccess))}
 		every := s.sources[ss.ID].Every.D()

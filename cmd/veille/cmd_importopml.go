@@ -1,0 +1,473 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/nogentech/veille"
+)
+
+// runImportOPML appends the feeds of an OPML file to the sources of the
+// config. It edits the file's text rather than re-marshalling the config,
+// so the comments, the order and the layout people gave it stay as they
+// were; the result is validated before it replaces the file.
+func runImportOPML(ctx context.Context, g *globals, args []string) error {
+	fs := newFlagSet(g, "import-opml")
+	every := fs.String("every", "6h", "crawl interval written for each new source")
+	lang := fs.String("lang", "", "language (fr or en) for feeds whose OPML entry does not say")
+	jurisdiction := fs.String("jurisdiction", "", "jurisdiction (FR, EU, US...) written for each new source")
+	dryRun := fs.Bool("dry-run", false, "print what would be appended; change nothing")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"want exactly one OPML file: veille import-opml [flags] FILE.opml"}
+	}
+	if *lang != "" && *lang != "fr" && *lang != "en" {
+		return usageError{fmt.Sprintf("--lang must be fr or en, got %q", *lang)}
+	}
+	if _, err := time.ParseDuration(*every); err != nil {
+		return usageError{fmt.Sprintf("--every: %v", err)}
+	}
+	opmlFile := fs.Arg(0)
+	f, err := os.Open(opmlFile)
+	if err != nil {
+		return fmt.Errorf("read OPML: %w", err)
+	}
+	feeds, err := parseOPML(io.LimitReader(f, 16<<20))
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w", opmlFile, err)
+	}
+
+	src, err := os.ReadFile(g.config)
+	if err != nil {
+		return fmt.Errorf("read config: %w", err)
+	}
+	cfg, err := veille.ParseConfig(src, g.config)
+	if err != nil {
+		return usageError{fmt.Sprintf("the config has problems; fix them before importing:\n%v", err)}
+	}
+	plan := planImport(cfg, feeds, importDefaults{every: *every, lang: *lang, jurisdiction: *jurisdiction})
+	for _, sk := range plan.skipped {
+		fmt.Fprintf(g.stderr, "skip %s: %s\n", sk.url, sk.why)
+	}
+	if len(plan.add) == 0 {
+		fmt.Fprintf(g.stdout, "nothing to add: %d feed(s) in %s, none new\n", len(feeds), opmlFile)
+		return nil
+	}
+	out, err := appendSources(src, plan.add)
+	if err != nil {
+		return fmt.Errorf("edit %s: %w", g.config, err)
+	}
+	after, err := veille.ParseConfig(out, g.config)
+	if err != nil {
+		return fmt.Errorf("the edited config would not be valid, %s is unchanged:\n%w", g.config, err)
+	}
+	if got, want := len(after.Sources), len(cfg.Sources)+len(plan.add); got != want {
+		return fmt.Errorf("the edited config has %d sources, want %d; %s is unchanged", got, want, g.config)
+	}
+	if *dryRun {
+		fmt.Fprintf(g.stdout, "would append %d source(s) to %s:\n\n%s", len(plan.add), g.config, renderSources(plan.add, detectIndent(src)))
+		return nil
+	}
+	if err := writeFileAtomic(g.config, out); err != nil {
+		return err
+	}
+	for _, s := range plan.add {
+		fmt.Fprintf(g.stdout, "added %s: %s\n", s.ID, s.URL)
+	}
+	fmt.Fprintf(g.stdout, "%d source(s) appended to %s (%d skipped); run `veille check` to review\n", len(plan.add), g.config, len(plan.skipped))
+	return nil
+}
+
+// opmlFeed is one subscription of an OPML file.
+type opmlFeed struct {
+	Title, XMLURL, HTMLURL, Language string
+}
+
+type opmlOutline struct {
+	Text     string        `xml:"text,attr"`
+	Title    string        `xml:"title,attr"`
+	Type     string        `xml:"type,attr"`
+	XMLURL   string        `xml:"xmlUrl,attr"`
+	HTMLURL  string        `xml:"htmlUrl,attr"`
+	Language string        `xml:"language,attr"`
+	Children []opmlOutline `xml:"outline"`
+}
+
+// parseOPML returns the outlines that have an xmlUrl, at any depth
+// (readers nest them in folders), in document order.
+func parseOPML(r io.Reader) ([]opmlFeed, error) {
+	var doc struct {
+		XMLName xml.Name      `xml:"opml"`
+		Body    []opmlOutline `xml:"body>outline"`
+	}
+	dec := xml.NewDecoder(r)
+	dec.Strict = true
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("empty file, not OPML")
+		}
+		return nil, fmt.Errorf("not a valid OPML file: %w", err)
+	}
+	var out []opmlFeed
+	var walk func([]opmlOutline, int) error
+	walk = func(os []opmlOutline, depth int) error {
+		if depth > 50 {
+			return errors.New("outlines nested more than 50 deep")
+		}
+		for _, o := range os {
+			if u := strings.TrimSpace(o.XMLURL); u != "" {
+				out = append(out, opmlFeed{Title: strings.TrimSpace(firstOf(o.Title, o.Text)), XMLURL: u,
+					HTMLURL: strings.TrimSpace(o.HTMLURL), Language: strings.TrimSpace(o.Language)})
+			}
+			if err := walk(o.Children, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := walk(doc.Body, 0); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no outline with an xmlUrl: nothing to import")
+	}
+	return out, nil
+}
+
+func firstOf(ss ...string) string {
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+type importDefaults struct{ every, lang, jurisdiction string }
+
+type skippedFeed struct{ url, why string }
+
+type importPlan struct {
+	add     []veille.Source
+	skipped []skippedFeed
+}
+
+// planImport decides which feeds are new and gives each a unique id.
+func planImport(cfg veille.Config, feeds []opmlFeed, d importDefaults) importPlan {
+	var p importPlan
+	ids := map[string]bool{}
+	urls := map[string]string{}
+	for _, s := range cfg.Sources {
+		ids[s.ID] = true
+		urls[sameFeedKey(s.URL)] = s.ID
+	}
+	for _, f := range feeds {
+		u, err := url.Parse(f.XMLURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p.skipped = append(p.skipped, skippedFeed{f.XMLURL, "not an absolute http(s) URL"})
+			continue
+		}
+		key := sameFeedKey(f.XMLURL)
+		if id, dup := urls[key]; dup {
+			p.skipped = append(p.skipped, skippedFeed{f.XMLURL, "already in the config as " + id})
+			continue
+		}
+		name := f.Title
+		if name == "" {
+			name = u.Host
+		}
+		id := uniqueID(slug(name), u, ids)
+		ids[id] = true
+		urls[key] = id
+		src := veille.Source{ID: id, Name: name, Kind: veille.KindFeed, URL: f.XMLURL, Lang: d.lang, Jurisdiction: d.jurisdiction}
+		if l := strings.ToLower(f.Language); len(l) >= 2 && (l[:2] == "fr" || l[:2] == "en") && (len(l) == 2 || l[2] == '-' || l[2] == '_') {
+			src.Lang = l[:2]
+		}
+		if dd, err := time.ParseDuration(d.every); err == nil {
+			src.Every = veille.Duration(dd)
+		}
+		p.add = append(p.add, src)
+	}
+	return p
+}
+
+// sameFeedKey compares feed URLs the way a person would: scheme and host
+// case do not matter, nor a trailing slash.
+func sameFeedKey(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return raw
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	u.Host = strings.ToLower(u.Host)
+	u.Fragment = ""
+	return strings.TrimSuffix(u.String(), "/")
+}
+
+const maxIDLen = 40
+
+// slug makes a source id from a name: ASCII letters and digits joined by
+// dashes ("ANSM – Dispositifs médicaux" → "ansm-dispositifs-medicaux").
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue // the accent of a decomposed letter
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		case r == 'œ':
+			b.WriteString("oe")
+		case r == 'æ':
+			b.WriteString("ae")
+		default:
+			dash = true
+		}
+		if b.Len() >= maxIDLen {
+			break
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+func uniqueID(base string, u *url.URL, taken map[string]bool) string {
+	if base == "" {
+		base = slug(u.Hostname())
+	}
+	if base == "" {
+		base = "feed"
+	}
+	if len(base) > maxIDLen {
+		base = strings.Trim(base[:maxIDLen], "-")
+	}
+	id := base
+	for n := 2; taken[id]; n++ {
+		id = fmt.Sprintf("%s-%d", base, n)
+	}
+	return id
+}
+
+// appendSources inserts the new sources' YAML after the last entry of the
+// top-level sources list, before whatever comments lead into the next
+// top-level key; when the file has no sources list, one is appended.
+func appendSources(src []byte, add []veille.Source) ([]byte, error) {
+	text := string(src)
+	nl := "\n"
+	if strings.Contains(text, "\r\n") {
+		nl = "\r\n"
+	}
+	lines := strings.SplitAfter(text, "\n")
+	start := -1
+	for i, l := range lines {
+		if key, rest, ok := topLevelKey(l); ok && key == "sources" {
+			if r := strings.TrimSpace(stripComment(rest)); r != "" && r != "[]" {
+				return nil, fmt.Errorf("line %d: sources is written inline (%s); write it as a block list to import into it", i+1, r)
+			}
+			if strings.TrimSpace(stripComment(rest)) == "[]" {
+				// An empty flow list becomes a block list.
+				lines[i] = "sources:" + nl
+			}
+			start = i
+			break
+		}
+	}
+	block := renderSources(add, detectIndent(src))
+	block = strings.ReplaceAll(block, "\n", nl)
+	if start < 0 {
+		if text != "" && !strings.HasSuffix(text, "\n") {
+			text += nl
+		}
+		return []byte(text + nl + "sources:" + nl + block), nil
+	}
+	// The list ends at the next top-level key or document marker.
+	end := len(lines)
+	for i := start + 1; i < len(lines); i++ {
+		if _, _, ok := topLevelKey(lines[i]); ok || isDocMarker(lines[i]) {
+			end = i
+			break
+		}
+	}
+	// Blank lines and comments just above the next key introduce it.
+	ins := end
+	for ins > start+1 && isBlankOrComment(lines[ins-1]) {
+		ins--
+	}
+	var b strings.Builder
+	for _, l := range lines[:ins] {
+		b.WriteString(l)
+	}
+	if ins > 0 && !strings.HasSuffix(lines[ins-1], "\n") {
+		b.WriteString(nl)
+	}
+	if ins > start+1 {
+		b.WriteString(nl) // the file separates entries with a blank line
+	}
+	b.WriteString(block)
+	for _, l := range lines[ins:] {
+		b.WriteString(l)
+	}
+	return []byte(b.String()), nil
+}
+
+// topLevelKey recognises "key: ..." at column 0.
+func topLevelKey(line string) (key, rest string, ok bool) {
+	if line == "" || line[0] == ' ' || line[0] == '\t' || line[0] == '#' || line[0] == '-' || line[0] == '\r' || line[0] == '\n' {
+		return "", "", false
+	}
+	k, r, found := strings.Cut(line, ":")
+	if !found || strings.ContainsAny(k, " \t\"'{[") {
+		return "", "", false
+	}
+	return k, r, true
+}
+
+func isDocMarker(line string) bool {
+	t := strings.TrimRight(line, "\r\n")
+	return t == "---" || t == "..."
+}
+
+func isBlankOrComment(line string) bool {
+	t := strings.TrimSpace(line)
+	return t == "" || strings.HasPrefix(t, "#")
+}
+
+func stripComment(s string) string {
+	if i := strings.Index(s, " #"); i >= 0 {
+		return s[:i]
+	}
+	if strings.HasPrefix(strings.TrimSpace(s), "#") {
+		return ""
+	}
+	return s
+}
+
+// detectIndent returns how the file indents sources entries: the spaces
+// before "- " of the first entry, and before its other keys.
+func detectIndent(src []byte) (dash string) {
+	inSources := false
+	for _, l := range strings.Split(string(src), "\n") {
+		if key, _, ok := topLevelKey(l); ok {
+			inSources = key == "sources"
+			continue
+		}
+		if !inSources {
+			continue
+		}
+		trimmed := strings.TrimLeft(l, " ")
+		if strings.HasPrefix(trimmed, "- ") {
+			return l[:len(l)-len(trimmed)]
+		}
+	}
+	return "  "
+}
+
+// renderSources writes sources in the layout of the example config.
+func renderSources(add []veille.Source, dash string) string {
+	var b strings.Builder
+	key := dash + "  "
+	for i, s := range add {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%s# imported from OPML on %s\n", dash, time.Now().Format("2006-01-02"))
+		fmt.Fprintf(&b, "%s- id: %s\n", dash, s.ID)
+		fmt.Fprintf(&b, "%sname: %s\n", key, yamlString(s.Name))
+		fmt.Fprintf(&b, "%skind: %s\n", key, s.Kind)
+		fmt.Fprintf(&b, "%surl: %s\n", key, yamlString(s.URL))
+		if s.Every > 0 {
+			fmt.Fprintf(&b, "%severy: %s\n", key, shortDuration(s.Every.D()))
+		}
+		if s.Lang != "" {
+			fmt.Fprintf(&b, "%slang: %s\n", key, s.Lang)
+		}
+		if s.Jurisdiction != "" {
+			fmt.Fprintf(&b, "%sjurisdiction: %s\n", key, yamlString(s.Jurisdiction))
+		}
+	}
+	return b.String()
+}
+
+// yamlString quotes a value whenever YAML could read it as something else
+// (a colon, a #, a leading symbol, yes/no...). A JSON string is a valid
+// YAML double-quoted scalar.
+func yamlString(s string) string {
+	plain := s != "" && !strings.ContainsAny(s, ":#{}[],&*!|>'\"%@`\n\t\\") &&
+		!strings.HasPrefix(s, "-") && !strings.HasPrefix(s, "?") && strings.TrimSpace(s) == s
+	switch strings.ToLower(s) {
+	case "yes", "no", "true", "false", "on", "off", "null", "~", "y", "n":
+		plain = false
+	}
+	if plain {
+		return s
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	return strings.TrimSuffix(buf.String(), "\n")
+}
+
+func shortDuration(d time.Duration) string {
+	s := d.String() // 6h0m0s
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// writeFileAtomic replaces path with data through a temporary file in the
+// same directory, keeping the file's mode; a crash leaves the old file.
+func writeFileAtomic(path string, data []byte) error {
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write config: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write config: %w", err)
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write config: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write config: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write config: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write config: %w", err)
+	}
+	return nil
+}
