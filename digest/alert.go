@@ -545,3 +545,20 @@ func (n *Notifier) TestAlert(ctx context.Context, id string, days int) (AlertTes
 	}
 	return at, nil
 }
+
+// StartRules records, for each rule not seen before, that it starts now.
+// Called before a crawl, it makes the crawl's new items count for a rule
+// added since the last run, while items seen before still never do.
+func (n *Notifier) StartRules(ctx context.Context) error {
+	now := n.now()
+	for _, rule := range n.o.Config.Alerts {
+		start, err := n.o.Store.InitWatermark(ctx, "alert-start:"+rule.ID, now)
+		if err != nil {
+			return err
+		}
+		if _, err := n.o.Store.InitWatermark(ctx, watermarkName(rule.ID), start); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -31,6 +31,13 @@ func runCrawl(ctx context.Context, g *globals, args []string) error {
 	}
 	defer a.Close()
 
+	notifier, err := newNotifier(a)
+	if err != nil {
+		return err
+	}
+	if err := notifier.StartRules(ctx); err != nil {
+		return err
+	}
 	progress := progressPrinter(g.stderr)
 	rep, err := a.watch.Crawl(ctx, watch.CrawlOptions{Sources: sources, Progress: progress})
 	if isTerminal(g.stderr) {
@@ -40,6 +47,15 @@ func runCrawl(ctx context.Context, g *globals, args []string) error {
 	for _, s := range rep.Sources {
 		if s.Err != nil {
 			fmt.Fprintf(g.stderr, "veille crawl: source %s failed: %v\n", s.Source, s.Err)
+		}
+	}
+	if err == nil && len(rep.New) > 0 {
+		// A failed alert is kept in the ledger for the next run; it does
+		// not make the crawl fail.
+		if run, aerr := notifier.RunAlerts(ctx); aerr != nil {
+			fmt.Fprintf(g.stderr, "veille crawl: alerts: %v\n", aerr)
+		} else if run.Sent+run.Pending+run.Failed > 0 {
+			fmt.Fprintf(g.stdout, "alerts: %d sent, %d to retry, %d failed\n", run.Sent, run.Pending, run.Failed)
 		}
 	}
 	return err

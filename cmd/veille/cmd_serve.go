@@ -31,8 +31,21 @@ func runServe(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	defer a.Close()
+	// Alert rules start before the first crawl, so what it finds counts.
+	notifier, err := newNotifier(a)
+	if err != nil {
+		return err
+	}
+	if err := notifier.StartRules(ctx); err != nil {
+		return err
+	}
 	sched, err := startScheduler(ctx, a, g.log)
 	if err != nil {
+		return err
+	}
+	dsched, err := startDigests(ctx, a, notifier, g.log)
+	if err != nil {
+		sched.Shutdown()
 		return err
 	}
 	err = serveHTTP(ctx, g, a, *addr, "serve", nil)
@@ -40,6 +53,9 @@ func runServe(ctx context.Context, g *globals, args []string) error {
 	// are committed before they return.
 	if serr := sched.Shutdown(); serr != nil {
 		g.log.Warn("scheduler shutdown", "err", serr)
+	}
+	if serr := dsched.Shutdown(); serr != nil {
+		g.log.Warn("digest scheduler shutdown", "err", serr)
 	}
 	return err
 }

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/nogentech/veille/digest"
+)
+
+// runAlert dispatches `veille alert SUBCOMMAND`.
+func runAlert(ctx context.Context, g *globals, args []string) error {
+	if len(args) == 0 || args[0] != "test" {
+		return usageError{"usage: veille alert test --id ID [--days 90]"}
+	}
+	return runAlertTest(ctx, g, args[1:])
+}
+
+// runAlertTest shows what a rule would have sent over past items, so it
+// can be tuned before it is enabled. It sends and records nothing.
+func runAlertTest(ctx context.Context, g *globals, args []string) error {
+	fs := newFlagSet(g, "alert test")
+	id := fs.String("id", "", "the alert rule (its id in the config)")
+	days := fs.Int("days", 90, "look at the items published in the last N days")
+	limit := fs.Int("limit", 50, "list at most N items (the count covers all)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if *id == "" {
+		return usageError{"--id is required (an alert id of the config)"}
+	}
+	if *days <= 0 {
+		return usageError{"--days must be positive"}
+	}
+	cfg, err := loadConfig(g.config)
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, g, cfg, "alert test")
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	n, err := newNotifier(a)
+	if err != nil {
+		return err
+	}
+	if _, err := n.AlertConfig(*id); err != nil {
+		return usageError{err.Error()}
+	}
+	at, err := n.TestAlert(ctx, *id, *days)
+	if err != nil {
+		return usageOrErr(err)
+	}
+	r := at.Rule
+	query := r.Query
+	if strings.TrimSpace(query) == "" {
+		query = "(none)"
+	}
+	batch := r.Batch
+	if batch == "" {
+		batch = digest.BatchItem
+	}
+	var to []string
+	to = append(to, r.To...)
+	if r.Webhook != "" {
+		to = append(to, "webhook "+r.Webhook)
+	}
+	w := g.stdout
+	fmt.Fprintf(w, "rule %s: domains %s, competences %s, query %s, batch %s, to %s\n", r.ID, listOrAny(r.Domains), listOrAny(r.Competences),
+		query, batch, listOrAny(to))
+	fmt.Fprintf(w, "over the items published since %s (%d days): %d would have matched, about %d messages per recipient\n\n",
+		at.Since.In(appLocation(a)).Format(time.DateOnly), *days, at.Total, at.Mails)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "DATE\tSOURCE\tTITLE\tWHY")
+	for i, m := range at.Matches {
+		if i == *limit {
+			fmt.Fprintf(tw, "…\t\t%d more\t\n", len(at.Matches)-*limit)
+			break
+		}
+		it := m.Item
+		d := it.Published
+		if d.IsZero() {
+			d = it.FirstSeen
+		}
+		var why []string
+		for _, k := range append(append([]string(nil), r.Domains...), r.Competences...) {
+			if terms := it.Why[k]; len(terms) > 0 {
+				why = append(why, k+": "+strings.Join(terms, ", "))
+			}
+		}
+		if len(m.Terms) > 0 {
+			why = append(why, "query: "+strings.Join(m.Terms, ", "))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.In(appLocation(a)).Format(time.DateOnly), it.Source, clipRunes(foldSpaces(it.Title), 80), strings.Join(why, "; "))
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nnothing was sent or recorded")
+	return nil
+}
+
+func appLocation(a *app) *time.Location {
+	if a.cfg.Location != nil {
+		return a.cfg.Location
+	}
+	return time.UTC
+}
+
+func listOrAny(v []string) string {
+	if len(v) == 0 {
+		return "(any)"
+	}
+	return strings.Join(v, ", ")
+}
+
+func foldSpaces(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
