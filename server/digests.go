@@ -271,10 +271,10 @@ func (d *digestPages) handlePeriod(w http.ResponseWriter, r *http.Request) {
 }
 
 type digestFeed struct {
-	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	Title   string      `xml:"title"`
-	ID      string      `xml:"id"`
-	Updated string      `xml:"updated"`
+	XMLName xml.Name          `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string            `xml:"title"`
+	ID      string            `xml:"id"`
+	Updated string            `xml:"updated"`
 	Links   []digestFeedLink  `xml:"link"`
 	Entries []digestFeedEntry `xml:"entry"`
 }
@@ -286,9 +286,9 @@ type digestFeedLink struct {
 }
 
 type digestFeedEntry struct {
-	Title   string     `xml:"title"`
-	ID      string     `xml:"id"`
-	Updated string     `xml:"updated"`
+	Title   string           `xml:"title"`
+	ID      string           `xml:"id"`
+	Updated string           `xml:"updated"`
 	Links   []digestFeedLink `xml:"link"`
 	Content digestFeedText   `xml:"content"`
 }

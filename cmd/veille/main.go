@@ -35,8 +35,6 @@ func commands() []command {
 		{"demo", "offline demo on an embedded sample of real feeds", runDemo},
 		{"digest", "build and send a digest for a period (or --dry-run)", runDigest},
 		{"alert", "alert test: what a rule would have sent over past items", runAlert},
-		{"digest", "build and send a digest for a period (or --dry-run)", runDigest},
-		{"alert", "alert test: what a rule would have sent over past items", runAlert},
 		{"import-opml", "append the feeds of an OPML file to the config", runImportOPML},
 	}
 }
