@@ -84,7 +84,8 @@ func cleanQuery(q string) string {
 		if isTrackingParam(name) {
 			continue
 		}
-		kept = append(kept, p)
+		// a raw space is not valid in a URL; escaping it keeps the form stable
+		kept = append(kept, strings.ReplaceAll(p, " ", "%20"))
 	}
 	return strings.Join(kept, "&")
 }

@@ -9,13 +9,33 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode/utf32"
 )
 
-var (
-	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
-	bomUTF16LE = []byte{0xFF, 0xFE}
-	bomUTF16BE = []byte{0xFE, 0xFF}
-)
+var bomUTF8 = []byte{0xEF, 0xBB, 0xBF}
+
+// wideStarts tells UTF-16 and UTF-32 documents apart by their first bytes:
+// a byte-order mark, or "<" (XML 1.0, appendix F) or "{" without one. The
+// UTF-32 forms come first: FF FE 00 00 also starts like UTF-16LE.
+var wideStarts = []struct {
+	prefix []byte
+	enc    string
+	skip   int // bytes of BOM to drop
+}{
+	{[]byte{0x00, 0x00, 0xFE, 0xFF}, "utf-32be", 4},
+	{[]byte{0xFF, 0xFE, 0x00, 0x00}, "utf-32le", 4},
+	{[]byte{0xFE, 0xFF}, "utf-16be", 2},
+	{[]byte{0xFF, 0xFE}, "utf-16le", 2},
+	{[]byte{0x00, 0x00, 0x00, '<'}, "utf-32be", 0},
+	{[]byte{'<', 0x00, 0x00, 0x00}, "utf-32le", 0},
+	{[]byte{0x00, '<', 0x00}, "utf-16be", 0},
+	{[]byte{'<', 0x00}, "utf-16le", 0},
+	{[]byte{0x00, 0x00, 0x00, '{'}, "utf-32be", 0},
+	{[]byte{'{', 0x00, 0x00, 0x00}, "utf-32le", 0},
+	{[]byte{0x00, '{'}, "utf-16be", 0},
+	{[]byte{'{', 0x00}, "utf-16le", 0},
+}
 
 // xmlDeclRe finds the encoding pseudo-attribute of an XML declaration.
 var xmlDeclRe = regexp.MustCompile(`^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']`)
@@ -49,13 +69,13 @@ func xmlDeclaredEncoding(body []byte) string {
 // then the one the document declares; Windows-1252 (a superset of Latin-1)
 // when nothing usable is declared.
 func toUTF8(body []byte, contentType, declared string) ([]byte, string, error) {
-	switch {
-	case bytes.HasPrefix(body, bomUTF8):
+	if bytes.HasPrefix(body, bomUTF8) {
 		return body[len(bomUTF8):], "utf-8", nil
-	case bytes.HasPrefix(body, bomUTF16LE):
-		return decodeWith("utf-16le", body[2:])
-	case bytes.HasPrefix(body, bomUTF16BE):
-		return decodeWith("utf-16be", body[2:])
+	}
+	for _, w := range wideStarts {
+		if bytes.HasPrefix(body, w.prefix) {
+			return decodeWith(w.enc, body[w.skip:])
+		}
 	}
 	labels := []string{headerCharset(contentType), declared}
 	for _, l := range labels {
@@ -76,7 +96,16 @@ func toUTF8(body []byte, contentType, declared string) ([]byte, string, error) {
 }
 
 func decodeWith(name string, body []byte) ([]byte, string, error) {
-	enc, canonical := charset.Lookup(name)
+	var enc encoding.Encoding
+	canonical := name
+	switch name {
+	case "utf-32be": // not a web encoding, so not in charset.Lookup
+		enc = utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM)
+	case "utf-32le":
+		enc = utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM)
+	default:
+		enc, canonical = charset.Lookup(name)
+	}
 	if enc == nil {
 		return nil, "", fmt.Errorf("unknown character encoding %q", name)
 	}

@@ -121,7 +121,9 @@ type Result struct {
 	Items []veille.Item
 	// NotModified is true when the server answered 304: no items.
 	NotModified bool
-	// State is the source's new fetch state, to persist.
+	// State is the source's new fetch state, to persist. When the caller's
+	// context ends the fetch, it is prev unchanged: a shutdown is not a
+	// failure of the source.
 	State veille.FetchState
 	Err   error
 	// URL is the address finally fetched, after redirects.
@@ -161,6 +163,12 @@ func (c *Crawler) Fetch(ctx context.Context, src veille.Source, prev veille.Fetc
 	}
 	if err != nil {
 		res.Err = fmt.Errorf("source %s: fetch %s: %w", src.ID, src.URL, err)
+		if ctx.Err() != nil {
+			// the caller gave up (shutdown): not the source's failure
+			res.State = prev
+			res.State.Source = src.ID
+			return res
+		}
 		status := 0
 		var retryAt time.Time
 		if resp != nil {

@@ -33,21 +33,16 @@ func ParseFeed(body []byte, contentType string, src veille.Source, now time.Time
 }
 
 func parseFeed(body []byte, contentType, baseURL string, src veille.Source, now time.Time) ([]veille.Item, error) {
-	trimmed := bytes.TrimSpace(bytes.TrimPrefix(body, bomUTF8))
+	body, _, err := xmlToUTF8(body, contentType)
+	if err != nil {
+		return nil, err
+	}
+	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
 		return nil, fmt.Errorf("%w: empty document", ErrNotAFeed)
 	}
 	if looksLikeHTML(trimmed, contentType) {
 		return nil, fmt.Errorf("expected a feed, got an HTML page: %w", ErrNotAFeed)
-	}
-	if trimmed[0] == '<' {
-		b, _, err := xmlToUTF8(body, contentType)
-		if err != nil {
-			return nil, err
-		}
-		body = b
-	} else if b, _, err := toUTF8(body, contentType, ""); err == nil {
-		body = b
 	}
 
 	p := gofeed.NewParser()

@@ -542,3 +542,16 @@ func TestParseFeedErrors(t *testing.T) {
 }
 
 func readFile(t testing.TB, name string) string { return string(readTestdata(t, name)) }
+
+func TestParseFeedUntitledItem(t *testing.T) {
+	const doc = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><language>fr</language>
+<item><link>https://example.fr/a</link><description>&lt;p&gt;Le préfet a signé l'arrêté de mise en demeure de l'exploitant de l'atelier de traitement de surface de Nogent pour ses rejets de nickel dans la Marne.&lt;/p&gt;</description></item>
+</channel></rss>`
+	items, err := ParseFeed([]byte(doc), "", veille.Source{ID: "s"}, testNow)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("%v %+v", err, items)
+	}
+	if got := items[0].Title; !strings.HasPrefix(got, "Le préfet a signé l'arrêté") || !strings.HasSuffix(got, "…") || len([]rune(got)) > titleMax+1 {
+		t.Errorf("title %q", got)
+	}
+}

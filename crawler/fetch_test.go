@@ -494,12 +494,15 @@ func TestFetchCancellation(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(100*time.Millisecond, cancel)
 		start := time.Now()
-		r := testCrawler(nil, nil).Fetch(ctx, feedSource("slow", srv.URL), veille.FetchState{})
+		r := testCrawler(nil, nil).Fetch(ctx, feedSource("slow", srv.URL), veille.FetchState{Failures: 2, ETag: `"e"`})
 		if el := time.Since(start); el > 2*time.Second {
 			t.Errorf("fetch took %v after cancellation", el)
 		}
 		if r.Err == nil || !errors.Is(r.Err, context.Canceled) {
 			t.Errorf("err %v", r.Err)
+		}
+		if r.State.Failures != 2 || r.State.ETag != `"e"` || r.State.Source != "slow" {
+			t.Errorf("a cancelled fetch changed the state: %+v", r.State)
 		}
 	})
 	t.Run("timeout covers the body", func(t *testing.T) {

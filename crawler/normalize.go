@@ -11,6 +11,9 @@ import (
 // summaryMax is the length, in runes, of a summary cut from a long text.
 const summaryMax = 500
 
+// titleMax is the length of a title made from the text of an untitled item.
+const titleMax = 120
+
 // detectMax bounds how much body text language detection looks at.
 const detectMax = 4000
 
@@ -97,6 +100,11 @@ func normalise(d draft, docLang string, src veille.Source, now time.Time) (veill
 	}
 	if it.Lang == "" {
 		it.Lang = normLang(src.Lang)
+	}
+
+	if it.Title == "" {
+		// some feeds have untitled entries; a list of results needs a title
+		it.Title = collapse(truncate(firstNonEmpty(it.Summary, it.Content), titleMax), false)
 	}
 
 	// The key identifies the item within its source when its link cannot.
@@ -210,3 +218,12 @@ func cutAt(s string, n int) int {
 }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}

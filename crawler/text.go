@@ -136,6 +136,13 @@ func (b *textBuilder) text(t string, keepLines bool) {
 			b.newline()
 		case isBlank(r):
 			b.space()
+		case r >= 0x80 && r <= 0x9f:
+			// C1 controls are Windows-1252 punctuation that went through a
+			// Latin-1 decoder or a numeric reference (&#146;): read them as
+			// browsers do.
+			if m := c1Windows1252[r-0x80]; m != 0 {
+				b.text(string(m), keepLines)
+			}
 		case isInvisible(r):
 		default:
 			if b.pending != 0 {
@@ -192,4 +199,11 @@ func truncate(s string, n int) string {
 		s = s[:i]
 	}
 	return strings.TrimRightFunc(s, func(r rune) bool { return isBlank(r) || unicode.IsPunct(r) }) + "…"
+}
+
+// c1Windows1252 maps U+0080..U+009F to the characters Windows-1252 puts
+// there (0 where it has none).
+var c1Windows1252 = [32]rune{
+	'€', 0, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', 0, 'Ž', 0,
+	0, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', 0, 'ž', 'Ÿ',
 }
