@@ -1,0 +1,179 @@
+package main
+
+import (
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	smtp "github.com/emersion/go-smtp"
+	"github.com/goccy/go-yaml"
+
+	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/demo"
+)
+
+// mailbox is a real SMTP server (emersion/go-smtp) on loopback.
+type mailbox struct {
+	mu   sync.Mutex
+	msgs []string
+	port int
+}
+
+type mailSession struct {
+	b  *mailbox
+	to []string
+}
+
+func (s *mailSession) Reset()                                    { s.to = nil }
+func (s *mailSession) Logout() error                             { return nil }
+func (s *mailSession) Mail(string, *smtp.MailOptions) error      { return nil }
+func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = append(s.to, to); return nil }
+func (s *mailSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.b.mu.Lock()
+	s.b.msgs = append(s.b.msgs, "To: "+strings.Join(s.to, ",")+"\n"+string(b))
+	s.b.mu.Unlock()
+	return nil
+}
+
+func newMailbox(t *testing.T) *mailbox {
+	b := &mailbox{}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &mailSession{b: b}, nil }))
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.port = ln.Addr().(*net.TCPAddr).Port
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return b
+}
+
+func (b *mailbox) count() int { b.mu.Lock(); defer b.mu.Unlock(); return len(b.msgs) }
+
+// digestConfig is the demo config with the shipped digests and alert,
+// mailing to the test server.
+func digestConfig(t *testing.T, base string, smtpPort int) string {
+	t.Helper()
+	cfg, err := demo.Config(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped, err := veille.ParseConfig(veille.ShippedConfig, "feeds.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Digests, cfg.Alerts = shipped.Digests, shipped.Alerts
+	cfg.SMTP = veille.SMTP{Host: "127.0.0.1", Port: smtpPort, From: "veille@example.org", TLS: "none"}
+	b, err := yaml.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "feeds.yaml")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestDigestAndAlertCommands(t *testing.T) {
+	farm := newSampleFarm(t)
+	box := newMailbox(t)
+	cfg := digestConfig(t, farm.URL, box.port)
+	data := t.TempDir()
+	g := []string{"--config", cfg, "--data", data}
+	if code, _, errs := veilleCmd(t, append([]string{"crawl"}, g...)...); code != 0 {
+		t.Fatalf("crawl: exit %d\n%s", code, errs)
+	}
+	tomorrow := time.Now().AddDate(0, 0, 1).Format(time.DateOnly)
+	period := []string{"--id", "environment-weekly", "--since", "2020-01-01", "--until", tomorrow}
+
+	code, out, errs := veilleCmd(t, append(append([]string{"digest"}, g...), append(period, "--dry-run")...)...)
+	if code != 0 {
+		t.Fatalf("digest --dry-run: exit %d\n%s", code, errs)
+	}
+	for _, want := range []string{"Subject: Veille environnement", "Environnement", "https://www.legifrance.gouv.fr/jorf/id/",
+		"Couverture des sources", "dry run: nothing sent", "commission-environnement@example.org"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run output lacks %q:\n%s", want, out[:min(len(out), 2000)])
+		}
+	}
+	if box.count() != 0 {
+		t.Fatal("--dry-run sent mail")
+	}
+
+	html := filepath.Join(t.TempDir(), "digest.html")
+	if code, _, errs := veilleCmd(t, append(append([]string{"digest"}, g...), append(period, "--out", html)...)...); code != 0 {
+		t.Fatalf("digest --out: exit %d\n%s", code, errs)
+	}
+	if b, err := os.ReadFile(html); err != nil || !strings.Contains(string(b), "<table role=\"presentation\"") {
+		t.Errorf("--out wrote %d bytes (%v)", len(b), err)
+	}
+
+	code, out, errs = veilleCmd(t, append(append([]string{"digest"}, g...), period...)...)
+	if code != 0 {
+		t.Fatalf("digest: exit %d\n%s\n%s", code, out, errs)
+	}
+	if box.count() != 1 || !strings.Contains(out, "commission-environnement@example.org") || !strings.Contains(out, "sent") {
+		t.Fatalf("digest sent %d mails:\n%s", box.count(), out)
+	}
+	// The same period again sends nothing.
+	code, out, _ = veilleCmd(t, append(append([]string{"digest"}, g...), period...)...)
+	if code != 0 || box.count() != 1 || !strings.Contains(out, "already in the ledger") {
+		t.Errorf("second send: exit %d, %d mails\n%s", code, box.count(), out)
+	}
+
+	code, out, errs = veilleCmd(t, append(append([]string{"alert", "test"}, g...), "--id", "medical-device-rules", "--days", "3650")...)
+	if code != 0 {
+		t.Fatalf("alert test: exit %d\n%s", code, errs)
+	}
+	if !strings.Contains(out, "rule medical-device-rules") || !strings.Contains(out, "would have matched") ||
+		!strings.Contains(out, "medical-devices:") || !strings.Contains(out, "nothing was sent") {
+		t.Errorf("alert test output:\n%s", out)
+	}
+	n := strings.Fields(out[strings.Index(out, "days): ")+len("days): "):])[0]
+	if k, err := strconv.Atoi(n); err != nil || k == 0 {
+		t.Errorf("alert test matched %q items over ten years of medical-device news", n)
+	}
+
+	for name, args := range map[string][]string{
+		"no id":            {"digest"},
+		"since alone":      {"digest", "--id", "environment-weekly", "--since", "2026-01-01"},
+		"bad date":         {"digest", "--id", "environment-weekly", "--since", "01/01/2026", "--until", "2026-02-01"},
+		"unknown digest":   {"digest", "--id", "nope", "--dry-run"},
+		"both outputs":     {"digest", "--id", "environment-weekly", "--dry-run", "--out", "x.html"},
+		"alert no sub":     {"alert"},
+		"alert no id":      {"alert", "test"},
+		"alert bad days":   {"alert", "test", "--id", "medical-device-rules", "--days", "0"},
+		"alert unknown id": {"alert", "test", "--id", "nope"},
+	} {
+		args = append(args[:1:1], append(append([]string(nil), g...), args[1:]...)...)
+		if args[0] == "alert" && len(args) > len(g)+1 && args[len(g)+1] == "test" {
+			args = append([]string{"alert", "test"}, append(append([]string(nil), g...), args[len(g)+2:]...)...)
+		}
+		if code, _, errs := veilleCmd(t, args...); code != exitUsage {
+			t.Errorf("%s: exit %d, want %d (%s)", name, code, exitUsage, errs)
+		}
+	}
+}
+
+func TestDigestDemoDryRun(t *testing.T) {
+	code, out, errs := veilleCmd(t, "digest", "--demo", "--id", "environment-weekly")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	if !strings.Contains(out, "Veille environnement") || !strings.Contains(out, "## Couverture des sources") || !strings.Contains(out, "nothing sent") {
+		t.Errorf("demo digest:\n%s", out[:min(len(out), 1500)])
+	}
+}
