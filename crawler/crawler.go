@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -162,7 +163,7 @@ func (c *Crawler) Fetch(ctx context.Context, src veille.Source, prev veille.Fetc
 		res.URL = resp.url
 	}
 	if err != nil {
-		res.Err = fmt.Errorf("source %s: fetch %s: %w", src.ID, src.URL, err)
+		res.Err = fmt.Errorf("source %s: fetch %s: %w", src.ID, redact(src.URL), err)
 		if ctx.Err() != nil {
 			// the caller gave up (shutdown): not the source's failure
 			res.State = prev
@@ -191,7 +192,7 @@ func (c *Crawler) Fetch(ctx context.Context, src veille.Source, prev veille.Fetc
 	items, err := c.parse(resp, src, now)
 	res.ParseDuration = time.Since(start)
 	if err != nil {
-		res.Err = fmt.Errorf("source %s: parse %s: %w", src.ID, resp.url, err)
+		res.Err = fmt.Errorf("source %s: parse %s: %w", src.ID, redact(resp.url), err)
 		res.State = c.failedState(src, prev, now, resp.status, res.Err, time.Time{})
 		return res
 	}
@@ -263,6 +264,16 @@ func (c *Crawler) failedState(src veille.Source, prev veille.FetchState, now tim
 		st.NextAttempt = retryAt
 	}
 	return st
+}
+
+// redact hides a password in a URL before it goes into an error that the
+// UI and the logs show.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Redacted()
 }
 
 // Backoff is the delay before the next attempt after n consecutive

@@ -599,3 +599,15 @@ func TestFetchOneHostSerialised(t *testing.T) {
 		t.Errorf("max %d concurrent requests to one host over %d requests, want 1", f.maxPerHost, len(f.starts["127.0.0.1"]))
 	}
 }
+
+func TestFetchErrorHidesPassword(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+	}))
+	defer srv.Close()
+	u := strings.Replace(srv.URL, "http://", "http://user:s3cret@", 1) + "/feed"
+	r := testCrawler(nil, nil).Fetch(context.Background(), feedSource("private", u), veille.FetchState{})
+	if r.Err == nil || strings.Contains(r.Err.Error(), "s3cret") || r.State.Status != 403 {
+		t.Errorf("err %v status %d", r.Err, r.State.Status)
+	}
+}
