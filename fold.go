@@ -235,7 +235,9 @@ func appendStem(dst, w []byte) []byte {
 		dst = append(dst, w[:n-2]...)
 		return append(dst, 'l')
 	}
-	if (w[n-1] == 's' && w[n-2] != 's') || w[n-1] == 'x' {
+	// French plurals in -x follow u (eaux, feux, bijoux); "prix", "inox"
+	// and "ICPEX" keep their x.
+	if (w[n-1] == 's' && w[n-2] != 's') || (w[n-1] == 'x' && w[n-2] == 'u') {
 		n--
 	}
 	if n > 4 && w[n-1] == 'e' {

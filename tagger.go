@@ -48,7 +48,11 @@ type ref struct {
 // term is a keyword compiled to a sequence of word stems.
 type term struct {
 	words []string // stems; the last one is a raw folded prefix when prefix
-	caps  []bool   // the word was written in capitals: the text must be too
+	// caps: the word was written in capitals, an acronym; the text must
+	// write it in capitals too, and exactly (raw), since stemming "PFAS"
+	// or "ICPE" would make other acronyms of them.
+	caps []bool
+	raw  []string
 	// prefix: the keyword ended in "*" and its last word matches any word
 	// that starts with it.
 	prefix bool
@@ -184,6 +188,7 @@ func (t *Tagger) addTerm(terms map[string]int, kw string, r ref) error {
 			}
 		}
 		tm.words = append(tm.words, w)
+		tm.raw = append(tm.raw, string(sc.rawWord(i)))
 		// One capital letter (T3, L. 165-1) is not an acronym.
 		tm.caps = append(tm.caps, sc.toks[i].upper && countLetters(sc.rawWord(i)) >= 2)
 	}
@@ -269,7 +274,9 @@ func (t *Tagger) Tag(it *Item, src Source) {
 	for _, c := range it.Categories {
 		run.scanZone(sc, c, headOnly)
 	}
-	run.scanZone(sc, it.Summary, headSummaryWords)
+	if !cutFrom(it.Summary, it.Content) {
+		run.scanZone(sc, it.Summary, headSummaryWords)
+	}
 	run.scanZone(sc, it.Content, 0)
 
 	tagged, why := run.decide()
@@ -323,6 +330,15 @@ func (t *Tagger) Tag(it *Item, src Source) {
 
 const headOnly = -1
 
+// cutFrom reports whether summary is only the opening of content, cut by
+// the crawler for display (the JORF feeds have no summary of their own).
+// Such a summary is body text, not a publisher's abstract, and is not
+// weighed as head.
+func cutFrom(summary, content string) bool {
+	s := strings.TrimRight(strings.TrimSpace(summary), "…. ")
+	return s != "" && content != "" && strings.HasPrefix(content, s)
+}
+
 // scanZone finds the terms of s. The first headWords words are head (all of
 // them when headWords is headOnly), the rest body.
 func (r *tagRun) scanZone(sc *scanner, s string, headWords int) {
@@ -373,12 +389,17 @@ func (t *Tagger) matchAt(sc *scanner, i, k int) bool {
 		if tm.caps[j] && !sc.toks[i+j].upper {
 			return false
 		}
-		if tm.prefix && j == last {
+		switch {
+		case tm.prefix && j == last:
 			raw := sc.rawWord(i + j)
 			if len(raw) < len(w) || string(raw[:len(w)]) != w {
 				return false
 			}
-		} else if string(sc.stemWord(i+j)) != w {
+		case tm.caps[j]:
+			if string(sc.rawWord(i+j)) != tm.raw[j] {
+				return false
+			}
+		case string(sc.stemWord(i+j)) != w:
 			return false
 		}
 	}
