@@ -25,6 +25,9 @@ const (
 // ledger what is due, so a job that fires early, late or twice around a
 // DST change sends nothing wrong.
 func startDigests(ctx context.Context, a *app, n *digest.Notifier, log *slog.Logger) (gocron.Scheduler, error) {
+	if err := digest.Check(a.cfg); err != nil {
+		return nil, usageError{"config: " + err.Error()}
+	}
 	loc := a.cfg.Location
 	if loc == nil {
 		loc = time.UTC
