@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -175,5 +177,56 @@ func TestDigestDemoDryRun(t *testing.T) {
 	}
 	if !strings.Contains(out, "Veille environnement") || !strings.Contains(out, "## Couverture des sources") || !strings.Contains(out, "nothing sent") {
 		t.Errorf("demo digest:\n%s", out[:min(len(out), 1500)])
+	}
+}
+
+func TestStartDigests(t *testing.T) {
+	farm := newSampleFarm(t)
+	box := newMailbox(t)
+	path := digestConfig(t, farm.URL, box.port)
+	cfg, err := loadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &globals{data: t.TempDir(), stdout: io.Discard, stderr: io.Discard, log: slog.New(slog.DiscardHandler)}
+	a, err := openApp(context.Background(), g, cfg, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	n, err := newNotifier(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := startDigests(context.Background(), a, n, g.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, j := range s.Jobs() {
+		names[j.Name()] = true
+	}
+	for _, want := range []string{"digest environment-weekly", "reconcile digests and alerts", "alerts"} {
+		if !names[want] {
+			t.Errorf("no job %q (jobs %v)", want, names)
+		}
+	}
+	// The start-up reconcile records that the digests exist from now on.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, ok, _ := a.store.Watermark(context.Background(), "digest-start:environment-weekly"); ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the start-up reconcile did not run")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := s.Shutdown(); err != nil {
+		t.Fatal(err)
+	}
+	a.cfg.Digests[0].Schedule = "every monday"
+	if _, err := startDigests(context.Background(), a, n, g.log); err == nil {
+		t.Error("a bad schedule started")
 	}
 }
