@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -276,13 +277,13 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusBadRequest, "search", p)
 		return
 	}
-	if req.Sort == "" {
-		req.Sort = "relevance"
-		if req.Query == "" || req.Query == "*" {
-			req.Sort = "date"
-		}
-	}
+	// Without a choice the index sorts a text query by relevance and
+	// everything else by date; the list shows relevance, so that a query
+	// typed on the home page is not sent as sort=date.
 	p.Sort = req.Sort
+	if p.Sort == "" {
+		p.Sort = "relevance"
+	}
 	if p.Query != "" {
 		p.Title = p.Query
 	}
@@ -664,6 +665,8 @@ func sourceState(ss SourceStatus) string {
 	return "ok"
 }
 
+var stateRank = map[string]int{"stale": 0, "failing": 1, "never": 2, "ok": 3, "disabled": 4}
+
 func (s *Server) handleSourcesPage(w http.ResponseWriter, r *http.Request) {
 	l := s.locale(w, r)
 	list, err := s.Sources(r.Context())
@@ -672,6 +675,8 @@ func (s *Server) handleSourcesPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, l, http.StatusInternalServerError, l.T("error.internal"))
 		return
 	}
+	// Problems first, so that they are seen at a glance; config order within.
+	slices.SortStableFunc(list, func(a, b SourceStatus) int { return stateRank[sourceState(a)] - stateRank[sourceState(b)] })
 	p := sourcesPage{pageBase: s.base(r, l, "sources", l.T("sources.title"))}
 	var ok, failing, stale int
 	for _, ss := range list {
