@@ -156,7 +156,64 @@ func TestShippedTagging(t *testing.T) {
 			title:   "Arrêté modifiant la liste des établissements susceptibles d'ouvrir droit à l'allocation de cessation anticipée d'activité des travailleurs de l'amiante",
 			domains: []string{"health-safety"},
 		},
+		"joint replacement recall": {
+			title:   "Exactech Recalls Knee, Ankle and Hip Replacement Devices",
+			domains: []string{"medical-devices"}, competences: []string{"medical-implants"},
+		},
+		"breast implants": {
+			title:   "Prothèses mammaires texturées : l'ANSM demande le retrait du marché",
+			domains: []string{"medical-devices"}, competences: []string{"medical-implants"},
+		},
+		"surgical staplers": {
+			title:   "Recall of surgical staplers for incomplete staple formation",
+			domains: []string{"medical-devices"}, competences: []string{"surgical-instruments"},
+		},
+		"UDI rule": {
+			title:   "Medical Devices; Unique Device Identification System",
+			domains: []string{"medical-devices"}, competences: []string{"medical-implants", "surgical-instruments"},
+		},
+		"MDR revision briefing": {
+			title:   "Briefing - Simplifying the Medical Devices Regulation and the IVDR",
+			domains: []string{"medical-devices"}, competences: []string{"medical-implants", "surgical-instruments"},
+		},
+		"chromium electroplating NESHAP": {
+			title:   "National Emission Standards for Hazardous Air Pollutants: Chromium Electroplating and Chromium Anodizing Tanks",
+			domains: []string{"environment"}, competences: []string{"surface-treatment"},
+		},
+		"TSCA new uses": {
+			title:   "Significant New Use Rules on Certain Chemical Substances (24-5.5e)",
+			summary: "EPA is finalizing significant new use rules (SNURs) under the Toxic Substances Control Act (TSCA) for chemical substances.",
+			domains: []string{"environment"},
+		},
+		"ICPE 2564": {
+			title:   "Arrêté relatif aux prescriptions générales applicables aux installations relevant du régime de la déclaration au titre de la rubrique n° 2564",
+			domains: []string{"environment"}, competences: []string{"surface-treatment"},
+		},
+		"work equipment": {
+			title:   "Décret relatif aux règles de sécurité applicables aux équipements de travail",
+			domains: []string{"health-safety"},
+		},
+		"carcinogens directive": {
+			title:   "Briefing - Protection of workers from the risks related to exposure to carcinogens, mutagens or reprotoxic substances at work",
+			domains: []string{"health-safety"},
+		},
+		"packaging waste": {
+			title:   "At a Glance - Packaging and packaging waste regulation",
+			domains: []string{"environment"},
+		},
 		// Items that concern no member, though they use the same words.
+		"pesticide tolerance": {
+			title:   "Pyraclostrobin; Pesticide Tolerances",
+			summary: "This regulation establishes tolerances for residues of pyraclostrobin in or on multiple commodities.",
+		},
+		"Texas air plan": {
+			title: "Approval and Promulgation of Air Quality Implementation Plans; Texas; Volatile Organic Compounds",
+		},
+		"AI act": {title: "Briefing - Artificial intelligence act: state of play"},
+		"car insurance": {
+			title:   "Décret portant application de l'article L. 211-1-1 du code des assurances",
+			summary: "assurance automobile des véhicules terrestres à moteur",
+		},
 		"defence ministry OSH": {
 			title: "Décret modifiant le décret relatif à la santé et à la sécurité au travail au ministère de la défense",
 		},
