@@ -365,6 +365,33 @@ func buildQuery(clauses []clause) (query.Query, highlightTerms, error) {
 // from both, so "de" is not looked for in English text. It returns nil when
 // nothing is left to search.
 func textQuery(la *langAnalyzers, text string, phrase, positive bool, boost float64, hl *highlightTerms) query.Query {
+	q := wordQuery(la, text, phrase, positive, boost, hl)
+	if phrase || q == nil {
+		return q
+	}
+	// The expansions form one clause: Bleve scales a disjunction by the
+	// share of its clauses that match, so an item matching several
+	// expansions must not outrank one holding the word itself.
+	var alts []query.Query
+	for _, e := range expansions(text) {
+		// A phrase scores about the sum of its words: divide so a long
+		// expansion does not outweigh the word the user typed.
+		b := boost * synonymBoost / float64(len(strings.Fields(e)))
+		if eq := wordQuery(la, e, false, positive, b, hl); eq != nil {
+			alts = append(alts, eq)
+		}
+	}
+	switch len(alts) {
+	case 0:
+		return q
+	case 1:
+		return query.NewDisjunctionQuery([]query.Query{q, alts[0]})
+	}
+	return query.NewDisjunctionQuery([]query.Query{q, query.NewDisjunctionQuery(alts)})
+}
+
+// wordQuery is textQuery without synonyms.
+func wordQuery(la *langAnalyzers, text string, phrase, positive bool, boost float64, hl *highlightTerms) query.Query {
 	frTokens, enTokens := la.fr.Analyze([]byte(text)), la.en.Analyze([]byte(text))
 	if !phrase && (len(frTokens) == 0 || len(enTokens) == 0) {
 		return nil
