@@ -49,7 +49,10 @@ func TestSynonymsExpandAcronymsAndLanguages(t *testing.T) {
 			res := runSearch(t, ix, veille.SearchRequest{Query: tc.q})
 			got := hitNames(t, res, names)
 			if len(got) == 0 || got[0] != tc.first {
-				for _, h := range res.Hits { t.Logf("%s %.3f", names[h.ID], h.Score) }; t.Fatalf("query %q: got %v, want %s first", tc.q, got, tc.first)
+				for _, h := range res.Hits {
+					t.Logf("%s %.3f", names[h.ID], h.Score)
+				}
+				t.Fatalf("query %q: got %v, want %s first", tc.q, got, tc.first)
 			}
 			if !sameSet(got, tc.want) {
 				t.Errorf("query %q: got %v, want %v", tc.q, got, tc.want)
