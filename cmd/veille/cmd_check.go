@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+
+	"github.com/nogentech/veille/digest"
 )
 
 func runCheck(ctx context.Context, g *globals, args []string) error {
@@ -13,6 +15,11 @@ func runCheck(ctx context.Context, g *globals, args []string) error {
 	cfg, err := loadConfig(g.config)
 	if err != nil {
 		return err
+	}
+	// Digest and alert rules that the config schema cannot judge alone
+	// (schedules against the time zone, member selections).
+	if err := digest.Check(cfg); err != nil {
+		return usageError{fmt.Sprintf("%s: %v", g.config, err)}
 	}
 	enabled := len(cfg.EnabledSources())
 	fmt.Fprintf(g.stdout, "%s: ok — %d sources (%d enabled), %d domains, %d competences, %d members, %d digests, %d alerts\n",
