@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -144,19 +143,13 @@ func NewTagger(domains, competences []Category) (*Tagger, error) {
 			t.cats[i].requires = append(t.cats[i].requires, k)
 		}
 	}
-	for l := range t.prefixLensSet() {
-		t.prefixLens = append(t.prefixLens, l)
-	}
-	sort.Ints(t.prefixLens)
-	return t, nil
-}
-
-func (t *Tagger) prefixLensSet() map[int]bool {
-	lens := map[int]bool{}
 	for p := range t.byPrefix {
-		lens[len(p)] = true
+		if !slices.Contains(t.prefixLens, len(p)) {
+			t.prefixLens = append(t.prefixLens, len(p))
+		}
 	}
-	return lens
+	slices.Sort(t.prefixLens)
+	return t, nil
 }
 
 // addTerm compiles kw and files r under it, sharing one term between
