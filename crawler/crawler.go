@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"sync"
 	"time"
@@ -47,6 +48,10 @@ type Options struct {
 	// AllowPrivateNetworks lets fetches reach loopback and private
 	// addresses: for tests and the offline demo only.
 	AllowPrivateNetworks bool
+	// AllowNetworks are exceptions to the deny-list when private networks
+	// are not allowed: one intranet feed server, say, without opening the
+	// whole intranet. Tests use it to reach a loopback farm with the guard on.
+	AllowNetworks []netip.Prefix
 	// Concurrency bounds the fetches in flight across all hosts.
 	Concurrency int
 	// HostDelay is the pause between the end of one request to a host and
@@ -65,8 +70,11 @@ type Options struct {
 type Crawler struct {
 	opts   Options
 	client *http.Client
-	log    *slog.Logger
-	sem    chan struct{}
+	// guard reports the addresses a fetch must not reach; nil when private
+	// networks are allowed.
+	guard func(netip.Addr) bool
+	log   *slog.Logger
+	sem   chan struct{}
 
 	mu    sync.Mutex
 	hosts map[string]*hostSlot
@@ -106,9 +114,11 @@ func New(o Options) *Crawler {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	guard := newGuard(o)
 	return &Crawler{
 		opts:   o,
-		client: newClient(o),
+		guard:  guard,
+		client: newClientWithGuard(o, guard),
 		log:    o.Logger,
 		sem:    make(chan struct{}, o.Concurrency),
 		hosts:  map[string]*hostSlot{},

@@ -37,11 +37,25 @@ func (e bodyTooLargeError) Error() string {
 
 func (e bodyTooLargeError) Is(target error) bool { return target == ErrBodyTooLarge }
 
-func newClient(o Options) *http.Client {
+// newGuard is the address check of o: nil when private networks are
+// allowed, else the deny-list less o.AllowNetworks.
+func newGuard(o Options) func(netip.Addr) bool {
 	if o.AllowPrivateNetworks {
-		return newClientWithGuard(o, nil)
+		return nil
 	}
-	return newClientWithGuard(o, Forbidden)
+	if len(o.AllowNetworks) == 0 {
+		return Forbidden
+	}
+	allowed := append([]netip.Prefix(nil), o.AllowNetworks...)
+	return func(ip netip.Addr) bool {
+		u := ip.WithZone("").Unmap()
+		for _, p := range allowed {
+			if p.Contains(u) {
+				return false
+			}
+		}
+		return Forbidden(ip)
+	}
 }
 
 // newClientWithGuard builds the HTTP client; forbidden, when set, vets
@@ -156,6 +170,9 @@ func (c *Crawler) get(ctx context.Context, src veille.Source, prev veille.FetchS
 	}
 	if u.Host == "" {
 		return nil, errors.New("URL has no host")
+	}
+	if err := c.checkHost(u.Hostname()); err != nil {
+		return nil, err
 	}
 	release, err := c.acquire(ctx, strings.ToLower(u.Hostname()))
 	if err != nil {

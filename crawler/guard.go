@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -87,4 +89,88 @@ func guardControl(forbidden func(netip.Addr) bool) func(network, address string,
 		}
 		return nil
 	}
+}
+
+// HostAddr reads a URL host as an IP address the way resolvers may. Besides
+// the usual forms ("127.0.0.1", "::1", "[::1]", "fe80::1%eth0") it reads
+// the legacy IPv4 forms of inet_aton: one to four parts, each decimal, hex
+// ("0x7f") or octal ("0177"), the last filling the remaining bytes
+// ("2130706433", "0x7f000001", "0177.0.0.1", "127.1"). Some resolvers turn
+// those into addresses and others send them to DNS, so legacy reports that
+// the host was written that way. ok is false for a host name.
+func HostAddr(host string) (addr netip.Addr, legacy, ok bool) {
+	h := strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if ip, err := netip.ParseAddr(h); err == nil {
+		return ip, false, true
+	}
+	h = strings.TrimSuffix(h, ".")
+	if ip, err := netip.ParseAddr(h); err == nil {
+		return ip, true, true
+	}
+	parts := strings.Split(h, ".")
+	if len(parts) > 4 {
+		return netip.Addr{}, false, false
+	}
+	vals := make([]uint64, len(parts))
+	for i, p := range parts {
+		v, good := legacyNumber(p)
+		if !good {
+			return netip.Addr{}, false, false
+		}
+		vals[i] = v
+	}
+	// every part but the last is one byte; the last fills what is left
+	var n uint64
+	for i, v := range vals[:len(vals)-1] {
+		if v > 0xff {
+			return netip.Addr{}, false, false
+		}
+		n |= v << (8 * (3 - i))
+	}
+	last := vals[len(vals)-1]
+	if last >= 1<<(8*(5-len(vals))) {
+		return netip.Addr{}, false, false
+	}
+	n |= last
+	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}), true, true
+}
+
+// legacyNumber reads one part of a legacy IPv4 address: decimal, 0x hex or
+// 0-prefixed octal, up to 32 bits.
+func legacyNumber(p string) (uint64, bool) {
+	base := 10
+	switch {
+	case p == "":
+		return 0, false
+	case len(p) > 2 && (p[:2] == "0x" || p[:2] == "0X"):
+		base, p = 16, p[2:]
+	case len(p) > 1 && p[0] == '0':
+		base, p = 8, p[1:]
+	}
+	v, err := strconv.ParseUint(p, base, 32)
+	return v, err == nil
+}
+
+// ForbiddenHost reports whether a URL host written as an address, in any
+// form HostAddr reads, is on the deny-list. It opens no socket and judges no
+// name: the addresses a name resolves to are checked when dialed.
+func ForbiddenHost(host string) bool {
+	ip, _, ok := HostAddr(host)
+	return ok && Forbidden(ip)
+}
+
+// checkHost refuses, before any dial, a host written as a legacy numeric
+// address: no publisher writes one, and whether it reaches an address or a
+// DNS query depends on the resolver. A forbidden one wraps ErrPrivateNetwork.
+func (c *Crawler) checkHost(host string) error {
+	ip, legacy, ok := HostAddr(host)
+	switch {
+	case !ok:
+		return nil
+	case c.guard != nil && c.guard(ip):
+		return fmt.Errorf("refusing to connect to %s (%s): %w (fetch.allow_private_networks is off)", host, ip, ErrPrivateNetwork)
+	case legacy:
+		return fmt.Errorf("host %q is a legacy numeric form of %s: write the address as %s", host, ip, ip)
+	}
+	return nil
 }
