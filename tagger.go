@@ -416,6 +416,32 @@ func (r *tagRun) hit(k int, z zone, i int) {
 	}
 }
 
+// evidence is what one rule entry ("a|b|c") contributed: its longest
+// matched spelling, the most telling one for Why.
+type evidence struct {
+	group int
+	text  string
+}
+
+func addEvidence(list []evidence, rf ref) []evidence {
+	for i, e := range list {
+		if e.group == rf.group {
+			if len(rf.text) > len(e.text) {
+				list[i].text = rf.text
+			}
+			return list
+		}
+	}
+	return append(list, evidence{rf.group, rf.text})
+}
+
+func texts(dst []string, list []evidence) []string {
+	for _, e := range list {
+		dst = append(dst, e.text)
+	}
+	return dst
+}
+
 // decide applies the zone rules: a category holds when one of its terms is
 // in the head, a Strong term is in the body, or the body has enough distinct
 // keywords often enough; an Exclude term in the head vetoes it.
@@ -423,10 +449,9 @@ func (r *tagRun) decide() ([]bool, [][]string) {
 	t := r.t
 	n := len(t.cats)
 	excluded := make([]bool, n)
-	head := make([][]string, n)
-	strong := make([][]string, n)
-	body := make([][]string, n)
-	groups := make([][]int, n) // distinct evidence in the body
+	head := make([][]evidence, n)
+	strong := make([][]evidence, n)
+	body := make([][]evidence, n) // distinct evidence standing alone in the body
 	for ri, z := range r.seen {
 		if z == 0 {
 			continue
@@ -438,16 +463,13 @@ func (r *tagRun) decide() ([]bool, [][]string) {
 			continue
 		}
 		if z&zoneHead != 0 {
-			head[c] = append(head[c], rf.text)
+			head[c] = addEvidence(head[c], rf)
 		}
 		if z&zoneBody != 0 && rf.kind == kindStrong {
-			strong[c] = append(strong[c], rf.text)
+			strong[c] = addEvidence(strong[c], rf)
 		}
 		if z&zoneBodyAlone != 0 {
-			body[c] = append(body[c], rf.text)
-			if !slices.Contains(groups[c], rf.group) {
-				groups[c] = append(groups[c], rf.group)
-			}
+			body[c] = addEvidence(body[c], rf)
 		}
 	}
 	tagged := make([]bool, n)
@@ -458,10 +480,10 @@ func (r *tagRun) decide() ([]bool, [][]string) {
 		case excluded[i]:
 		case len(head[i]) > 0 || len(strong[i]) > 0:
 			tagged[i] = true
-			why[i] = append(append(why[i], head[i]...), strong[i]...)
-		case len(groups[i]) >= bodyMinDistinct && r.bodyHits[i] >= need:
+			why[i] = texts(texts(why[i], head[i]), strong[i])
+		case len(body[i]) >= bodyMinDistinct && r.bodyHits[i] >= need:
 			tagged[i] = true
-			why[i] = append(why[i], body[i]...)
+			why[i] = texts(why[i], body[i])
 		}
 	}
 	return tagged, why
