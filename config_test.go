@@ -211,13 +211,13 @@ competences:
   - id: weekly
     schedule: "0 8 * * 1"
     to: [a@example.org]
-`, 8, "digests[0]", "a digest needs domains, competences or members: all"},
-		"digest members": {`digests:
+`, 8, "digests[0]", "a digest needs domains, competences or members"},
+		"digest members unknown": {`digests:
   - id: weekly
     schedule: "0 8 * * 1"
     domains: [environment]
     members: some
-`, 11, "digests[0].members", `must be "all" or omitted, got "some"`},
+`, 11, "digests[0].members", `no member "some": use "all" or ids of members`},
 		"digest recipient": {`digests:
   - id: weekly
     schedule: "0 8 * * 1"

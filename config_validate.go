@@ -119,7 +119,11 @@ func validate(cfg *Config, d *decoder) {
 	domains, competences := c.taxonomy(cfg)
 	c.sources(cfg.Sources, domains, competences)
 	c.members(cfg.Members, competences)
-	c.digests(cfg.Digests, domains, competences)
+	memberIDs := idSet{}
+	for _, m := range cfg.Members {
+		memberIDs[m.ID] = ""
+	}
+	c.digests(cfg.Digests, domains, competences, memberIDs)
 	c.alerts(cfg.Alerts, domains, competences)
 	c.smtp(cfg.SMTP)
 	c.server(cfg.Server)
@@ -302,7 +306,7 @@ func (c checker) members(members []Member, competences idSet) {
 	}
 }
 
-func (c checker) digests(digests []Digest, domains, competences idSet) {
+func (c checker) digests(digests []Digest, domains, competences, memberIDs idSet) {
 	seen := idSet{}
 	for i, dg := range digests {
 		p := fmt.Sprintf("digests[%d]", i)
@@ -314,13 +318,16 @@ func (c checker) digests(digests []Digest, domains, competences idSet) {
 		}
 		c.refs(p+".domains", "domain", dg.Domains, domains)
 		c.refs(p+".competences", "competence", dg.Competences, competences)
-		switch dg.Members {
-		case "", "all":
-		default:
-			c.add(p+".members", "must be \"all\" or omitted, got %q", dg.Members)
+		// members: "all", or a list of member ids ("forge-exemple, coutellerie-exemple").
+		if sel := strings.TrimSpace(dg.Members); sel != "" && !strings.EqualFold(sel, "all") {
+			for _, id := range strings.FieldsFunc(sel, func(r rune) bool { return r == ',' || r == ' ' }) {
+				if _, ok := memberIDs[id]; !ok {
+					c.add(p+".members", "no member %q: use \"all\" or ids of members", id)
+				}
+			}
 		}
-		if len(dg.Domains) == 0 && len(dg.Competences) == 0 && dg.Members != "all" {
-			c.add(p, "a digest needs domains, competences or members: all")
+		if len(dg.Domains) == 0 && len(dg.Competences) == 0 && strings.TrimSpace(dg.Members) == "" {
+			c.add(p, "a digest needs domains, competences or members")
 		}
 		for j, to := range dg.To {
 			c.email(fmt.Sprintf("%s.to[%d]", p, j), to)
