@@ -51,6 +51,10 @@ func TestMain(m *testing.M) {
 	}
 	sharedDir = dir
 	code := m.Run()
+	if bench.b.ix != nil {
+		bench.b.ts.Close()
+		bench.b.ix.Close()
+	}
 	if shared.f != nil {
 		shared.f.close()
 	}
