@@ -334,7 +334,7 @@ func (s *Server) fillSearchPage(ctx context.Context, p *searchPage, l tr, st sea
 		}
 		p.Facets = append(p.Facets, fv)
 	}
-	p.Facets = append(p.Facets, s.periodFacet(ctx, l, st, req, res))
+	p.Facets = append(p.Facets, s.periodFacet(ctx, l, st, req))
 
 	// Active filters, each a link that removes it.
 	for _, name := range filterParams {
@@ -429,17 +429,11 @@ var periods = []struct {
 }{{"period.7d", 7}, {"period.30d", 30}, {"period.1y", 365}}
 
 // periodFacet counts the hits of the last 7 days, 30 days and 12 months
-// under the other filters. The index has no date-range facet, so each
+// under the other filters: what a click would give, since a click replaces
+// the period chosen. The index has no date-range facet, so each
 // count is one more search that skips facets, highlights and stored fields.
-func (s *Server) periodFacet(ctx context.Context, l tr, st searchState, req veille.SearchRequest, res *veille.SearchResult) facetView {
+func (s *Server) periodFacet(ctx context.Context, l tr, st searchState, req veille.SearchRequest) facetView {
 	fv := facetView{Name: "period", Label: l.T("facet.period")}
-	if fc, ok := res.Facets["period"]; ok {
-		for _, c := range fc {
-			fv.Terms = append(fv.Terms, facetTerm{Term: c.Term, Label: c.Term, Count: c.Count,
-				CountText: l.Number(int64(c.Count)), Active: st.v.Get("since") == c.Term, URL: st.with("/", "since", c.Term, "offset", "")})
-		}
-		return fv
-	}
 	today := s.o.Now().In(s.loc)
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, s.loc)
 	for _, pd := range periods {
@@ -450,23 +444,22 @@ func (s *Server) periodFacet(ctx context.Context, l tr, st searchState, req veil
 		cr.Offset, cr.Limit = 0, 1
 		cr.NoFacets, cr.NoHighlight = true, true
 		cr.Sort = "date"
-		if !req.Since.IsZero() && req.Since.After(cr.Since) && st.v.Get("since") != day {
-			// A narrower period is already chosen: a wider one would count
-			// the same hits; the user removes the filter to widen.
-			cr.Since = req.Since
-		}
-		r, err := s.search(ctx, "period", cr)
-		if err != nil {
-			s.o.Logger.Warn("period count", "err", err)
-			return fv
+		var total uint64
+		if req.Until.IsZero() || cr.Since.Before(req.Until) {
+			r, err := s.search(ctx, "period", cr)
+			if err != nil {
+				s.o.Logger.Warn("period count", "err", err)
+				return fv
+			}
+			total = r.Total
 		}
 		active := st.v.Get("since") == day
 		u := st.with("/", "since", day)
 		if active {
 			u = st.with("/", "since", "")
 		}
-		fv.Terms = append(fv.Terms, facetTerm{Term: day, Label: l.T(pd.key), Count: int(r.Total),
-			CountText: l.Number(int64(r.Total)), Active: active, URL: u})
+		fv.Terms = append(fv.Terms, facetTerm{Term: day, Label: l.T(pd.key), Count: int(total),
+			CountText: l.Number(int64(total)), Active: active, URL: u})
 	}
 	return fv
 }
