@@ -44,6 +44,9 @@ func parseFeed(body []byte, contentType, baseURL string, src veille.Source, now 
 	if looksLikeHTML(trimmed, contentType) {
 		return nil, fmt.Errorf("expected a feed, got an HTML page: %w", ErrNotAFeed)
 	}
+	if entityBomb(trimmed) {
+		return nil, ErrEntityExpansion
+	}
 
 	p := gofeed.NewParser()
 	p.KeepOriginalFeed = true // for what the universal model drops: link rels, item languages

@@ -90,6 +90,10 @@ func newClientWithGuard(o Options, forbidden func(netip.Addr) bool) *http.Client
 			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 				return fmt.Errorf("refusing redirect to %s", req.URL.Redacted())
 			}
+			// a redirect may name a host the first URL did not: same checks
+			if err := checkHost(forbidden, req.URL.Hostname()); err != nil {
+				return err
+			}
 			return nil
 		},
 	}

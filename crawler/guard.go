@@ -162,12 +162,14 @@ func ForbiddenHost(host string) bool {
 // checkHost refuses, before any dial, a host written as a legacy numeric
 // address: no publisher writes one, and whether it reaches an address or a
 // DNS query depends on the resolver. A forbidden one wraps ErrPrivateNetwork.
-func (c *Crawler) checkHost(host string) error {
+func (c *Crawler) checkHost(host string) error { return checkHost(c.guard, host) }
+
+func checkHost(guard func(netip.Addr) bool, host string) error {
 	ip, legacy, ok := HostAddr(host)
 	switch {
 	case !ok:
 		return nil
-	case c.guard != nil && c.guard(ip):
+	case guard != nil && guard(ip):
 		return fmt.Errorf("refusing to connect to %s (%s): %w (fetch.allow_private_networks is off)", host, ip, ErrPrivateNetwork)
 	case legacy:
 		return fmt.Errorf("host %q is a legacy numeric form of %s: write the address as %s", host, ip, ip)
