@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -408,14 +409,19 @@ func renderSources(add []veille.Source, dash string) string {
 	return b.String()
 }
 
-// yamlString quotes a value whenever YAML could read it as something else
-// (a colon, a #, a leading symbol, yes/no...). A JSON string is a valid
-// YAML double-quoted scalar.
+// yamlString writes a value plain when YAML reads it back as the same
+// string (URLs and most names), else double-quoted: a JSON string is a
+// valid YAML double-quoted scalar.
 func yamlString(s string) string {
-	plain := s != "" && !strings.ContainsAny(s, ":#{}[],&*!|>'\"%@`\n\t\\") &&
-		!strings.HasPrefix(s, "-") && !strings.HasPrefix(s, "?") && strings.TrimSpace(s) == s
+	plain := s != "" && strings.TrimSpace(s) == s &&
+		!strings.ContainsAny(s[:1], "-?:,[]{}#&*!|>'\"%@`") &&
+		!strings.Contains(s, ": ") && !strings.Contains(s, " #") && !strings.HasSuffix(s, ":") &&
+		!strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == '\\' || r == '"' })
 	switch strings.ToLower(s) {
 	case "yes", "no", "true", "false", "on", "off", "null", "~", "y", "n":
+		plain = false
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
 		plain = false
 	}
 	if plain {

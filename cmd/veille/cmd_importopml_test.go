@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goccy/go-yaml"
+
 	"github.com/nogentech/veille"
 )
 
@@ -296,5 +298,24 @@ func TestSlug(t *testing.T) {
 		if got := slug(in); got != want {
 			t.Errorf("slug(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestYAMLStringRoundTrips(t *testing.T) {
+	for _, s := range []string{
+		"https://www.inrs.fr/rss/?feed=actualites", "ECHA: news", "Œuvres & procédés: l'usine #1", "# not a comment",
+		"- dash", "yes", "2024", "a \"quoted\" name", `back\slash`, "ends with colon:", " padded ", "tab\there", "[brackets]",
+		"ANSM – Dispositifs médicaux", "a #hash", "100%", "@handle",
+	} {
+		var got struct {
+			V string `yaml:"v"`
+		}
+		line := "v: " + yamlString(s) + "\n"
+		if err := yaml.Unmarshal([]byte(line), &got); err != nil || got.V != s {
+			t.Errorf("%q written as %q reads back as %q (%v)", s, line, got.V, err)
+		}
+	}
+	if got := yamlString("https://example.org/feed.xml"); got != "https://example.org/feed.xml" {
+		t.Errorf("a plain URL is quoted: %s", got)
 	}
 }
