@@ -1,0 +1,518 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/crawler"
+	"github.com/nogentech/veille/digest"
+	"github.com/nogentech/veille/index"
+	"github.com/nogentech/veille/server"
+	"github.com/nogentech/veille/store"
+	"github.com/nogentech/veille/watch"
+)
+
+// spec is what the parent tells a phase process.
+type spec struct {
+	Phase   string `json:"phase"`
+	Work    string `json:"work"` // the run's directory
+	N       int    `json:"n"`
+	Feeds   int    `json:"feeds"`
+	Queries int    `json:"queries"` // samples per kind and path
+	Batch   int    `json:"batch"`   // the floor's batch size
+	Writers int    `json:"writers"` // the floor's concurrent Batch calls
+	Profile string `json:"profile,omitempty"`
+}
+
+func (s spec) floorDir() string    { return filepath.Join(s.Work, "floor.bleve") }
+func (s spec) itemsFile() string   { return filepath.Join(s.Work, "items.jsonl") }
+func (s spec) sourcesFile() string { return filepath.Join(s.Work, "sources.json") }
+func (s spec) dataDir() string     { return filepath.Join(s.Work, "data") }
+func (s spec) storePath() string   { return filepath.Join(s.dataDir(), "veille.db") }
+func (s spec) indexDir() string    { return filepath.Join(s.dataDir(), "index.bleve") }
+
+// phaseResult is what a phase process reports; the parent adds the peak
+// RSS and CPU of the whole process from its rusage.
+type phaseResult struct {
+	Phase string  `json:"phase"`
+	WallS float64 `json:"wall_s"` // the measured stretch
+	CPUS  float64 `json:"cpu_s"`  // CPU of that stretch
+	Items int     `json:"items,omitempty"`
+	// Search latencies by kind: through the search function (or plain Bleve
+	// for the floor) and through HTTP.
+	Search map[string]latency `json:"search,omitempty"`
+	HTTP   map[string]latency `json:"http,omitempty"`
+	Notes  map[string]any     `json:"notes,omitempty"`
+
+	ProcessCPUS float64 `json:"process_cpu_s"`
+	PeakRSSMB   float64 `json:"peak_rss_mb"`
+}
+
+var phases = map[string]func(context.Context, spec) (phaseResult, error){
+	"floor-ingest": floorIngest,
+	"floor-search": floorSearch,
+	"crawl":        veilleCrawl,
+	"recrawl":      veilleRecrawl,
+	"serve":        veilleServe,
+	"digest":       veilleDigest,
+}
+
+// benchConfig is the shipped taxonomy, digests and alerts, with the
+// benchmark's sources.
+func benchConfig(s spec) (veille.Config, error) {
+	cfg, err := veille.ParseConfig(veille.ShippedConfig, "feeds.yaml")
+	if err != nil {
+		return cfg, fmt.Errorf("shipped config: %w", err)
+	}
+	b, err := os.ReadFile(s.sourcesFile())
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Sources = nil
+	if err := json.Unmarshal(b, &cfg.Sources); err != nil {
+		return cfg, fmt.Errorf("%s: %w", s.sourcesFile(), err)
+	}
+	cfg.Fetch.AllowPrivateNetworks = true
+	return cfg, nil
+}
+
+// floorIngest indexes the items straight into Bleve with veille's mapping
+// and documents, in batches of s.Batch, the next batch being mapped while
+// Bleve indexes the previous one.
+func floorIngest(ctx context.Context, s spec) (phaseResult, error) {
+	res := phaseResult{Phase: s.Phase}
+	m, err := index.Mapping()
+	if err != nil {
+		return res, err
+	}
+	f, err := os.Open(s.itemsFile())
+	if err != nil {
+		return res, err
+	}
+	defer f.Close()
+	if err := os.RemoveAll(s.floorDir()); err != nil {
+		return res, err
+	}
+	stop := profile(s.Profile, s.Phase)
+	sec := begin()
+	idx, err := bleve.NewUsing(s.floorDir(), m, scorch.Name, bleve.Config.DefaultKVStore, nil)
+	if err != nil {
+		stop()
+		return res, fmt.Errorf("floor index: %w", err)
+	}
+	batches := make(chan *bleve.Batch, 1)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 64<<20)
+		b := idx.NewBatch()
+		for sc.Scan() {
+			var it veille.Item
+			if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
+				errc <- err
+				return
+			}
+			doc, err := index.Document(&it)
+			if err != nil {
+				errc <- err
+				return
+			}
+			if err := b.Index(it.ID, doc); err != nil {
+				errc <- err
+				return
+			}
+			if b.Size() >= s.Batch {
+				batches <- b
+				b = idx.NewBatch()
+			}
+		}
+		if err := sc.Err(); err != nil {
+			errc <- err
+			return
+		}
+		if b.Size() > 0 {
+			batches <- b
+		}
+	}()
+	var wg sync.WaitGroup
+	berrs := make([]error, max(1, s.Writers))
+	for k := range berrs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range batches {
+				if err := idx.Batch(b); err != nil && berrs[k] == nil {
+					berrs[k] = fmt.Errorf("floor batch: %w", err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	res.WallS, res.CPUS = sec.end()
+	if err := errors.Join(berrs...); err != nil {
+		stop()
+		return res, err
+	}
+	stop()
+	select {
+	case err := <-errc:
+		return res, err
+	default:
+	}
+	n, err := idx.DocCount()
+	if err != nil {
+		return res, err
+	}
+	res.Items = int(n)
+	if n != uint64(s.N) {
+		return res, fmt.Errorf("floor holds %d documents, want %d", n, s.N)
+	}
+	return res, idx.Close()
+}
+
+// runMix runs the query mix through fn: one warm-up round, then s.Queries
+// samples per kind, the kinds interleaved so that drift hits them alike.
+func runMix(s spec, mix []benchQuery, fn func(i int) (uint64, error)) (map[string]latency, error) {
+	groups := map[string][]int{}
+	for i, q := range mix {
+		groups[q.kind] = append(groups[q.kind], i)
+		if _, err := fn(i); err != nil {
+			return nil, fmt.Errorf("%s %q: %w", q.kind, q.text, err)
+		}
+	}
+	samples := map[string][]time.Duration{}
+	totals := map[string][]uint64{}
+	for i := range s.Queries {
+		for _, k := range kinds {
+			g := groups[k]
+			q := mix[g[i%len(g)]]
+			start := time.Now()
+			total, err := fn(g[i%len(g)])
+			d := time.Since(start)
+			if err != nil {
+				return nil, fmt.Errorf("%s %q: %w", q.kind, q.text, err)
+			}
+			samples[k] = append(samples[k], d)
+			totals[k] = append(totals[k], total)
+		}
+	}
+	out := map[string]latency{}
+	for k, v := range samples {
+		out[k] = summarise(v, totals[k])
+	}
+	return out, nil
+}
+
+func floorSearch(ctx context.Context, s spec) (phaseResult, error) {
+	res := phaseResult{Phase: s.Phase}
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return res, err
+	}
+	idx, err := bleve.Open(s.floorDir())
+	if err != nil {
+		return res, err
+	}
+	defer idx.Close()
+	mix := queryMix()
+	reqs := make([]*bleve.SearchRequest, len(mix))
+	for i := range mix {
+		if reqs[i], err = mix[i].floor(loc); err != nil {
+			return res, err
+		}
+	}
+	stop := profile(s.Profile, s.Phase)
+	sec := begin()
+	res.Search, err = runMix(s, mix, func(i int) (uint64, error) {
+		r, err := idx.SearchInContext(ctx, reqs[i])
+		if err != nil {
+			return 0, err
+		}
+		return r.Total, nil
+	})
+	res.WallS, res.CPUS = sec.end()
+	stop()
+	return res, err
+}
+
+// pipeline is veille's parts opened on the data dir, as `veille serve`
+// and `veille crawl` open them.
+type pipeline struct {
+	cfg    veille.Config
+	store  *store.Store
+	index  *index.Index
+	tagger *veille.Tagger
+	watch  *watch.Watch
+}
+
+func openPipeline(ctx context.Context, s spec) (*pipeline, error) {
+	cfg, err := benchConfig(s)
+	if err != nil {
+		return nil, err
+	}
+	p := &pipeline{cfg: cfg}
+	if p.store, err = store.Open(ctx, s.storePath()); err != nil {
+		return nil, err
+	}
+	if p.index, err = index.Open(s.indexDir(), index.Options{BoltTimeout: time.Second}); err != nil {
+		p.store.Close()
+		return nil, err
+	}
+	if p.tagger, err = veille.NewTagger(cfg.Domains, cfg.Competences); err != nil {
+		p.close()
+		return nil, err
+	}
+	cr := crawler.New(crawler.Options{
+		AllowPrivateNetworks: true,             // the feeds are on loopback
+		HostDelay:            time.Millisecond, // and need no politeness
+		Timeout:              time.Minute,
+		MaxBody:              64 << 20,
+	})
+	p.watch = watch.New(watch.Options{Config: cfg, Crawler: cr, Tagger: p.tagger, Store: p.store, Index: p.index,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	return p, nil
+}
+
+func (p *pipeline) close() error {
+	return errors.Join(p.index.Close(), p.store.Close())
+}
+
+// veilleCrawl crawls every feed once into an empty data dir, until every
+// item is searchable.
+func veilleCrawl(ctx context.Context, s spec) (phaseResult, error) {
+	res := phaseResult{Phase: s.Phase}
+	if err := os.RemoveAll(s.dataDir()); err != nil {
+		return res, err
+	}
+	stop := profile(s.Profile, s.Phase)
+	sec := begin()
+	p, err := openPipeline(ctx, s)
+	if err != nil {
+		stop()
+		return res, err
+	}
+	defer p.close()
+	rep, err := p.watch.Crawl(ctx, watch.CrawlOptions{})
+	res.WallS, res.CPUS = sec.end()
+	stop()
+	if err != nil {
+		return res, fmt.Errorf("crawl: %w", err)
+	}
+	if n := rep.Failed(); n > 0 {
+		for _, sr := range rep.Sources {
+			if sr.Err != nil {
+				return res, fmt.Errorf("%d sources failed, first %s: %w", n, sr.Source, sr.Err)
+			}
+		}
+	}
+	count, err := p.index.Count()
+	if err != nil {
+		return res, err
+	}
+	res.Items = int(count)
+	res.Notes = map[string]any{"new": len(rep.New), "updated": rep.Updated, "index_batches": p.index.Batches()}
+	if count != uint64(s.N) {
+		return res, fmt.Errorf("the index holds %d items after the crawl, want %d", count, s.N)
+	}
+	return res, nil
+}
+
+// veilleRecrawl crawls again feeds that did not change: every request is
+// conditional and answered 304, and nothing may be written to the index.
+func veilleRecrawl(ctx context.Context, s spec) (phaseResult, error) {
+	res := phaseResult{Phase: s.Phase}
+	p, err := openPipeline(ctx, s)
+	if err != nil {
+		return res, err
+	}
+	defer p.close()
+	seq0, err := p.store.MaxSeq(ctx)
+	if err != nil {
+		return res, err
+	}
+	cp0, err := p.index.Checkpoint()
+	if err != nil {
+		return res, err
+	}
+	batches0 := p.index.Batches()
+	stop := profile(s.Profile, s.Phase)
+	sec := begin()
+	rep, err := p.watch.Crawl(ctx, watch.CrawlOptions{})
+	res.WallS, res.CPUS = sec.end()
+	stop()
+	if err != nil {
+		return res, fmt.Errorf("recrawl: %w", err)
+	}
+	notModified := 0
+	for _, sr := range rep.Sources {
+		if sr.Err != nil {
+			return res, fmt.Errorf("recrawl: source %s: %w", sr.Source, sr.Err)
+		}
+		if sr.NotModified {
+			notModified++
+		}
+	}
+	seq1, err := p.store.MaxSeq(ctx)
+	if err != nil {
+		return res, err
+	}
+	cp1, err := p.index.Checkpoint()
+	if err != nil {
+		return res, err
+	}
+	res.Items = len(rep.New) + rep.Updated
+	res.Notes = map[string]any{"not_modified": notModified, "sources": len(rep.Sources),
+		"index_writes": p.index.Batches() - batches0, "store_seq_before": seq0, "store_seq_after": seq1,
+		"checkpoint_before": cp0, "checkpoint_after": cp1}
+	return res, nil
+}
+
+// veilleServe measures the start-up on the built data dir (open the store
+// and the index, catch up, build the server, answer a first search), then
+// runs the query mix through the search function and through HTTP.
+func veilleServe(ctx context.Context, s spec) (phaseResult, error) {
+	res := phaseResult{Phase: s.Phase, Notes: map[string]any{}}
+	cfg, err := benchConfig(s)
+	if err != nil {
+		return res, err
+	}
+	st, err := store.Open(ctx, s.storePath())
+	if err != nil {
+		return res, err
+	}
+	defer st.Close()
+	ix, err := index.Open(s.indexDir(), index.Options{BoltTimeout: time.Second})
+	if err != nil {
+		return res, err
+	}
+	defer ix.Close()
+	tagger, err := veille.NewTagger(cfg.Domains, cfg.Competences)
+	if err != nil {
+		return res, err
+	}
+	w := watch.New(watch.Options{Config: cfg, Crawler: crawler.New(crawler.Options{}), Tagger: tagger, Store: st, Index: ix})
+	if _, err := w.CatchUp(ctx, nil); err != nil {
+		return res, err
+	}
+	srv, err := server.New(server.Options{Config: cfg, Index: ix, Store: st})
+	if err != nil {
+		return res, err
+	}
+	h := srv.Handler()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/search?q=d%C3%A9chets", nil))
+	if rec.Code != http.StatusOK {
+		return res, fmt.Errorf("first search: %d %s", rec.Code, rec.Body.String())
+	}
+	res.Notes["startup_s"] = time.Since(processStart).Seconds()
+	res.Notes["startup_cpu_s"] = cpuSeconds()
+
+	loc := cfg.Location
+	mix := queryMix()
+	reqs := make([]veille.SearchRequest, len(mix))
+	for i, q := range mix {
+		if reqs[i], err = q.request(loc); err != nil {
+			return res, err
+		}
+	}
+	stop := profile(s.Profile, s.Phase)
+	sec := begin()
+	res.Search, err = runMix(s, mix, func(i int) (uint64, error) {
+		r, err := ix.Search(ctx, reqs[i])
+		if err != nil {
+			return 0, err
+		}
+		return r.Total, nil
+	})
+	if err != nil {
+		stop()
+		return res, err
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		stop()
+		return res, err
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	defer hs.Close()
+	client := &http.Client{Timeout: time.Minute}
+	base := "http://" + ln.Addr().String()
+	res.HTTP, err = runMix(s, mix, func(i int) (uint64, error) {
+		resp, err := client.Get(base + mix[i].path())
+		if err != nil {
+			return 0, err
+		}
+		defer resp.Body.Close()
+		var out struct {
+			Total uint64 `json:"total"`
+		}
+		if resp.StatusCode != http.StatusOK {
+			b, _ := io.ReadAll(io.LimitReader(resp.Body, 1000))
+			return 0, fmt.Errorf("HTTP %d: %s", resp.StatusCode, b)
+		}
+		// A client reads the whole answer; only the total is kept.
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+			return 0, err
+		}
+		return out.Total, nil
+	})
+	res.WallS, res.CPUS = sec.end()
+	stop()
+	return res, err
+}
+
+// veilleDigest builds the week's environment digest and renders it, as the
+// Monday job does.
+func veilleDigest(ctx context.Context, s spec) (phaseResult, error) {
+	res := phaseResult{Phase: s.Phase}
+	cfg, err := benchConfig(s)
+	if err != nil {
+		return res, err
+	}
+	st, err := store.Open(ctx, s.storePath())
+	if err != nil {
+		return res, err
+	}
+	defer st.Close()
+	n, err := digest.New(digest.Options{Config: cfg, Store: st})
+	if err != nil {
+		return res, err
+	}
+	const id = "environment-weekly"
+	stop := profile(s.Profile, s.Phase)
+	sec := begin()
+	period := digest.WeekOf(time.Now(), cfg.Location)
+	d, dg, err := n.Preview(ctx, id, period)
+	if err != nil {
+		stop()
+		return res, err
+	}
+	r, err := digest.RenderDigest(cfg, dg, d, "fr", cfg.Server.BaseURL)
+	res.WallS, res.CPUS = sec.end()
+	stop()
+	if err != nil {
+		return res, err
+	}
+	res.Items = len(d.Items)
+	res.Notes = map[string]any{"period": period.Key, "html_bytes": len(r.HTML)}
+	return res, nil
+}
