@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/crawler"
@@ -28,6 +27,8 @@ type app struct {
 	crawler *crawler.Crawler
 	watch   *watch.Watch
 	log     *slog.Logger
+	// recovered lists the damaged indexes rebuilt at start-up (recover.go).
+	recovered []indexRecovery
 }
 
 func indexDir(data string) string  { return filepath.Join(data, "index.bleve") }
@@ -62,12 +63,8 @@ func (a *app) open(ctx context.Context) error {
 	if a.store, err = store.Open(ctx, storePath(a.dir)); err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
-	a.index, err = index.Open(indexDir(a.dir), index.Options{BoltTimeout: time.Second, Logger: a.log})
-	if err != nil {
-		if errors.Is(err, index.ErrVersion) {
-			return fmt.Errorf("%w\nrun: veille reindex --data %s", err, a.dir)
-		}
-		return fmt.Errorf("open index: %w", err)
+	if err := a.openIndex(ctx); err != nil {
+		return err
 	}
 	if a.tagger, err = veille.NewTagger(a.cfg.Domains, a.cfg.Competences); err != nil {
 		return fmt.Errorf("taxonomy: %w", err)
@@ -82,6 +79,12 @@ func (a *app) open(ctx context.Context) error {
 	if n > 0 {
 		a.log.Info("index caught up with the store", "items", n)
 	}
+	if err := a.checkIndexComplete(ctx); err != nil {
+		return err
+	}
+	// the watch writes to whichever index survived the check
+	a.watch = watch.New(watch.Options{Config: a.cfg, Crawler: a.crawler, Tagger: a.tagger,
+		Store: a.store, Index: a.index, Logger: a.log})
 	return nil
 }
 
