@@ -601,7 +601,9 @@ func (s *Server) handleItemPage(w http.ResponseWriter, r *http.Request) {
 		p.PublishedISO = it.Published.UTC().Format(time.RFC3339)
 	}
 	p.FirstSeen = l.DateTime(it.FirstSeen)
-	if !it.Updated.IsZero() && !it.Updated.Equal(it.FirstSeen) {
+	// Updated is the publisher's date of change; the crawler sets it to the
+	// publication date when the feed gives none.
+	if !it.Updated.IsZero() && !it.Updated.Equal(it.Published) {
 		p.Updated = l.DateTime(it.Updated)
 	}
 	p.Tags = s.tags(l, it.Domains, it.Competences, it.Why, func(kind, id string) string {
