@@ -30,24 +30,50 @@ func (s *Store) FetchState(ctx context.Context, source string) (veille.FetchStat
 
 // SaveFetchState records a source's state, replacing the previous one.
 func (s *Store) SaveFetchState(ctx context.Context, st veille.FetchState) error {
-	if st.Source == "" {
-		return errors.New("store: save fetch state: no source")
+	return s.SaveFetchStates(ctx, []veille.FetchState{st})
+}
+
+// SaveFetchStates records several sources' states in one transaction (one
+// fsync, where a crawl of a thousand feeds would otherwise pay a thousand).
+func (s *Store) SaveFetchStates(ctx context.Context, states []veille.FetchState) error {
+	type row struct{ source, data string }
+	rows := make([]row, 0, len(states))
+	for _, st := range states {
+		if st.Source == "" {
+			return errors.New("store: save fetch state: no source")
+		}
+		st.LastAttempt = utc(st.LastAttempt)
+		st.LastSuccess = utc(st.LastSuccess)
+		st.NextAttempt = utc(st.NextAttempt)
+		data, err := json.Marshal(st)
+		if err != nil {
+			return fmt.Errorf("store: save fetch state of %s: %w", st.Source, err)
+		}
+		rows = append(rows, row{st.Source, string(data)})
 	}
-	st.LastAttempt = utc(st.LastAttempt)
-	st.LastSuccess = utc(st.LastSuccess)
-	st.NextAttempt = utc(st.NextAttempt)
-	data, err := json.Marshal(st)
-	if err != nil {
-		return fmt.Errorf("store: save fetch state of %s: %w", st.Source, err)
+	if len(rows) == 0 {
+		return nil
 	}
-	err = s.writeTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO fetch_state (source, data, updated_at) VALUES (?, ?, ?)
-			ON CONFLICT (source) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
-			st.Source, string(data), formatTime(s.now()))
-		return err
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		put, err := tx.PrepareContext(ctx, `INSERT INTO fetch_state (source, data, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (source) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`)
+		if err != nil {
+			return err
+		}
+		defer put.Close()
+		now := formatTime(s.now())
+		for _, r := range rows {
+			if _, err := put.ExecContext(ctx, r.source, r.data, now); err != nil {
+				return fmt.Errorf("%s: %w", r.source, err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("store: save fetch state of %s: %w", st.Source, err)
+		if len(rows) == 1 {
+			return fmt.Errorf("store: save fetch state of %s: %w", rows[0].source, err)
+		}
+		return fmt.Errorf("store: save %d fetch states: %w", len(rows), err)
 	}
 	return nil
 }
