@@ -37,7 +37,12 @@ type Options struct {
 type Watch struct {
 	o       Options
 	sources map[string]veille.Source
-	writeMu sync.Mutex // one writer: store commit + index batch happen together
+	// storeMu and indexMu order the writes of concurrent crawls: a batch
+	// takes indexMu before it gives up storeMu, so the index receives the
+	// batches in the order of the store's sequence numbers, and the index
+	// checkpoint never passes items not yet indexed. Holding them apart
+	// lets one batch go to the store while the previous one is indexed.
+	storeMu, indexMu sync.Mutex
 }
 
 // New returns a Watch; it does not start anything.
@@ -142,7 +147,13 @@ func (w *Watch) Crawl(ctx context.Context, co CrawlOptions) (Report, error) {
 		go func() {
 			defer wg.Done()
 			// The crawler bounds global and per-host concurrency itself.
-			results <- w.o.Crawler.Fetch(ctx, src, prev)
+			r := w.o.Crawler.Fetch(ctx, src, prev)
+			// Tagging here spreads it over the fetchers instead of the
+			// single writer.
+			for i := range r.Items {
+				w.o.Tagger.Tag(&r.Items[i], src)
+			}
+			results <- r
 		}()
 	}
 	go func() { wg.Wait(); close(results) }()
@@ -195,103 +206,117 @@ type pending struct {
 	results []crawler.Result
 }
 
-// write is the single writer: it groups results into batches, commits each
-// batch to the store, indexes what changed, and only then saves the
-// sources' fetch states, so an ETag is never remembered for items that
-// were not committed.
+// stored is a batch committed to the store, on its way to the index.
+type stored struct {
+	res     store.UpsertResult
+	results []crawler.Result
+}
+
+// write is the single writer: it groups results into batches and commits
+// each batch to the store; an indexing stage then indexes what changed
+// and only then saves the sources' fetch states, so an ETag is never
+// remembered for items that were not indexed. The next batch goes to the
+// store while the index takes the previous one: on two cores the store's
+// work hides behind Bleve's.
 func (w *Watch) write(ctx context.Context, results <-chan crawler.Result, total int, rep *Report, progress func(Progress)) error {
+	stage := w.startIndexing(ctx, total, rep, progress)
 	var p pending
-	done := 0
 	flush := func() error {
 		if len(p.results) == 0 {
 			return nil
 		}
-		w.writeMu.Lock()
-		defer w.writeMu.Unlock()
-		res, err := w.commit(ctx, p.items)
-		if err != nil {
+		if err := stage.failed(); err != nil {
 			return err
 		}
-		byID := map[string]string{} // item id → whether new/updated, per source below
-		for _, it := range res.New {
-			byID[it.ID] = "new"
+		w.storeMu.Lock()
+		res, err := w.storeItems(ctx, p.items)
+		if err != nil {
+			w.storeMu.Unlock()
+			return err
 		}
-		for _, it := range res.Updated {
-			byID[it.ID] = "updated"
-		}
-		rep.New = append(rep.New, res.New...)
-		rep.Updated += len(res.Updated)
-		for _, r := range p.results {
-			sr := SourceReport{Source: r.Source, Name: w.sources[r.Source].Name, Fetched: len(r.Items),
-				NotModified: r.NotModified, Status: r.State.Status, Err: r.Err, Duration: r.FetchDuration + r.ParseDuration,
-				FetchDuration: r.FetchDuration, ParseDuration: r.ParseDuration}
-			seen := map[string]bool{}
-			for _, it := range r.Items {
-				if seen[it.ID] {
-					continue
-				}
-				seen[it.ID] = true
-				switch byID[it.ID] {
-				case "new":
-					sr.New++
-					byID[it.ID] = "" // an item shared by two sources is new for the first only
-				case "updated":
-					sr.Updated++
-				default:
-					sr.Unchanged++
-				}
-			}
-			if err := w.o.Store.SaveFetchState(ctx, r.State); err != nil {
-				return fmt.Errorf("save state of %s: %w", r.Source, err)
-			}
-			if r.Err != nil {
-				w.o.Logger.Warn("source failed", "source", r.Source, "status", r.State.Status,
-					"failures", r.State.Failures, "next_attempt", r.State.NextAttempt, "err", r.Err)
-			}
-			rep.Sources = append(rep.Sources, sr)
-			done++
-			if progress != nil {
-				progress(Progress{Done: done, Total: total, New: len(rep.New), Last: sr})
-			}
-		}
+		w.indexMu.Lock() // released by the stage once indexed
+		w.storeMu.Unlock()
+		stage.jobs <- stored{res: res, results: p.results}
 		p = pending{}
 		return nil
 	}
-	for {
-		var r crawler.Result
-		var ok bool
-		if len(p.results) == 0 {
-			r, ok = <-results
-		} else {
-			// Keep filling the batch while results are ready; write when the
-			// fetchers are still busy, so items become searchable early.
-			select {
-			case r, ok = <-results:
-			default:
+	err := func() error {
+		for {
+			var r crawler.Result
+			var ok bool
+			if len(p.results) == 0 {
+				r, ok = <-results
+			} else {
+				// Keep filling the batch while results are ready; write when
+				// the fetchers are still busy, so items become searchable early.
+				select {
+				case r, ok = <-results:
+				default:
+					if err := flush(); err != nil {
+						return err
+					}
+					continue
+				}
+			}
+			if !ok {
+				return flush()
+			}
+			p.items = append(p.items, r.Items...)
+			p.results = append(p.results, r)
+			if len(p.items) >= w.o.BatchSize {
 				if err := flush(); err != nil {
 					return err
 				}
-				continue
 			}
 		}
-		if !ok {
-			return flush()
-		}
-		for i := range r.Items {
-			w.o.Tagger.Tag(&r.Items[i], w.sources[r.Source])
-		}
-		p.items = append(p.items, r.Items...)
-		p.results = append(p.results, r)
-		if len(p.items) >= w.o.BatchSize {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
+	}()
+	close(stage.jobs)
+	return errors.Join(err, <-stage.done)
 }
 
-// commit writes items to the store, then indexes the ones that changed.
-func (w *Watch) commit(ctx context.Context, items []veille.Item) (store.UpsertResult, error) {
+// indexing is the stage that indexes stored batches, one at a time, in
+// the order the writer stored them.
+type indexing struct {
+	jobs chan stored
+	done chan error
+	mu   sync.Mutex
+	err  error
+}
+
+func (s *indexing) failed() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+func (w *Watch) startIndexing(ctx context.Context, total int, rep *Report, progress func(Progress)) *indexing {
+	s := &indexing{jobs: make(chan stored), done: make(chan error, 1)}
+	go func() {
+		done := 0
+		for job := range s.jobs {
+			if s.failed() != nil {
+				// The store has these items; the next start-up indexes them.
+				w.indexMu.Unlock()
+				continue
+			}
+			err := w.indexBatch(ctx, job.res)
+			w.indexMu.Unlock()
+			if err == nil {
+				err = w.record(ctx, job, rep, &done, total, progress)
+			}
+			if err != nil {
+				s.mu.Lock()
+				s.err = err
+				s.mu.Unlock()
+			}
+		}
+		s.done <- s.failed()
+	}()
+	return s
+}
+
+// storeItems commits items to the store.
+func (w *Watch) storeItems(ctx context.Context, items []veille.Item) (store.UpsertResult, error) {
 	if len(items) == 0 {
 		return store.UpsertResult{}, nil
 	}
@@ -299,22 +324,81 @@ func (w *Watch) commit(ctx context.Context, items []veille.Item) (store.UpsertRe
 	if err != nil {
 		return res, fmt.Errorf("store items: %w", err)
 	}
+	return res, nil
+}
+
+// indexBatch indexes what a store commit changed.
+func (w *Watch) indexBatch(ctx context.Context, res store.UpsertResult) error {
 	changed := append(append([]veille.Item(nil), res.New...), res.Updated...)
 	if len(changed) == 0 {
-		return res, nil
+		return nil
 	}
 	if err := w.o.Index.Upsert(ctx, changed, res.MaxSeq); err != nil {
 		// The store has the items; the next start-up catches the index up.
-		return res, fmt.Errorf("index items: %w", err)
+		return fmt.Errorf("index items: %w", err)
 	}
-	return res, nil
+	return nil
+}
+
+// record saves the fetch states of an indexed batch's sources and reports
+// what each source brought.
+func (w *Watch) record(ctx context.Context, job stored, rep *Report, done *int, total int, progress func(Progress)) error {
+	states := make([]veille.FetchState, 0, len(job.results))
+	for _, r := range job.results {
+		states = append(states, r.State)
+	}
+	if err := w.o.Store.SaveFetchStates(ctx, states); err != nil {
+		return fmt.Errorf("save source states: %w", err)
+	}
+	byID := map[string]string{} // item id → whether new/updated, per source below
+	for _, it := range job.res.New {
+		byID[it.ID] = "new"
+	}
+	for _, it := range job.res.Updated {
+		byID[it.ID] = "updated"
+	}
+	rep.New = append(rep.New, job.res.New...)
+	rep.Updated += len(job.res.Updated)
+	for _, r := range job.results {
+		sr := SourceReport{Source: r.Source, Name: w.sources[r.Source].Name, Fetched: len(r.Items),
+			NotModified: r.NotModified, Status: r.State.Status, Err: r.Err, Duration: r.FetchDuration + r.ParseDuration,
+			FetchDuration: r.FetchDuration, ParseDuration: r.ParseDuration}
+		seen := map[string]bool{}
+		for _, it := range r.Items {
+			if seen[it.ID] {
+				continue
+			}
+			seen[it.ID] = true
+			switch byID[it.ID] {
+			case "new":
+				sr.New++
+				byID[it.ID] = "" // an item shared by two sources is new for the first only
+			case "updated":
+				sr.Updated++
+			default:
+				sr.Unchanged++
+			}
+		}
+		if r.Err != nil {
+			w.o.Logger.Warn("source failed", "source", r.Source, "status", r.State.Status,
+				"failures", r.State.Failures, "next_attempt", r.State.NextAttempt, "err", r.Err)
+		}
+		rep.Sources = append(rep.Sources, sr)
+		*done++
+		if progress != nil {
+			progress(Progress{Done: *done, Total: total, New: len(rep.New), Last: sr})
+		}
+	}
+	return nil
 }
 
 // CatchUp indexes every stored item beyond the index's checkpoint: after a
 // crash between a store commit and its index batch, nothing is lost.
 func (w *Watch) CatchUp(ctx context.Context, progress func(done int)) (int, error) {
-	w.writeMu.Lock()
-	defer w.writeMu.Unlock()
+	w.storeMu.Lock()
+	defer w.storeMu.Unlock()
+	w.indexMu.Lock()
+	defer w.indexMu.Unlock()
 	cp, err := w.o.Index.Checkpoint()
 	if err != nil {
 		return 0, fmt.Errorf("read index checkpoint: %w", err)
