@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille/demo"
+	"github.com/nogentech/veille/server"
 	"github.com/nogentech/veille/watch"
 )
 
@@ -34,6 +35,8 @@ func runDemo(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return fmt.Errorf("demo config: %w", err)
 	}
+	// Links in feeds and pages follow the host the browser used.
+	cfg.Server.BaseURL = ""
 	tmp, err := os.MkdirTemp("", "veille-demo-")
 	if err != nil {
 		return fmt.Errorf("temporary data dir: %w", err)
@@ -55,11 +58,15 @@ func runDemo(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	printCrawlReport(g.stderr, rep)
-	return serveHTTP(ctx, &dg, a, *addr, "demo", func(base string) {
+	metrics := server.NewMetrics(server.MetricsOptions{Index: a.index})
+	metrics.ObserveCrawl(rep)
+	return serveHTTP(ctx, &dg, a, *addr, "demo", metrics, func(base string) {
 		fmt.Fprintf(g.stdout, "\nveille demo ready in %s: %d items indexed.\n", time.Since(start).Round(100*time.Millisecond), len(rep.New))
-		fmt.Fprintf(g.stdout, "  search:  %s/api/search?q=dispositifs+m%%C3%%A9dicaux\n", base)
-		fmt.Fprintf(g.stdout, "           %s/api/search?q=dechets&domain=environment\n", base)
-		fmt.Fprintf(g.stdout, "  sources: %s/api/sources\n", base)
+		fmt.Fprintf(g.stdout, "  open:    %s/\n", base)
+		fmt.Fprintf(g.stdout, "  try:     %s/?q=dispositifs+m%%C3%%A9dicaux\n", base)
+		fmt.Fprintf(g.stdout, "           %s/?q=dechets&domain=environment\n", base)
+		fmt.Fprintf(g.stdout, "  sources: %s/sources\n", base)
+		fmt.Fprintf(g.stdout, "  API:     %s/api/search?q=emissions+trading\n", base)
 		fmt.Fprintf(g.stdout, "Press Ctrl-C to stop (the temporary data is removed).\n")
 	})
 }

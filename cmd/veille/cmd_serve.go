@@ -39,7 +39,8 @@ func runServe(ctx context.Context, g *globals, args []string) error {
 	if err := notifier.StartRules(ctx); err != nil {
 		return err
 	}
-	sched, err := startScheduler(ctx, a, g.log)
+	metrics := server.NewMetrics(server.MetricsOptions{Index: a.index})
+	sched, err := startScheduler(ctx, a, g.log, metrics.ObserveCrawl)
 	if err != nil {
 		return err
 	}
@@ -48,7 +49,7 @@ func runServe(ctx context.Context, g *globals, args []string) error {
 		sched.Shutdown()
 		return err
 	}
-	err = serveHTTP(ctx, g, a, *addr, "serve", nil)
+	err = serveHTTP(ctx, g, a, *addr, "serve", metrics, nil)
 	// Stopping the scheduler waits for running crawls, whose fetched items
 	// are committed before they return.
 	if serr := sched.Shutdown(); serr != nil {
@@ -63,7 +64,7 @@ func runServe(ctx context.Context, g *globals, args []string) error {
 // serveHTTP listens on addr and serves until ctx is done, then shuts the
 // server down gracefully. ready, if set, is called with the base URL once
 // the server accepts connections.
-func serveHTTP(ctx context.Context, g *globals, a *app, addr, command string, ready func(base string)) error {
+func serveHTTP(ctx context.Context, g *globals, a *app, addr, command string, metrics *server.Metrics, ready func(base string)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (use --addr HOST:PORT)", addr, err)
@@ -72,7 +73,7 @@ func serveHTTP(ctx context.Context, g *globals, a *app, addr, command string, re
 		g.log.Warn("record server address", "err", err)
 	}
 	srv, err := server.New(server.Options{Config: a.cfg, Index: a.index, Store: a.store, Logger: g.log,
-		BaseContext: ctx,
+		BaseContext: ctx, Metrics: metrics,
 		Crawl: func(ctx context.Context, sources []string) (watch.Report, error) {
 			return a.watch.Crawl(ctx, watch.CrawlOptions{Sources: sources})
 		}})

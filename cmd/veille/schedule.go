@@ -15,7 +15,8 @@ import (
 // with ±10% jitter so sources drift apart; singleton mode means a slow
 // source never runs twice at once. The job only wakes the source: the
 // source's state (back-off, Retry-After) decides whether it is fetched.
-func startScheduler(ctx context.Context, a *app, log *slog.Logger) (gocron.Scheduler, error) {
+// observe receives every crawl's report (for the metrics).
+func startScheduler(ctx context.Context, a *app, log *slog.Logger, observe func(watch.Report)) (gocron.Scheduler, error) {
 	s, err := gocron.NewScheduler(gocron.WithLocation(a.cfg.Location), gocron.WithStopTimeout(30*time.Second))
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
@@ -30,6 +31,7 @@ func startScheduler(ctx context.Context, a *app, log *slog.Logger) (gocron.Sched
 					log.Error("crawl failed", "source", src.ID, "err", err)
 					return
 				}
+				observe(rep)
 				for _, r := range rep.Sources {
 					if !r.Skipped && r.Err == nil {
 						log.Info("crawled", "source", r.Source, "items", r.Fetched, "new", r.New,
