@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -59,12 +60,12 @@ func TestDamagedIndexRebuilt(t *testing.T) {
 	}
 
 	store := func(d string) string { return filepath.Join(indexDir(d), "store") }
-	glob := func(d, pattern string) []string {
+	glob := func(d, pattern string) ([]string, error) {
 		m, _ := filepath.Glob(filepath.Join(store(d), pattern))
 		if len(m) == 0 {
-			t.Fatalf("no %s in the index", pattern)
+			return nil, fmt.Errorf("no %s in the index", pattern)
 		}
-		return m
+		return m, nil
 	}
 	tests := map[string]struct {
 		damage  func(d string) error
@@ -93,25 +94,28 @@ func TestDamagedIndexRebuilt(t *testing.T) {
 			return os.WriteFile(filepath.Join(store(d), "root.bolt"), []byte(strings.Repeat("\xff", 4096)), 0o644)
 		}, true},
 		"segments truncated": {func(d string) error {
-			for _, z := range glob(d, "*.zap") {
+			zaps, err := glob(d, "*.zap")
+			for _, z := range zaps {
 				if err := os.Truncate(z, 64); err != nil {
 					return err
 				}
 			}
-			return nil
+			return err
 		}, true},
 		"segments deleted": {func(d string) error {
-			for _, z := range glob(d, "*.zap") {
+			zaps, err := glob(d, "*.zap")
+			for _, z := range zaps {
 				if err := os.Remove(z); err != nil {
 					return err
 				}
 			}
-			return nil
+			return err
 		}, true},
 		"store folder deleted": {func(d string) error { return os.RemoveAll(store(d)) }, true},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // each damages its own copy
 			data := filepath.Join(t.TempDir(), "data")
 			copyDir(t, pristine, data)
 			if err := tc.damage(data); err != nil {
