@@ -134,7 +134,7 @@ func (w *Watch) Crawl(ctx context.Context, co CrawlOptions) (Report, error) {
 		return rep, fmt.Errorf("crawl: read source states: %w", err)
 	}
 
-	results := make(chan crawler.Result)
+	results := make(chan crawler.Result, 32)
 	var wg sync.WaitGroup
 	for _, src := range srcs {
 		prev := states[src.ID]
