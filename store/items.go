@@ -258,6 +258,19 @@ func (s *Store) CountBySource(ctx context.Context) (map[string]int, error) {
 // ItemsFirstSeen returns the items first seen in [since, until), oldest
 // first. A zero until means no upper bound.
 func (s *Store) ItemsFirstSeen(ctx context.Context, since, until time.Time) ([]veille.Item, error) {
+	var items []veille.Item
+	err := s.EachItemFirstSeen(ctx, since, until, func(it veille.Item) error {
+		items = append(items, it)
+		return nil
+	})
+	return items, err
+}
+
+// EachItemFirstSeen calls fn with each item first seen in [since, until),
+// oldest first, holding one item at a time: the week after a source is
+// added brings its whole archive, which need not sit in memory at once. An
+// error from fn stops the iteration and is returned.
+func (s *Store) EachItemFirstSeen(ctx context.Context, since, until time.Time, fn func(veille.Item) error) error {
 	q := `SELECT data FROM items WHERE first_seen >= ? ORDER BY first_seen, seq`
 	args := []any{formatTime(since)}
 	if !until.IsZero() {
@@ -266,25 +279,26 @@ func (s *Store) ItemsFirstSeen(ctx context.Context, since, until time.Time) ([]v
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: items first seen since %s: %w", since.Format(time.RFC3339), err)
+		return fmt.Errorf("store: items first seen since %s: %w", since.Format(time.RFC3339), err)
 	}
 	defer rows.Close()
-	var items []veille.Item
 	for rows.Next() {
 		var data string
 		if err := rows.Scan(&data); err != nil {
-			return nil, fmt.Errorf("store: items first seen: %w", err)
+			return fmt.Errorf("store: items first seen: %w", err)
 		}
 		it, err := decodeItem(data)
 		if err != nil {
-			return nil, fmt.Errorf("store: items first seen: %w", err)
+			return fmt.Errorf("store: items first seen: %w", err)
 		}
-		items = append(items, it)
+		if err := fn(it); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: items first seen: %w", err)
+		return fmt.Errorf("store: items first seen: %w", err)
 	}
-	return items, nil
+	return nil
 }
 
 func decodeItem(data string) (veille.Item, error) {
