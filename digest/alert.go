@@ -103,20 +103,23 @@ func (n *Notifier) runAlert(ctx context.Context, rule veille.Alert, run *AlertRu
 	if from.Before(start) {
 		from = start
 	}
-	items, err := n.o.Store.ItemsFirstSeen(ctx, from, now.Add(time.Nanosecond))
-	if err != nil {
-		return err
-	}
 	var cands []veille.Item
-	for _, it := range items {
+	evaluated := 0
+	// One item at a time: only the candidates stay in memory.
+	err = n.o.Store.EachItemFirstSeen(ctx, from, now.Add(time.Nanosecond), func(it veille.Item) error {
+		evaluated++
 		if !it.Published.IsZero() && it.Published.Before(it.FirstSeen.Add(-alertBacklog)) {
-			continue
+			return nil
 		}
 		if selects(rule.Domains, rule.Competences, it) {
 			cands = append(cands, it)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	run.Evaluated += len(items)
+	run.Evaluated += evaluated
 	matches, missing, err := n.match(ctx, rule, cands)
 	if err != nil {
 		return err

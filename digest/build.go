@@ -65,10 +65,6 @@ const summaryBytes = 600
 
 // items loads what the watch found during p and keeps what dg selects.
 func (n *Notifier) build(ctx context.Context, dg veille.Digest, p Period) (*Digest, error) {
-	all, err := n.o.Store.ItemsFirstSeen(ctx, p.Since.UTC(), p.Until.UTC())
-	if err != nil {
-		return nil, fmt.Errorf("digest %s: items of %s: %w", dg.ID, p.Key, err)
-	}
 	states, err := n.o.Store.FetchStates(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("digest %s: source states: %w", dg.ID, err)
@@ -81,17 +77,22 @@ func (n *Notifier) build(ctx context.Context, dg veille.Digest, p Period) (*Dige
 		}
 	}
 	newBySource := map[string]int{}
-	for _, it := range all {
+	// One item at a time: the week a source is added brings its archive.
+	err = n.o.Store.EachItemFirstSeen(ctx, p.Since.UTC(), p.Until.UTC(), func(it veille.Item) error {
 		for _, s := range sourcesOf(it) {
 			newBySource[s]++
 		}
 		if !selects(dg.Domains, dg.Competences, it) {
-			continue
+			return nil
 		}
 		if !it.Published.IsZero() && it.Published.Before(p.Since.Add(-backlog)) {
-			continue
+			return nil
 		}
 		d.Items = append(d.Items, trimItem(it))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("digest %s: items of %s: %w", dg.ID, p.Key, err)
 	}
 	d.Coverage = coverage(n.o.Config, states, newBySource, p, n.now())
 	return d, nil
