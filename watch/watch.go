@@ -82,8 +82,11 @@ type SourceReport struct {
 
 // Report is the outcome of one crawl.
 type Report struct {
-	Sources  []SourceReport
-	New      []veille.Item // first seen in this crawl, as stored
+	Sources []SourceReport
+	// New are the items first seen in this crawl, as stored but without
+	// their text (Content and HTML): a first crawl brings every item of
+	// every feed, and holding their texts here doubled the crawl's memory.
+	New      []veille.Item
 	Updated  int
 	Started  time.Time
 	Finished time.Time
@@ -357,7 +360,10 @@ func (w *Watch) record(ctx context.Context, job stored, rep *Report, done *int, 
 	for _, it := range job.res.Updated {
 		byID[it.ID] = "updated"
 	}
-	rep.New = append(rep.New, job.res.New...)
+	for _, it := range job.res.New {
+		it.Content, it.HTML = "", ""
+		rep.New = append(rep.New, it)
+	}
 	rep.Updated += len(job.res.Updated)
 	for _, r := range job.results {
 		sr := SourceReport{Source: r.Source, Name: w.sources[r.Source].Name, Fetched: len(r.Items),
