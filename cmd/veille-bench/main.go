@@ -95,8 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.IntVar(&o.batch, "batch", 1000, "documents per Bleve batch for the floor")
 	fl.IntVar(&o.writers, "writers", 1, "concurrent Bleve batches for the floor")
 	fl.IntVar(&o.hosts, "hosts", 8, "loopback addresses the feeds are spread over")
-	fl.StringVar(&o.dir, "dir", "", "work directory (default: a new temporary directory)")
-	fl.BoolVar(&o.keep, "keep", false, "keep the work directory (indexes, store, corpus)")
+	fl.StringVar(&o.dir, "dir", "", "work directory, kept afterwards (default: a temporary directory, removed)")
+	fl.BoolVar(&o.keep, "keep", false, "keep the temporary work directory (indexes, store, corpus)")
 	fl.StringVar(&o.profile, "profile", "", "write a CPU and heap profile of each phase into this directory")
 	phaseList := fl.String("phases", strings.Join(allPhases, ","), "phases to run, for profiling one of them on a kept -dir")
 	if err := fl.Parse(args); err != nil {
@@ -165,15 +165,16 @@ func bench(ctx context.Context, o options, logw io.Writer) (*report, error) {
 		if work, err = os.MkdirTemp("", "veille-bench-"); err != nil {
 			return nil, err
 		}
+		if !o.keep {
+			defer os.RemoveAll(work)
+		}
 	} else if err := os.MkdirAll(work, 0o755); err != nil {
 		return nil, err
 	} else if entries, _ := os.ReadDir(work); len(entries) > 0 && len(o.phases) == len(allPhases) {
 		return nil, fmt.Errorf("work directory %s is not empty (reuse it with -phases)", work)
 	}
-	if !o.keep {
-		defer os.RemoveAll(work)
-	} else {
-		logf("work directory: %s", work)
+	if o.keep || o.dir != "" {
+		logf("work directory: %s (kept)", work)
 	}
 	if o.profile != "" {
 		if err := os.MkdirAll(o.profile, 0o755); err != nil {
