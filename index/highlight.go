@@ -28,20 +28,13 @@ func snippet(la *langAnalyzers, lang, text string, hl highlightTerms) string {
 	if text == "" {
 		return ""
 	}
-	terms, an := hl.en, la.en
+	terms, words := hl.en, la.enWords
 	if isFrench(lang) {
-		terms, an = hl.fr, la.fr
+		terms, words = hl.fr, la.frWords
 	}
 	var marks []span
 	if len(terms) > 0 {
-		for _, t := range an.Analyze([]byte(text)) {
-			if terms[string(t.Term)] {
-				marks = append(marks, span{t.Start, t.End})
-				if len(marks) == maxMarks {
-					break
-				}
-			}
-		}
+		marks = words.marks(text, terms, maxMarks)
 	}
 	if len(marks) == 0 {
 		// The title is shown apart; prefer the text after it.

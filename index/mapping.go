@@ -183,10 +183,15 @@ var analyzers = sync.OnceValues(func() (*langAnalyzers, error) {
 	if la.fr == nil || la.en == nil {
 		return nil, fmt.Errorf("analyzers %s, %s not built", analyzerFr, analyzerEn)
 	}
+	la.frWords, la.enWords = newWordAnalyzer(la.fr), newWordAnalyzer(la.en)
 	return la, nil
 })
 
-type langAnalyzers struct{ fr, en analysis.Analyzer }
+type langAnalyzers struct {
+	fr, en analysis.Analyzer
+	// frWords and enWords mark snippets (see wordAnalyzer).
+	frWords, enWords *wordAnalyzer
+}
 
 // isFrench says which analysis an item's language gets: French for fr,
 // fr-FR, fr_CA…, English for everything else, including unknown.
