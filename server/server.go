@@ -54,6 +54,12 @@ type Options struct {
 	// Metrics receives the server's series; New makes one when nil. Pass
 	// the scheduler's so that crawls and requests are in one registry.
 	Metrics *Metrics
+	// Limits bound searches per client and in flight, and request bodies
+	// (server/limits.go); the zero value caps only request bodies.
+	Limits Limits
+	// Notices returns lines /healthz shows under "ok": what the process
+	// had to repair at start-up (a damaged index rebuilt from the store).
+	Notices func() []string
 }
 
 // Server holds the handlers.
@@ -148,7 +154,7 @@ func (s *Server) routes() {
 
 // Handler returns the root handler with its middleware.
 func (s *Server) Handler() http.Handler {
-	return securityHeaders(s.recoverPanics(s.observe(gzipResponses(withRoute(s.mux)))))
+	return securityHeaders(s.recoverPanics(s.observe(s.limit(gzipResponses(withRoute(s.mux))))))
 }
 
 // Metrics returns the series the server records into.
@@ -211,6 +217,11 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("ok\n"))
+	if s.o.Notices != nil {
+		for _, n := range s.o.Notices() {
+			fmt.Fprintln(w, n)
+		}
+	}
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {

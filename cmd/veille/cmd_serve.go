@@ -73,7 +73,7 @@ func serveHTTP(ctx context.Context, g *globals, a *app, addr, command string, me
 		g.log.Warn("record server address", "err", err)
 	}
 	srv, err := server.New(server.Options{Config: a.cfg, Index: a.index, Store: a.store, Logger: g.log,
-		BaseContext: ctx, Metrics: metrics,
+		BaseContext: ctx, Notices: a.indexNotices, Limits: server.DefaultLimits(), Metrics: metrics,
 		Crawl: func(ctx context.Context, sources []string) (watch.Report, error) {
 			return a.watch.Crawl(ctx, watch.CrawlOptions{Sources: sources})
 		}})

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,5 +148,42 @@ func TestDamagedIndexRebuilt(t *testing.T) {
 				t.Errorf("second start: exit %d\n%s", code, errs)
 			}
 		})
+	}
+}
+
+// TestDamagedIndexOnHealthz starts `veille serve` on a data dir whose
+// index was damaged: it serves, with every item, and /healthz says what
+// it repaired.
+func TestDamagedIndexOnHealthz(t *testing.T) {
+	farm := newSampleFarm(t)
+	cfgPath := writeConfig(t, farm.URL)
+	data := filepath.Join(t.TempDir(), "data")
+	if code, _, errs := veilleCmd(t, "crawl", "--config", cfgPath, "--data", data, "--source", "europarl-thinktank"); code != 0 {
+		t.Fatalf("crawl: %s", errs)
+	}
+	want := searchJSON(t, "--config", cfgPath, "--data", data, "--limit", "1", "").Total
+	if err := os.Truncate(filepath.Join(indexDir(data), "store", "root.bolt"), 100); err != nil {
+		t.Fatal(err)
+	}
+	base := startServe(t, cfgPath, data)
+	resp, err := http.Get(base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(body), "ok\n") ||
+		!strings.Contains(string(body), "index rebuilt from the store") || !strings.Contains(string(body), "invalid database") {
+		t.Errorf("/healthz %d:\n%s", resp.StatusCode, body)
+	}
+	resp, err = http.Get(base + "/api/search?limit=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct{ Total uint64 }
+	json.NewDecoder(resp.Body).Decode(&res)
+	resp.Body.Close()
+	if res.Total < want { // the scheduler may have crawled more since
+		t.Errorf("%d items served after the rebuild, want at least the %d crawled before", res.Total, want)
 	}
 }
