@@ -73,6 +73,15 @@ func (a *app) open(ctx context.Context) error {
 	a.watch = watch.New(watch.Options{Config: a.cfg, Crawler: a.crawler, Tagger: a.tagger,
 		Store: a.store, Index: a.index, Logger: a.log})
 	n, err := a.watch.CatchUp(ctx, nil)
+	if err != nil && ctx.Err() == nil && len(a.recovered) == 0 && a.storeReadable(ctx) {
+		// An index that opens but cannot be read or written is damaged
+		// too: rebuilt from the store once, rather than failing every start.
+		if err = a.replaceIndex(ctx, "catching up with the store failed: "+err.Error()); err == nil {
+			a.watch = watch.New(watch.Options{Config: a.cfg, Crawler: a.crawler, Tagger: a.tagger,
+				Store: a.store, Index: a.index, Logger: a.log})
+			n, err = a.watch.CatchUp(ctx, nil)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("catch the index up with the store: %w", err)
 	}

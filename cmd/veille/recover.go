@@ -140,3 +140,13 @@ func (a *app) replaceIndex(ctx context.Context, cause string) error {
 	a.index = ix
 	return nil
 }
+
+// storeReadable says whether the store answers, so that a failure to
+// catch up is blamed on the index only when the record is sound.
+func (a *app) storeReadable(ctx context.Context) bool {
+	if _, err := a.store.MaxSeq(ctx); err != nil {
+		return false
+	}
+	_, err := a.store.CountItems(ctx)
+	return err == nil
+}

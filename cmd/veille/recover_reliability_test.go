@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
 )
 
 // copyDir copies a data dir (store and index), so each damage starts from
@@ -114,6 +116,17 @@ func TestDamagedIndexRebuilt(t *testing.T) {
 			return err
 		}, true},
 		"store folder deleted": {func(d string) error { return os.RemoveAll(store(d)) }, true},
+		"checkpoint garbled (opens, then fails)": {func(d string) error {
+			idx, err := bleve.Open(indexDir(d))
+			if err != nil {
+				return err
+			}
+			if err := idx.SetInternal([]byte("veille.checkpoint"), []byte("not a number")); err != nil {
+				idx.Close()
+				return err
+			}
+			return idx.Close()
+		}, true},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
