@@ -93,7 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.BoolVar(&o.json, "json", false, "print one JSON object instead of the table")
 	fl.IntVar(&o.queries, "queries", 0, "samples per query kind and path (default: 200, 100 above 200k items)")
 	fl.IntVar(&o.batch, "batch", 1000, "documents per Bleve batch for the floor")
-	fl.IntVar(&o.writers, "writers", 1, "concurrent Bleve batches for the floor")
+	fl.IntVar(&o.writers, "writers", 2, "concurrent Bleve batches for the floor (2 was fastest on 2 cores)")
 	fl.IntVar(&o.hosts, "hosts", 8, "loopback addresses the feeds are spread over")
 	fl.StringVar(&o.dir, "dir", "", "work directory, kept afterwards (default: a temporary directory, removed)")
 	fl.BoolVar(&o.keep, "keep", false, "keep the temporary work directory (indexes, store, corpus)")

@@ -133,7 +133,7 @@ func (q benchQuery) floor(loc *time.Location) (*bleve.SearchRequest, error) {
 	}
 	req := bleve.NewSearchRequestOptions(qq, 20, 0, false)
 	if text == nil {
-		req.SortBy([]string{"-published", "_id"})
+		req.SortBy([]string{"-published"})
 		req.Score = "none"
 	}
 	req.Fields = index.StoredFields()
