@@ -27,9 +27,15 @@ func startServe(t *testing.T, cfgPath, data string) string {
 		done <- run(ctx, []string{"serve", "--config", cfgPath, "--data", data, "--addr", "127.0.0.1:0"}, io.Discard, &errb)
 	}()
 	t.Cleanup(func() {
+		start := time.Now()
 		cancel()
 		select {
 		case <-done:
+			// the scheduler waits up to 30 s for crawls: reaching that
+			// means a crawl ignored the cancellation
+			if el := time.Since(start); el > 15*time.Second {
+				t.Errorf("serve took %v to shut down", el)
+			}
 		case <-time.After(40 * time.Second):
 			t.Error("serve did not shut down")
 		}
