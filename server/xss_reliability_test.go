@@ -152,6 +152,7 @@ func TestXSSCorpusInPages(t *testing.T) {
 		}
 		checkPage(t, "item page "+id, body)
 	}
+	t.Logf("%d hostile items: %d search pages, %d item pages, the sources page and 2 feeds parsed, nothing that runs script", n, 3*((n+MaxLimit-1)/MaxLimit), len(ids))
 	_, body := get(t, ts.URL+"/sources")
 	checkPage(t, "sources page", body)
 

@@ -62,6 +62,7 @@ func TestDamagedIndexRebuilt(t *testing.T) {
 	if want < 100 {
 		t.Fatalf("only %d items crawled", want)
 	}
+	t.Logf("%d items in the data dir before each damage", want)
 
 	store := func(d string) string { return filepath.Join(indexDir(d), "store") }
 	glob := func(d, pattern string) ([]string, error) {
