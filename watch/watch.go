@@ -37,12 +37,12 @@ type Options struct {
 type Watch struct {
 	o       Options
 	sources map[string]veille.Source
-	// storeMu and indexMu order the writes of concurrent crawls: a batch
-	// takes indexMu before it gives up storeMu, so the index receives the
-	// batches in the order of the store's sequence numbers, and the index
-	// checkpoint never passes items not yet indexed. Holding them apart
-	// lets one batch go to the store while the previous one is indexed.
-	storeMu, indexMu sync.Mutex
+	// storeMu orders the store commits of concurrent crawls and registers
+	// each batch in ckpt in that order; slots bounds the batches in the
+	// index at once. See indexing.go.
+	storeMu sync.Mutex
+	slots   chan struct{}
+	ckpt    *checkpoints
 }
 
 // New returns a Watch; it does not start anything.
@@ -56,7 +56,8 @@ func New(o Options) *Watch {
 	if o.BatchSize <= 0 {
 		o.BatchSize = 1000
 	}
-	w := &Watch{o: o, sources: map[string]veille.Source{}}
+	w := &Watch{o: o, sources: map[string]veille.Source{}, slots: make(chan struct{}, indexSlots),
+		ckpt: &checkpoints{index: o.Index}}
 	for _, s := range o.Config.Sources {
 		w.sources[s.ID] = s
 	}
@@ -216,32 +217,23 @@ type stored struct {
 }
 
 // write is the single writer: it groups results into batches and commits
-// each batch to the store; an indexing stage then indexes what changed
-// and only then saves the sources' fetch states, so an ETag is never
+// each batch to the store, then hands it to the index, which saves the
+// sources' fetch states once the batch is indexed, so an ETag is never
 // remembered for items that were not indexed. The next batch goes to the
-// store while the index takes the previous one: on two cores the store's
-// work hides behind Bleve's.
+// store while the index takes the previous ones (see indexing.go).
 func (w *Watch) write(ctx context.Context, results <-chan crawler.Result, total int, rep *Report, progress func(Progress)) error {
-	stage := w.startIndexing(ctx, total, rep, progress)
+	run := &crawlRun{w: w, ctx: ctx, rep: rep, total: total, progress: progress}
 	var p pending
 	flush := func() error {
 		if len(p.results) == 0 {
 			return nil
 		}
-		if err := stage.failed(); err != nil {
+		if err := run.failed(); err != nil {
 			return err
 		}
-		w.storeMu.Lock()
-		res, err := w.storeItems(ctx, p.items)
-		if err != nil {
-			w.storeMu.Unlock()
-			return err
-		}
-		w.indexMu.Lock() // released by the stage once indexed
-		w.storeMu.Unlock()
-		stage.jobs <- stored{res: res, results: p.results}
+		err := run.submit(p)
 		p = pending{}
-		return nil
+		return err
 	}
 	err := func() error {
 		for {
@@ -273,49 +265,7 @@ func (w *Watch) write(ctx context.Context, results <-chan crawler.Result, total 
 			}
 		}
 	}()
-	close(stage.jobs)
-	return errors.Join(err, <-stage.done)
-}
-
-// indexing is the stage that indexes stored batches, one at a time, in
-// the order the writer stored them.
-type indexing struct {
-	jobs chan stored
-	done chan error
-	mu   sync.Mutex
-	err  error
-}
-
-func (s *indexing) failed() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.err
-}
-
-func (w *Watch) startIndexing(ctx context.Context, total int, rep *Report, progress func(Progress)) *indexing {
-	s := &indexing{jobs: make(chan stored), done: make(chan error, 1)}
-	go func() {
-		done := 0
-		for job := range s.jobs {
-			if s.failed() != nil {
-				// The store has these items; the next start-up indexes them.
-				w.indexMu.Unlock()
-				continue
-			}
-			err := w.indexBatch(ctx, job.res)
-			w.indexMu.Unlock()
-			if err == nil {
-				err = w.record(ctx, job, rep, &done, total, progress)
-			}
-			if err != nil {
-				s.mu.Lock()
-				s.err = err
-				s.mu.Unlock()
-			}
-		}
-		s.done <- s.failed()
-	}()
-	return s
+	return errors.Join(err, run.wait())
 }
 
 // storeItems commits items to the store.
@@ -330,29 +280,19 @@ func (w *Watch) storeItems(ctx context.Context, items []veille.Item) (store.Upse
 	return res, nil
 }
 
-// indexBatch indexes what a store commit changed.
-func (w *Watch) indexBatch(ctx context.Context, res store.UpsertResult) error {
-	changed := append(append([]veille.Item(nil), res.New...), res.Updated...)
-	if len(changed) == 0 {
-		return nil
-	}
-	if err := w.o.Index.Upsert(ctx, changed, res.MaxSeq); err != nil {
-		// The store has the items; the next start-up catches the index up.
-		return fmt.Errorf("index items: %w", err)
-	}
-	return nil
-}
-
 // record saves the fetch states of an indexed batch's sources and reports
 // what each source brought.
-func (w *Watch) record(ctx context.Context, job stored, rep *Report, done *int, total int, progress func(Progress)) error {
+func (run *crawlRun) record(job stored) error {
+	w, rep := run.w, run.rep
 	states := make([]veille.FetchState, 0, len(job.results))
 	for _, r := range job.results {
 		states = append(states, r.State)
 	}
-	if err := w.o.Store.SaveFetchStates(ctx, states); err != nil {
+	if err := w.o.Store.SaveFetchStates(run.ctx, states); err != nil {
 		return fmt.Errorf("save source states: %w", err)
 	}
+	run.mu.Lock()
+	defer run.mu.Unlock()
 	byID := map[string]string{} // item id → whether new/updated, per source below
 	for _, it := range job.res.New {
 		byID[it.ID] = "new"
@@ -390,9 +330,9 @@ func (w *Watch) record(ctx context.Context, job stored, rep *Report, done *int, 
 				"failures", r.State.Failures, "next_attempt", r.State.NextAttempt, "err", r.Err)
 		}
 		rep.Sources = append(rep.Sources, sr)
-		*done++
-		if progress != nil {
-			progress(Progress{Done: *done, Total: total, New: len(rep.New), Last: sr})
+		run.done++
+		if run.progress != nil {
+			run.progress(Progress{Done: run.done, Total: run.total, New: len(rep.New), Last: sr})
 		}
 	}
 	return nil
@@ -403,8 +343,8 @@ func (w *Watch) record(ctx context.Context, job stored, rep *Report, done *int, 
 func (w *Watch) CatchUp(ctx context.Context, progress func(done int)) (int, error) {
 	w.storeMu.Lock()
 	defer w.storeMu.Unlock()
-	w.indexMu.Lock()
-	defer w.indexMu.Unlock()
+	release := w.holdIndex()
+	defer release()
 	cp, err := w.o.Index.Checkpoint()
 	if err != nil {
 		return 0, fmt.Errorf("read index checkpoint: %w", err)
@@ -430,5 +370,9 @@ func (w *Watch) CatchUp(ctx context.Context, progress func(done int)) (int, erro
 		}
 		return nil
 	})
+	if err == nil {
+		// Every stored item is indexed now, those of failed batches too.
+		err = w.ckpt.reset()
+	}
 	return n, err
 }

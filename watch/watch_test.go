@@ -56,15 +56,18 @@ type parts struct {
 
 // open wires a Watch to a store and an index in dir, with the shipped
 // taxonomy and the testdata feeds as sources.
-func open(t *testing.T, dir string, fs *feedServer, batch int) *parts {
+func open(t *testing.T, dir string, fs *feedServer, batch int, sources ...veille.Source) *parts {
 	t.Helper()
 	cfg, err := veille.ParseConfig(veille.ShippedConfig, "feeds.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Sources = []veille.Source{
-		{ID: "europarl", Name: "EP Think Tank", Kind: veille.KindFeed, URL: fs.URL + "/europarl-thinktank.xml", Lang: "en"},
-		{ID: "ameli-lpp", Name: "LPP", Kind: veille.KindFeed, URL: fs.URL + "/ameli-lpp.xml", Lang: "fr", Domains: []string{"medical-devices"}},
+	cfg.Sources = sources
+	if len(sources) == 0 {
+		cfg.Sources = []veille.Source{
+			{ID: "europarl", Name: "EP Think Tank", Kind: veille.KindFeed, URL: fs.URL + "/europarl-thinktank.xml", Lang: "en"},
+			{ID: "ameli-lpp", Name: "LPP", Kind: veille.KindFeed, URL: fs.URL + "/ameli-lpp.xml", Lang: "fr", Domains: []string{"medical-devices"}},
+		}
 	}
 	ctx := context.Background()
 	p := &parts{cfg: cfg, dir: dir}
@@ -236,6 +239,40 @@ func TestConcurrentCrawls(t *testing.T) {
 		}
 	}
 	p.consistent(t)
+}
+
+// Two sources publish the same items: the second source's batch updates
+// them, and the index must end with that update even though batches are
+// indexed side by side.
+func TestSameItemsInTwoBatches(t *testing.T) {
+	fs := newFeedServer(t)
+	var sources []veille.Source
+	for _, id := range []string{"ep-a", "ep-b", "ep-c"} {
+		sources = append(sources, veille.Source{ID: id, Kind: veille.KindFeed, Lang: "en",
+			URL: fs.URL + "/" + id + "/europarl-thinktank.xml"})
+	}
+	p := open(t, t.TempDir(), fs, 5, sources...)
+	ctx := context.Background()
+	if _, err := p.watch.Crawl(ctx, CrawlOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	n := p.consistent(t)
+	res, err := p.index.Search(ctx, veille.SearchRequest{Limit: 1000, NoFacets: true, NoHighlight: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != n || n < 20 {
+		t.Fatalf("%d hits for %d stored items", len(res.Hits), n)
+	}
+	for _, h := range res.Hits {
+		it, err := p.store.Item(ctx, h.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h.Sources) != 3 || len(it.Sources) != 3 {
+			t.Errorf("%s: index says sources %v, store %v; want all three", h.ID, h.Sources, it.Sources)
+		}
+	}
 }
 
 func BenchmarkCrawl(b *testing.B) {
