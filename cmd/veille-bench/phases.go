@@ -54,11 +54,10 @@ type phaseResult struct {
 	WallS float64 `json:"wall_s"` // the measured stretch
 	CPUS  float64 `json:"cpu_s"`  // CPU of that stretch
 	Items int     `json:"items,omitempty"`
-	// Search latencies by kind: through the search function (or plain Bleve
-	// for the floor) and through HTTP.
-	Search map[string]latency `json:"search,omitempty"`
-	HTTP   map[string]latency `json:"http,omitempty"`
-	Notes  map[string]any     `json:"notes,omitempty"`
+	// Paths holds search latencies by path (floor, query, veille, http)
+	// and by query kind.
+	Paths map[string]map[string]latency `json:"paths,omitempty"`
+	Notes map[string]any                `json:"notes,omitempty"`
 
 	ProcessCPUS float64 `json:"process_cpu_s"`
 	PeakRSSMB   float64 `json:"peak_rss_mb"`
@@ -66,9 +65,9 @@ type phaseResult struct {
 
 var phases = map[string]func(context.Context, spec) (phaseResult, error){
 	"floor-ingest": floorIngest,
-	"floor-search": floorSearch,
 	"crawl":        veilleCrawl,
 	"recrawl":      veilleRecrawl,
+	"search":       searchPaths,
 	"serve":        veilleServe,
 	"digest":       veilleDigest,
 }
@@ -187,69 +186,56 @@ func floorIngest(ctx context.Context, s spec) (phaseResult, error) {
 	return res, idx.Close()
 }
 
-// runMix runs the query mix through fn: one warm-up round, then s.Queries
-// samples per kind, the kinds interleaved so that drift hits them alike.
-func runMix(s spec, mix []benchQuery, fn func(i int) (uint64, error)) (map[string]latency, error) {
+// searchPath answers query i of the mix one way, returning its total.
+type searchPath struct {
+	name string
+	run  func(i int) (uint64, error)
+}
+
+// runMix runs the query mix through every path: one warm-up round, then
+// s.Queries samples per kind and path. Each query is asked through every
+// path back to back, in an order that rotates, so that whatever else the
+// machine does weighs on the paths alike.
+func runMix(s spec, mix []benchQuery, paths []searchPath) (map[string]map[string]latency, error) {
 	groups := map[string][]int{}
 	for i, q := range mix {
 		groups[q.kind] = append(groups[q.kind], i)
-		if _, err := fn(i); err != nil {
-			return nil, fmt.Errorf("%s %q: %w", q.kind, q.text, err)
+		for _, p := range paths {
+			if _, err := p.run(i); err != nil {
+				return nil, fmt.Errorf("%s: %s %q: %w", p.name, q.kind, q.text, err)
+			}
 		}
 	}
-	samples := map[string][]time.Duration{}
-	totals := map[string][]uint64{}
-	for i := range s.Queries {
+	samples := map[string]map[string][]time.Duration{}
+	totals := map[string]map[string][]uint64{}
+	for _, p := range paths {
+		samples[p.name], totals[p.name] = map[string][]time.Duration{}, map[string][]uint64{}
+	}
+	for n := range s.Queries {
 		for _, k := range kinds {
 			g := groups[k]
-			q := mix[g[i%len(g)]]
-			start := time.Now()
-			total, err := fn(g[i%len(g)])
-			d := time.Since(start)
-			if err != nil {
-				return nil, fmt.Errorf("%s %q: %w", q.kind, q.text, err)
+			i := g[n%len(g)]
+			for j := range paths {
+				p := paths[(n+j)%len(paths)]
+				start := time.Now()
+				total, err := p.run(i)
+				d := time.Since(start)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %s %q: %w", p.name, k, mix[i].text, err)
+				}
+				samples[p.name][k] = append(samples[p.name][k], d)
+				totals[p.name][k] = append(totals[p.name][k], total)
 			}
-			samples[k] = append(samples[k], d)
-			totals[k] = append(totals[k], total)
 		}
 	}
-	out := map[string]latency{}
-	for k, v := range samples {
-		out[k] = summarise(v, totals[k])
+	out := map[string]map[string]latency{}
+	for _, p := range paths {
+		out[p.name] = map[string]latency{}
+		for k, v := range samples[p.name] {
+			out[p.name][k] = summarise(v, totals[p.name][k])
+		}
 	}
 	return out, nil
-}
-
-func floorSearch(ctx context.Context, s spec) (phaseResult, error) {
-	res := phaseResult{Phase: s.Phase}
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return res, err
-	}
-	idx, err := bleve.Open(s.floorDir())
-	if err != nil {
-		return res, err
-	}
-	defer idx.Close()
-	mix := queryMix()
-	reqs := make([]*bleve.SearchRequest, len(mix))
-	for i := range mix {
-		if reqs[i], err = mix[i].floor(loc); err != nil {
-			return res, err
-		}
-	}
-	stop := profile(s.Profile, s.Phase)
-	sec := begin()
-	res.Search, err = runMix(s, mix, func(i int) (uint64, error) {
-		r, err := idx.SearchInContext(ctx, reqs[i])
-		if err != nil {
-			return 0, err
-		}
-		return r.Total, nil
-	})
-	res.WallS, res.CPUS = sec.end()
-	stop()
-	return res, err
 }
 
 // pipeline is veille's parts opened on the data dir, as `veille serve`
@@ -384,98 +370,183 @@ func veilleRecrawl(ctx context.Context, s spec) (phaseResult, error) {
 	return res, nil
 }
 
-// veilleServe measures the start-up on the built data dir (open the store
-// and the index, catch up, build the server, answer a first search), then
-// runs the query mix through the search function and through HTTP.
-func veilleServe(ctx context.Context, s spec) (phaseResult, error) {
-	res := phaseResult{Phase: s.Phase, Notes: map[string]any{}}
+// serving is veille opened on the data dir as `veille serve` opens it,
+// with its HTTP handler.
+type serving struct {
+	cfg     veille.Config
+	store   *store.Store
+	index   *index.Index
+	handler http.Handler
+}
+
+func openServing(ctx context.Context, s spec) (*serving, error) {
 	cfg, err := benchConfig(s)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
-	st, err := store.Open(ctx, s.storePath())
-	if err != nil {
-		return res, err
+	sv := &serving{cfg: cfg}
+	if sv.store, err = store.Open(ctx, s.storePath()); err != nil {
+		return nil, err
 	}
-	defer st.Close()
-	ix, err := index.Open(s.indexDir(), index.Options{BoltTimeout: time.Second})
-	if err != nil {
-		return res, err
+	if sv.index, err = index.Open(s.indexDir(), index.Options{BoltTimeout: time.Second}); err != nil {
+		sv.store.Close()
+		return nil, err
 	}
-	defer ix.Close()
 	tagger, err := veille.NewTagger(cfg.Domains, cfg.Competences)
 	if err != nil {
-		return res, err
+		sv.close()
+		return nil, err
 	}
-	w := watch.New(watch.Options{Config: cfg, Crawler: crawler.New(crawler.Options{}), Tagger: tagger, Store: st, Index: ix})
+	w := watch.New(watch.Options{Config: cfg, Crawler: crawler.New(crawler.Options{}), Tagger: tagger,
+		Store: sv.store, Index: sv.index})
 	if _, err := w.CatchUp(ctx, nil); err != nil {
-		return res, err
+		sv.close()
+		return nil, err
 	}
 	// One client measures latency, not the per-client rate limit.
-	srv, err := server.New(server.Options{Config: cfg, Index: ix, Store: st, Limits: server.Limits{Rate: -1}})
+	srv, err := server.New(server.Options{Config: cfg, Index: sv.index, Store: sv.store, Limits: server.Limits{Rate: -1}})
+	if err != nil {
+		sv.close()
+		return nil, err
+	}
+	sv.handler = srv.Handler()
+	return sv, nil
+}
+
+func (sv *serving) close() error { return errors.Join(sv.index.Close(), sv.store.Close()) }
+
+// paths are the search function and GET /api/search on a loopback server.
+func (sv *serving) paths(ctx context.Context, mix []benchQuery) ([]searchPath, func(), error) {
+	reqs := make([]veille.SearchRequest, len(mix))
+	for i, q := range mix {
+		var err error
+		if reqs[i], err = q.request(sv.cfg.Location); err != nil {
+			return nil, nil, err
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	hs := &http.Server{Handler: sv.handler, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	client := &http.Client{Timeout: 5 * time.Minute}
+	base := "http://" + ln.Addr().String()
+	fn := func(i int) (uint64, error) {
+		r, err := sv.index.Search(ctx, reqs[i])
+		if err != nil {
+			return 0, err
+		}
+		return r.Total, nil
+	}
+	web := func(i int) (uint64, error) {
+		resp, err := client.Get(base + mix[i].path())
+		if err != nil {
+			return 0, err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b, _ := io.ReadAll(io.LimitReader(resp.Body, 1000))
+			return 0, fmt.Errorf("HTTP %d: %s", resp.StatusCode, b)
+		}
+		// A client reads the whole answer; only the total is kept.
+		var out struct {
+			Total uint64 `json:"total"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+			return 0, err
+		}
+		return out.Total, nil
+	}
+	return []searchPath{{"veille", fn}, {"http", web}}, func() { hs.Close() }, nil
+}
+
+// searchPaths runs the query mix four ways, interleaved: the floor (plain
+// Bleve on the floor index), veille's query through plain Bleve on the
+// floor index (same mapping and documents: the query's own cost), the
+// search function, and HTTP.
+func searchPaths(ctx context.Context, s spec) (phaseResult, error) {
+	res := phaseResult{Phase: s.Phase}
+	sv, err := openServing(ctx, s)
 	if err != nil {
 		return res, err
 	}
-	h := srv.Handler()
+	defer sv.close()
+	floor, err := bleve.Open(s.floorDir())
+	if err != nil {
+		return res, err
+	}
+	defer floor.Close()
+	mix := queryMix()
+	floorReqs := make([]*bleve.SearchRequest, len(mix))
+	queryReqs := make([]*bleve.SearchRequest, len(mix))
+	for i := range mix {
+		if floorReqs[i], err = mix[i].floor(sv.cfg.Location); err != nil {
+			return res, err
+		}
+		if queryReqs[i], err = mix[i].veilleQuery(sv.cfg.Location); err != nil {
+			return res, err
+		}
+	}
+	vpaths, stopHTTP, err := sv.paths(ctx, mix)
+	if err != nil {
+		return res, err
+	}
+	defer stopHTTP()
+	paths := append([]searchPath{
+		{"floor", func(i int) (uint64, error) {
+			r, err := floor.SearchInContext(ctx, floorReqs[i])
+			if err != nil {
+				return 0, err
+			}
+			return r.Total, nil
+		}},
+		{"query", func(i int) (uint64, error) {
+			r, err := floor.SearchInContext(ctx, queryReqs[i])
+			if err != nil {
+				return 0, err
+			}
+			return r.Total, nil
+		}},
+	}, vpaths...)
+	stop := profile(s.Profile, s.Phase)
+	sec := begin()
+	res.Paths, err = runMix(s, mix, paths)
+	res.WallS, res.CPUS = sec.end()
+	stop()
+	return res, err
+}
+
+// veilleServe measures the start-up on the built data dir (open the store
+// and the index, catch up, build the server, answer a first search), then
+// serves the query mix three times through the search function and HTTP:
+// its peak RSS is that of serving.
+func veilleServe(ctx context.Context, s spec) (phaseResult, error) {
+	res := phaseResult{Phase: s.Phase, Notes: map[string]any{}}
+	sv, err := openServing(ctx, s)
+	if err != nil {
+		return res, err
+	}
+	defer sv.close()
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/search?q=d%C3%A9chets", nil))
+	sv.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/search?q=d%C3%A9chets", nil))
 	if rec.Code != http.StatusOK {
 		return res, fmt.Errorf("first search: %d %s", rec.Code, rec.Body.String())
 	}
 	res.Notes["startup_s"] = time.Since(processStart).Seconds()
 	res.Notes["startup_cpu_s"] = cpuSeconds()
 
-	loc := cfg.Location
 	mix := queryMix()
-	reqs := make([]veille.SearchRequest, len(mix))
-	for i, q := range mix {
-		if reqs[i], err = q.request(loc); err != nil {
-			return res, err
-		}
+	paths, stopHTTP, err := sv.paths(ctx, mix)
+	if err != nil {
+		return res, err
 	}
+	defer stopHTTP()
 	stop := profile(s.Profile, s.Phase)
 	sec := begin()
-	res.Search, err = runMix(s, mix, func(i int) (uint64, error) {
-		r, err := ix.Search(ctx, reqs[i])
-		if err != nil {
-			return 0, err
-		}
-		return r.Total, nil
-	})
-	if err != nil {
-		stop()
-		return res, err
-	}
-
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		stop()
-		return res, err
-	}
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go hs.Serve(ln)
-	defer hs.Close()
-	client := &http.Client{Timeout: time.Minute}
-	base := "http://" + ln.Addr().String()
-	res.HTTP, err = runMix(s, mix, func(i int) (uint64, error) {
-		resp, err := client.Get(base + mix[i].path())
-		if err != nil {
-			return 0, err
-		}
-		defer resp.Body.Close()
-		var out struct {
-			Total uint64 `json:"total"`
-		}
-		if resp.StatusCode != http.StatusOK {
-			b, _ := io.ReadAll(io.LimitReader(resp.Body, 1000))
-			return 0, fmt.Errorf("HTTP %d: %s", resp.StatusCode, b)
-		}
-		// A client reads the whole answer; only the total is kept.
-		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-			return 0, err
-		}
-		return out.Total, nil
-	})
+	q := s
+	q.Queries = 3 * len(mix) / len(kinds)
+	res.Paths, err = runMix(q, mix, paths)
 	res.WallS, res.CPUS = sec.end()
 	stop()
 	return res, err

@@ -97,6 +97,25 @@ func (q benchQuery) floor(loc *time.Location) (*bleve.SearchRequest, error) {
 		}
 		text = query.NewDisjunctionQuery(alts)
 	}
+	return q.bleveRequest(loc, text)
+}
+
+// veilleQuery is the same request with veille's own query (index.ParseQuery:
+// both languages' stems, the all-words clause, acronyms) for plain Bleve:
+// its difference with the floor is the query's design, and the search
+// function's difference with it is snippets and hit building.
+func (q benchQuery) veilleQuery(loc *time.Location) (*bleve.SearchRequest, error) {
+	var text query.Query
+	if q.text != "" {
+		var err error
+		if text, err = index.ParseQuery(q.text); err != nil {
+			return nil, err
+		}
+	}
+	return q.bleveRequest(loc, text)
+}
+
+func (q benchQuery) bleveRequest(loc *time.Location, text query.Query) (*bleve.SearchRequest, error) {
 	var filters []query.Query
 	term := func(field, v string) {
 		if v != "" {
