@@ -111,6 +111,7 @@ func (run *crawlRun) wait() error {
 // holdIndex takes every index slot: nothing is being indexed until
 // release is called.
 func (w *Watch) holdIndex() (release func()) {
+	w.holdMu.Lock()
 	for range indexSlots {
 		w.slots <- struct{}{}
 	}
@@ -118,6 +119,7 @@ func (w *Watch) holdIndex() (release func()) {
 		for range indexSlots {
 			<-w.slots
 		}
+		w.holdMu.Unlock()
 	}
 }
 

@@ -42,7 +42,10 @@ type Watch struct {
 	// index at once. See indexing.go.
 	storeMu sync.Mutex
 	slots   chan struct{}
-	ckpt    *checkpoints
+	// holdMu lets one caller at a time take every slot: two callers each
+	// holding some slots and waiting for the rest would wait forever.
+	holdMu sync.Mutex
+	ckpt   *checkpoints
 }
 
 // New returns a Watch; it does not start anything.

@@ -3,6 +3,7 @@ package watch
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -320,4 +321,40 @@ func BenchmarkCrawl(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(items)/b.Elapsed().Seconds(), "items/s")
+}
+
+// Many single-source crawls at once, as the scheduler starts them, with
+// shared items so that batches wait for each other and checkpoints lag:
+// every crawl must finish (two crawls settling their checkpoints at once
+// once deadlocked on the index slots).
+func TestManyConcurrentCrawlsFinish(t *testing.T) {
+	fs := newFeedServer(t)
+	var sources []veille.Source
+	for i := range 16 {
+		id := fmt.Sprintf("ep-%02d", i)
+		sources = append(sources, veille.Source{ID: id, Kind: veille.KindFeed, Lang: "en",
+			URL: fs.URL + "/" + id + "/europarl-thinktank.xml"})
+	}
+	p := open(t, t.TempDir(), fs, 1, sources...)
+	for round := range 3 {
+		done := make(chan error, len(sources))
+		for _, src := range sources {
+			go func() {
+				_, err := p.watch.Crawl(context.Background(), CrawlOptions{Sources: []string{src.ID}})
+				done <- err
+			}()
+		}
+		timeout := time.After(60 * time.Second)
+		for range sources {
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-timeout:
+				t.Fatalf("round %d: concurrent crawls did not finish", round)
+			}
+		}
+	}
+	p.consistent(t)
 }
