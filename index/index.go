@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -347,7 +349,28 @@ func keywords(field string, in []string) []string {
 	return out
 }
 
-func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+// collapseSpace is strings.Join(strings.Fields(s), " ") in one pass: it
+// runs on the text of every item indexed, where splitting into words first
+// was a tenth of the bytes allocated by a crawl.
+func collapseSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i, r := range s {
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		// The bytes as they are: an invalid byte stays, as Fields keeps it.
+		_, n := utf8.DecodeRuneInString(s[i:])
+		b.WriteString(s[i : i+n])
+	}
+	return b.String()
+}
 
 // highlightText is the stored text snippets are cut from: the title on its
 // own line, then the summary and the start of the content.
