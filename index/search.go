@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -47,7 +50,12 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 	if err != nil {
 		return nil, err
 	}
-	if _, none := q.(*query.MatchNoneQuery); filter != nil && !none {
+	_, all := q.(*query.MatchAllQuery)
+	if all && filter != nil && (r.Sort == "" || r.Sort == "date") {
+		// Newest first, no scores: the filter alone is the query. Bleve's
+		// boolean with only a filter is 20% slower over a broad filter.
+		q = filter
+	} else if _, none := q.(*query.MatchNoneQuery); filter != nil && !none {
 		// (A MatchNone must clause would be dropped by Bleve's boolean
 		// searcher, which would then return the whole filter.)
 		bq := query.NewBooleanQuery(nil, nil, nil)
@@ -120,10 +128,10 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 		if sortBy == "relevance" {
 			h.Score = dm.Score
 		}
-		if !r.NoHighlight {
-			h.Snippet = snippet(la, h.Lang, stringField(dm.Fields, fHighlight), hl)
-		}
 		out.Hits = append(out.Hits, h)
+	}
+	if !r.NoHighlight {
+		snippets(la, out.Hits, res.Hits, hl)
 	}
 	sortPage(out.Hits, sortBy == "relevance")
 	if !r.NoFacets {
@@ -135,6 +143,32 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 	out.TookMS = time.Since(start).Milliseconds()
 	ix.log.Debug("index search", "query", r.Query, "total", res.Total, "took", time.Since(start))
 	return out, nil
+}
+
+// snippets cuts the hits' snippets on every core: re-reading the text kept
+// for each of a page's 20 hits is a fifth of a search's time, and one
+// person searching leaves the other cores idle.
+func snippets(la *langAnalyzers, hits []veille.Hit, dms search.DocumentMatchCollection, hl highlightTerms) {
+	var next atomic.Int64
+	work := func() {
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= len(hits) {
+				return
+			}
+			hits[i].Snippet = snippet(la, hits[i].Lang, stringField(dms[i].Fields, fHighlight), hl)
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), (len(hits)+3)/4) - 1 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work()
+		}()
+	}
+	work()
+	wg.Wait()
 }
 
 // sortPage orders the runs of hits that Bleve ranked equal, on the score
