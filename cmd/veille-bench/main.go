@@ -78,7 +78,7 @@ func childMain(specJSON string, stdout, stderr io.Writer) int {
 type options struct {
 	n, feeds, queries, batch, hosts, writers int
 	json, keep                               bool
-	dir, profile                             string
+	dir, profile, out                        string
 	phases                                   []string
 }
 
@@ -98,6 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.StringVar(&o.dir, "dir", "", "work directory, kept afterwards (default: a temporary directory, removed)")
 	fl.BoolVar(&o.keep, "keep", false, "keep the temporary work directory (indexes, store, corpus)")
 	fl.StringVar(&o.profile, "profile", "", "write a CPU and heap profile of each phase into this directory")
+	fl.StringVar(&o.out, "out", "", "also write the JSON report to this file")
 	phaseList := fl.String("phases", strings.Join(allPhases, ","), "phases to run, for profiling one of them on a kept -dir")
 	if err := fl.Parse(args); err != nil {
 		return 2
@@ -140,6 +141,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "veille-bench:", err)
 		return 1
+	}
+	if o.out != "" {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err == nil {
+			err = os.WriteFile(o.out, append(b, '\n'), 0o644)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "veille-bench:", err)
+			return 1
+		}
 	}
 	if o.json {
 		enc := json.NewEncoder(stdout)
