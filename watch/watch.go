@@ -124,6 +124,9 @@ type CrawlOptions struct {
 	Progress func(Progress)
 }
 
+// maxHeld is how many sources may be fetched ahead of the writer.
+const maxHeld = 32
+
 // ErrUnknownSource is returned when a crawl names a source the config lacks.
 var ErrUnknownSource = errors.New("unknown source")
 
@@ -141,7 +144,13 @@ func (w *Watch) Crawl(ctx context.Context, co CrawlOptions) (Report, error) {
 		return rep, fmt.Errorf("crawl: read source states: %w", err)
 	}
 
-	results := make(chan crawler.Result, 32)
+	results := make(chan crawler.Result)
+	// held bounds the sources fetched and not yet handed to the writer:
+	// the crawler bounds its requests, not the parsing after them, and a
+	// source's items wait in memory until the writer takes them. Without
+	// it a first crawl of 1,000 feeds of 1,000 items held them all (19 GB).
+	// Some slack lets fetchers parse ahead while a batch is written.
+	held := make(chan struct{}, maxHeld)
 	var wg sync.WaitGroup
 	for _, src := range srcs {
 		prev := states[src.ID]
@@ -153,6 +162,8 @@ func (w *Watch) Crawl(ctx context.Context, co CrawlOptions) (Report, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			held <- struct{}{}
+			defer func() { <-held }()
 			// The crawler bounds global and per-host concurrency itself.
 			r := w.o.Crawler.Fetch(ctx, src, prev)
 			// Tagging here spreads it over the fetchers instead of the

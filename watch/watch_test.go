@@ -276,6 +276,40 @@ func TestSameItemsInTwoBatches(t *testing.T) {
 	}
 }
 
+// While the writer is held up, fetchers get at most maxHeld sources ahead
+// of it: a first crawl of many large feeds must not hold them all.
+func TestFetchersWaitForTheWriter(t *testing.T) {
+	fs := newFeedServer(t)
+	var sources []veille.Source
+	for i := range 3 * maxHeld {
+		sources = append(sources, veille.Source{ID: fmt.Sprintf("s%03d", i), Kind: veille.KindFeed, Lang: "en",
+			URL: fmt.Sprintf("%s/s%03d/europarl-thinktank.xml", fs.URL, i)})
+	}
+	p := open(t, t.TempDir(), fs, 1, sources...)
+	release := make(chan struct{})
+	var once sync.Once
+	var seen atomic.Int64
+	progress := func(Progress) {
+		once.Do(func() {
+			// The first source is written; the writer now waits here.
+			time.Sleep(300 * time.Millisecond)
+			seen.Store(fs.ok.Load())
+			close(release)
+		})
+		<-release
+	}
+	if _, err := p.watch.Crawl(context.Background(), CrawlOptions{Progress: progress}); err != nil {
+		t.Fatal(err)
+	}
+	// The writer holds a batch, the index two more and one waits for them.
+	if got, most := seen.Load(), int64(maxHeld+indexSlots+2); got > most {
+		t.Errorf("%d sources fetched while the writer was held up, want at most %d", got, most)
+	}
+	if got := fs.ok.Load(); got != int64(len(sources)) {
+		t.Errorf("%d sources fetched in all, want %d", got, len(sources))
+	}
+}
+
 func BenchmarkCrawl(b *testing.B) {
 	cfg, err := veille.ParseConfig(veille.ShippedConfig, "feeds.yaml")
 	if err != nil {
