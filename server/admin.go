@@ -40,7 +40,7 @@ type sourceReport struct {
 }
 
 func reportJSON(rep watch.Report) crawlReport {
-	out := crawlReport{Status: "done", Started: rep.Started, New: len(rep.New), Updated: rep.Updated, Failed: rep.Failed()}
+	out := crawlReport{Status: "done", Started: rep.Started, New: rep.NewCount, Updated: rep.Updated, Failed: rep.Failed()}
 	if !rep.Finished.IsZero() {
 		f := rep.Finished
 		out.Finished = &f
@@ -129,7 +129,7 @@ func (s *Server) crawl(w http.ResponseWriter, r *http.Request, sources []string)
 		if err != nil {
 			s.o.Logger.Error("admin crawl", "sources", sources, "err", err)
 		} else {
-			s.o.Logger.Info("admin crawl", "sources", len(rep.Sources), "new", len(rep.New), "updated", rep.Updated, "failed", rep.Failed())
+			s.o.Logger.Info("admin crawl", "sources", len(rep.Sources), "new", rep.NewCount, "updated", rep.Updated, "failed", rep.Failed())
 		}
 		done <- outcome{rep, err}
 	}()

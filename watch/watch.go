@@ -88,9 +88,11 @@ type SourceReport struct {
 type Report struct {
 	Sources []SourceReport
 	// New are the items first seen in this crawl, as stored but without
-	// their text (Content and HTML): a first crawl brings every item of
-	// every feed, and holding their texts here doubled the crawl's memory.
+	// their text (Content and HTML), at most MaxReportedNew of them: a
+	// first crawl brings every item of every feed, and holding them here
+	// took gigabytes. NewCount counts them all.
 	New      []veille.Item
+	NewCount int
 	Updated  int
 	Started  time.Time
 	Finished time.Time
@@ -123,6 +125,9 @@ type CrawlOptions struct {
 	OnlyDue  bool
 	Progress func(Progress)
 }
+
+// MaxReportedNew bounds Report.New.
+const MaxReportedNew = 10000
 
 // maxHeld is how many sources may be fetched ahead of the writer.
 const maxHeld = 32
@@ -314,7 +319,11 @@ func (run *crawlRun) record(job stored) error {
 	for _, it := range job.res.Updated {
 		byID[it.ID] = "updated"
 	}
+	rep.NewCount += len(job.res.New)
 	for _, it := range job.res.New {
+		if len(rep.New) == MaxReportedNew {
+			break
+		}
 		it.Content, it.HTML = "", ""
 		rep.New = append(rep.New, it)
 	}
@@ -346,7 +355,7 @@ func (run *crawlRun) record(job stored) error {
 		rep.Sources = append(rep.Sources, sr)
 		run.done++
 		if run.progress != nil {
-			run.progress(Progress{Done: run.done, Total: run.total, New: len(rep.New), Last: sr})
+			run.progress(Progress{Done: run.done, Total: run.total, New: rep.NewCount, Last: sr})
 		}
 	}
 	return nil

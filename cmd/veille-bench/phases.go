@@ -183,7 +183,36 @@ func floorIngest(ctx context.Context, s spec) (phaseResult, error) {
 	if n != uint64(s.N) {
 		return res, fmt.Errorf("floor holds %d documents, want %d", n, s.N)
 	}
+	// Not timed: let Bleve finish merging, so that the search phase does
+	// not measure merges left over by the ingest.
+	res.Notes = map[string]any{"settle_s": settle(idx)}
 	return res, idx.Close()
+}
+
+// settle waits until Bleve has no merge to do: no merge running or planned,
+// and the same segments for 5 seconds. It returns how long that took.
+func settle(idx bleve.Index) float64 {
+	start := time.Now()
+	var last string
+	stable := 0
+	for time.Since(start) < time.Hour {
+		m, _ := idx.StatsMap()["index"].(map[string]interface{})
+		n := func(k string) uint64 { v, _ := m[k].(uint64); return v }
+		state := fmt.Sprintf("%d/%d/%d", n("TotFileSegmentsAtRoot"), n("TotMemorySegmentsAtRoot"), n("TotFileMergeZapEnd"))
+		idle := n("TotFileMergeZapBeg") == n("TotFileMergeZapEnd") && n("TotFileMergePlanTasks") == n("TotFileMergePlanTasksDone") &&
+			n("TotMemorySegmentsAtRoot") == 0 && n("TotFileMergePlan") > 0
+		if idle && state == last {
+			stable++
+		} else {
+			stable = 0
+		}
+		if stable >= 5 {
+			break
+		}
+		last = state
+		time.Sleep(time.Second)
+	}
+	return time.Since(start).Seconds()
 }
 
 // searchPath answers query i of the mix one way, returning its total.
@@ -313,11 +342,20 @@ func veilleCrawl(ctx context.Context, s spec) (phaseResult, error) {
 		return res, err
 	}
 	res.Items = int(count)
-	res.Notes = map[string]any{"new": len(rep.New), "updated": rep.Updated, "index_batches": p.index.Batches()}
+	res.Notes = map[string]any{"new": rep.NewCount, "updated": rep.Updated, "index_batches": p.index.Batches()}
 	if count != uint64(s.N) {
 		return res, fmt.Errorf("the index holds %d items after the crawl, want %d", count, s.N)
 	}
-	return res, nil
+	// Not timed: let Bleve finish merging (see floorIngest).
+	if err := p.close(); err != nil {
+		return res, err
+	}
+	idx, err := bleve.Open(s.indexDir())
+	if err != nil {
+		return res, err
+	}
+	res.Notes["settle_s"] = settle(idx)
+	return res, idx.Close()
 }
 
 // veilleRecrawl crawls again feeds that did not change: every request is
@@ -363,7 +401,7 @@ func veilleRecrawl(ctx context.Context, s spec) (phaseResult, error) {
 	if err != nil {
 		return res, err
 	}
-	res.Items = len(rep.New) + rep.Updated
+	res.Items = rep.NewCount + rep.Updated
 	res.Notes = map[string]any{"not_modified": notModified, "sources": len(rep.Sources),
 		"index_writes": p.index.Batches() - batches0, "store_seq_before": seq0, "store_seq_after": seq1,
 		"checkpoint_before": cp0, "checkpoint_after": cp1}
@@ -477,6 +515,7 @@ func searchPaths(ctx context.Context, s spec) (phaseResult, error) {
 		return res, err
 	}
 	defer floor.Close()
+	settle(floor) // merges the ingest left are not searches
 	mix := queryMix()
 	floorReqs := make([]*bleve.SearchRequest, len(mix))
 	queryReqs := make([]*bleve.SearchRequest, len(mix))

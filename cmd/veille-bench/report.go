@@ -189,9 +189,9 @@ func printTable(w io.Writer, r *report) {
 	tw.Flush()
 
 	rc, dg, sv := ph["recrawl"], ph["digest"], ph["serve"]
-	fmt.Fprintf(w, "\nre-crawl of %d unchanged feeds: %d×304, %d×200, %d index writes, store sequence %v → %v, %.2f CPU s, %.2f s wall, peak RSS %.0f MB\n",
+	fmt.Fprintf(w, "\nre-crawl of %d unchanged feeds: %d×304, %d×200, %d index writes, store sequence %.0f → %.0f, %.2f CPU s, %.2f s wall, peak RSS %.0f MB\n",
 		r.Feeds, d.RecrawlAnswers.NotModified, d.RecrawlAnswers.OK, r.Recrawl.IndexWrites,
-		rc.Notes["store_seq_before"], rc.Notes["store_seq_after"], rc.CPUS, rc.WallS, rc.PeakRSSMB)
+		toFloat(rc.Notes["store_seq_before"]), toFloat(rc.Notes["store_seq_after"]), rc.CPUS, rc.WallS, rc.PeakRSSMB)
 	fmt.Fprintf(w, "weekly digest (environment-weekly, %v): %d items, %.2f s wall, %.2f CPU s, peak RSS %.0f MB\n",
 		dg.Notes["period"], dg.Items, dg.WallS, dg.CPUS, dg.PeakRSSMB)
 	fmt.Fprintf(w, "start-up on the data dir (process start → store + index open, catch-up, first /api/search answered): %.3f s\n", r.StartupS)

@@ -49,7 +49,7 @@ func runCrawl(ctx context.Context, g *globals, args []string) error {
 			fmt.Fprintf(g.stderr, "veille crawl: source %s failed: %v\n", s.Source, s.Err)
 		}
 	}
-	if err == nil && len(rep.New) > 0 {
+	if err == nil && rep.NewCount > 0 {
 		// A failed alert is kept in the ledger for the next run; it does
 		// not make the crawl fail.
 		if run, aerr := notifier.RunAlerts(ctx); aerr != nil {
@@ -111,7 +111,7 @@ func printCrawlReport(w io.Writer, rep watch.Report) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "%d sources, %d failed; %d items fetched, %d new, %d updated in %s\n",
-		len(rep.Sources), rep.Failed(), items, len(rep.New), updated, rep.Finished.Sub(rep.Started).Round(time.Millisecond))
+		len(rep.Sources), rep.Failed(), items, rep.NewCount, updated, rep.Finished.Sub(rep.Started).Round(time.Millisecond))
 }
 
 func firstLine(s string) string {

@@ -61,7 +61,7 @@ func runDemo(ctx context.Context, g *globals, args []string) error {
 	metrics := server.NewMetrics(server.MetricsOptions{Index: a.index})
 	metrics.ObserveCrawl(rep)
 	return serveHTTP(ctx, &dg, a, *addr, "demo", metrics, func(base string) {
-		fmt.Fprintf(g.stdout, "\nveille demo ready in %s: %d items indexed.\n", time.Since(start).Round(100*time.Millisecond), len(rep.New))
+		fmt.Fprintf(g.stdout, "\nveille demo ready in %s: %d items indexed.\n", time.Since(start).Round(100*time.Millisecond), rep.NewCount)
 		fmt.Fprintf(g.stdout, "  open:    %s/\n", base)
 		fmt.Fprintf(g.stdout, "  try:     %s/?q=dispositifs+m%%C3%%A9dicaux\n", base)
 		fmt.Fprintf(g.stdout, "           %s/?q=dechets&domain=environment\n", base)
