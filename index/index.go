@@ -58,6 +58,7 @@ type Index struct {
 	idx       bleve.Index
 	log       *slog.Logger
 	maxBatch  int // bytes of text per Bleve batch, maxBatchBytes but in tests
+	cols      *columns
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -112,7 +113,11 @@ func Open(dir string, o Options) (*Index, error) {
 			ErrVersion, dir, got, MappingVersion)
 	}
 	o.Logger.Debug("index opened", "dir", dir, "took", time.Since(start))
-	return &Index{dir: dir, idx: idx, log: o.Logger, maxBatch: maxBatchBytes}, nil
+	return newIndex(dir, idx, o), nil
+}
+
+func newIndex(dir string, idx bleve.Index, o Options) *Index {
+	return &Index{dir: dir, idx: idx, log: o.Logger, maxBatch: maxBatchBytes, cols: newColumns(o.Logger.Warn)}
 }
 
 // indexExists says whether dir holds a Bleve index; an absent or empty
@@ -157,7 +162,7 @@ func create(dir string, cfg map[string]interface{}, o Options) (*Index, error) {
 		return nil, fmt.Errorf("create index %s: record mapping version: %w", dir, err)
 	}
 	o.Logger.Info("index created", "dir", dir, "mapping_version", MappingVersion)
-	return &Index{dir: dir, idx: idx, log: o.Logger, maxBatch: maxBatchBytes}, nil
+	return newIndex(dir, idx, o), nil
 }
 
 // Remove deletes the index in dir, for a rebuild. It refuses a directory
@@ -180,6 +185,7 @@ func Remove(dir string) error {
 // Close closes the index; later calls return the first result.
 func (ix *Index) Close() error {
 	ix.closeOnce.Do(func() {
+		ix.cols.close()
 		if err := ix.idx.Close(); err != nil {
 			ix.closeErr = fmt.Errorf("close index %s: %w", ix.dir, err)
 		}

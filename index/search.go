@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -95,7 +96,6 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 	case "relevance":
 		req.SortBy([]string{"-_score"})
 	case "date":
-		req.SortBy([]string{"-" + fPublished})
 		req.Score = "none" // nobody sees the scores; skip computing them
 	default:
 		return nil, queryErrorf("unknown sort %q (use relevance or date)", r.Sort)
@@ -104,13 +104,15 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 	if !r.NoHighlight {
 		req.Fields = append(append([]string(nil), storedFields...), fHighlight)
 	}
-	if !r.NoFacets {
-		for _, f := range facets {
-			req.AddFacet(f.name, bleve.NewFacetRequest(f.field, facetSize))
-		}
-	}
 
-	res, err := ix.idx.SearchInContext(ctx, req)
+	res, cc, err := ix.searchColumns(ctx, req, r, sortBy == "date")
+	if errors.Is(err, errNoColumns) {
+		// Segments just written or merged: Bleve counts and sorts this
+		// time, and their columns are built meanwhile.
+		ix.cols.refresh(ix.idx)
+		cc = nil
+		res, err = ix.idx.SearchInContext(ctx, bleveCounts(req, r, sortBy == "date"))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", r.Query, err)
 	}
@@ -134,7 +136,18 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 		snippets(la, out.Hits, res.Hits, hl)
 	}
 	sortPage(out.Hits, sortBy == "relevance")
-	if !r.NoFacets {
+	switch {
+	case r.NoFacets:
+	case cc != nil:
+		out.Facets = make(map[string][]veille.FacetCount, len(facets))
+		for name, tcs := range cc.facetResults(facetSize) {
+			fc := make([]veille.FacetCount, 0, len(tcs))
+			for _, tc := range tcs {
+				fc = append(fc, veille.FacetCount{Term: tc.term, Count: tc.count})
+			}
+			out.Facets[name] = fc
+		}
+	default:
 		out.Facets = make(map[string][]veille.FacetCount, len(facets))
 		for _, f := range facets {
 			out.Facets[f.name] = facetCounts(res.Facets[f.name])
@@ -335,4 +348,71 @@ func stringsField(f map[string]interface{}, name string) []string {
 		return out
 	}
 	return []string{}
+}
+
+// searchColumns runs req with facets and the newest-first order taken from
+// the columns (see columns.go). For a newest-first search Bleve only finds
+// the matching documents; the page is chosen here and its stored fields
+// fetched by id. It fails with errNoColumns when the snapshot has segments
+// without columns, and returns a nil collector when it had nothing to do.
+func (ix *Index) searchColumns(ctx context.Context, req *bleve.SearchRequest, r veille.SearchRequest, byDate bool) (*bleve.SearchResult, *columnCollector, error) {
+	if ix.cols == nil || (r.NoFacets && !byDate) {
+		res, err := ix.idx.SearchInContext(ctx, bleveCounts(req, r, byDate))
+		return res, nil, err
+	}
+	cc := &columnCollector{c: ix.cols, facets: !r.NoFacets, byDate: byDate, keep: req.Size + req.From}
+	if !byDate {
+		res, err := ix.idx.SearchInContext(withCollector(ctx, cc), req)
+		return res, cc, err
+	}
+	// Size 0: the collector keeps the page itself (and Bleve does not stop
+	// early, which it does for unscored searches with a size).
+	find := *req
+	find.Size, find.From, find.Fields = 0, 0, nil
+	res, err := ix.idx.SearchInContext(withCollector(ctx, cc), &find)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ids []string
+	if req.From < len(cc.page) {
+		for _, e := range cc.page[req.From:] {
+			ids = append(ids, e.id)
+		}
+	}
+	res.Hits = nil
+	if len(ids) == 0 {
+		return res, cc, nil
+	}
+	get := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+	get.Fields = req.Fields
+	get.Score = "none"
+	docs, err := ix.idx.SearchInContext(ctx, get)
+	if err != nil {
+		return nil, nil, err
+	}
+	byID := make(map[string]*search.DocumentMatch, len(docs.Hits))
+	for _, dm := range docs.Hits {
+		byID[dm.ID] = dm
+	}
+	// A document replaced between the two searches is left out of the page.
+	for _, id := range ids {
+		if dm := byID[id]; dm != nil {
+			res.Hits = append(res.Hits, dm)
+		}
+	}
+	return res, cc, nil
+}
+
+// bleveCounts has Bleve count the facets and sort newest first, when the
+// columns cannot.
+func bleveCounts(req *bleve.SearchRequest, r veille.SearchRequest, byDate bool) *bleve.SearchRequest {
+	if byDate {
+		req.SortBy([]string{"-" + fPublished})
+	}
+	if !r.NoFacets {
+		for _, f := range facets {
+			req.AddFacet(f.name, bleve.NewFacetRequest(f.field, facetSize))
+		}
+	}
+	return req
 }

@@ -1,0 +1,203 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/nogentech/veille"
+)
+
+// columnsIndex is an index of several segments, with replaced documents
+// (deletions inside segments), tied dates and an item without a date.
+func columnsIndex(t *testing.T) *Index {
+	t.Helper()
+	ix := openTemp(t)
+	ctx := context.Background()
+	items := genItems(t, 0, 2000)
+	for i := range items {
+		if i%10 == 0 && i+1 < len(items) { // ties on the date
+			items[i].Published = items[i+1].Published
+		}
+	}
+	items[7].Published = time.Time{}
+	for b := 0; b < len(items); b += 400 {
+		if err := ix.Upsert(ctx, items[b:b+400], int64(b+400)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Replace some: their old versions stay as deleted documents.
+	var again []veille.Item
+	for i := 0; i < len(items); i += 13 {
+		it := items[i]
+		it.Domains = []string{"medical-devices"}
+		it.Competences = append([]string{"forging"}, it.Competences...)
+		it.Published = it.Published.Add(-90 * 24 * time.Hour)
+		again = append(again, it)
+	}
+	if err := ix.Upsert(ctx, again, 3000); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+func columnRequests() []veille.SearchRequest {
+	var out []veille.SearchRequest
+	since := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+	for _, q := range []string{"", "déchets", "environnement", "machines", `"code de l'environnement"`, "REACH -déchets", "zzznothing"} {
+		for _, sortBy := range []string{"", "date", "relevance"} {
+			out = append(out,
+				veille.SearchRequest{Query: q, Sort: sortBy},
+				veille.SearchRequest{Query: q, Sort: sortBy, Offset: 20, Limit: 10},
+				veille.SearchRequest{Query: q, Sort: sortBy, Offset: 1990, Limit: 50},
+				veille.SearchRequest{Query: q, Sort: sortBy, Domains: []string{"environment"}},
+				veille.SearchRequest{Query: q, Sort: sortBy, Competences: []string{"machining", "forging"}, Langs: []string{"fr"}},
+				veille.SearchRequest{Query: q, Sort: sortBy, Since: since, NoFacets: true},
+				veille.SearchRequest{Query: q, Sort: sortBy, Sources: []string{"source-03"}, Limit: 100},
+			)
+		}
+	}
+	return out
+}
+
+// TestColumnsMatchBleve: facets and the newest-first order from the
+// columns are exactly what Bleve gives, on every kind of search.
+func TestColumnsMatchBleve(t *testing.T) {
+	ix := columnsIndex(t)
+	ctx := context.Background()
+	// strict: scorch merges segments in the background, and a merge
+	// changes relevance scores (deleted documents leave the statistics),
+	// so hits ranked by relevance are compared only once it has settled.
+	compare := func(t *testing.T, strict bool) {
+		if err := ix.cols.build(ix.idx); err != nil {
+			t.Fatal(err)
+		}
+		cols := ix.cols
+		for _, r := range columnRequests() {
+			name := fmt.Sprintf("%+v", r)
+			got, err := ix.Search(ctx, r)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			ix.cols = nil // Bleve's facets and sort
+			want, err := ix.Search(ctx, r)
+			ix.cols = cols
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if got.Total != want.Total || !reflect.DeepEqual(got.Facets, want.Facets) {
+				t.Errorf("%s:\n columns %d %v\n bleve   %d %v", name, got.Total, got.Facets, want.Total, want.Facets)
+			}
+			if !strict && r.Sort == "relevance" || !strict && r.Sort == "" && r.Query != "" {
+				continue
+			}
+			if len(got.Hits) != len(want.Hits) {
+				t.Fatalf("%s: %d hits, Bleve %d", name, len(got.Hits), len(want.Hits))
+			}
+			for i := range got.Hits {
+				g, w := got.Hits[i], want.Hits[i]
+				if g.ID != w.ID || g.Snippet != w.Snippet || !g.Published.Equal(w.Published) || g.Score != w.Score {
+					t.Errorf("%s: hit %d is %s %s, Bleve %s %s", name, i, g.ID, g.Published, w.ID, w.Published)
+				}
+			}
+		}
+	}
+	// The columns really are used (and not Bleve's path twice).
+	if err := ix.cols.build(ix.idx); err != nil {
+		t.Fatal(err)
+	}
+	req := veille.SearchRequest{Domains: []string{"environment"}}
+	cc := &columnCollector{c: ix.cols, facets: true, byDate: true, keep: 20}
+	if _, err := ix.idx.SearchInContext(withCollector(ctx, cc), mustRequest(t, req)); err != nil || len(cc.page) != 20 {
+		t.Fatalf("column search: %v, page of %d", err, len(cc.page))
+	}
+	t.Run("fresh segments", func(t *testing.T) { compare(t, false) })
+	quiesce(t, ix)
+	t.Run("merged and persisted", func(t *testing.T) { compare(t, true) })
+}
+
+// quiesce waits until scorch has persisted every segment and has no merge
+// to do, for 3 checks in a row.
+func quiesce(t *testing.T, ix *Index) {
+	t.Helper()
+	last, stable := "", 0
+	for deadline := time.Now().Add(30 * time.Second); stable < 3; {
+		if time.Now().After(deadline) {
+			t.Fatal("the index did not settle in 30 s")
+		}
+		m, _ := ix.idx.StatsMap()["index"].(map[string]interface{})
+		n := func(k string) uint64 { v, _ := m[k].(uint64); return v }
+		state := fmt.Sprint(n("TotFileSegmentsAtRoot"), n("TotMemorySegmentsAtRoot"), n("TotFileMergeZapEnd"), n("TotPersistedSegments"))
+		if n("TotMemorySegmentsAtRoot") == 0 && n("TotFileMergePlanTasks") == n("TotFileMergePlanTasksDone") &&
+			n("TotFileMergeZapBeg") == n("TotFileMergeZapEnd") && state == last {
+			stable++
+		} else {
+			stable = 0
+		}
+		last = state
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func mustRequest(t *testing.T, r veille.SearchRequest) *bleve.SearchRequest {
+	t.Helper()
+	q, err := filters(r)
+	if err != nil || q == nil {
+		t.Fatal(err)
+	}
+	return bleve.NewSearchRequestOptions(q, 0, 0, false)
+}
+
+// TestColumnsWhileWriting: searches during writes answer from columns or
+// from Bleve, with facets that add up to the total (each item has one
+// language).
+func TestColumnsWhileWriting(t *testing.T) {
+	ix := openTemp(t)
+	ctx := context.Background()
+	items := genItems(t, 0, 3000)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for b := 0; b < len(items); b += 100 {
+			if err := ix.Upsert(ctx, items[b:b+100], int64(b+100)); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	searches := 0
+	for stop := false; !stop; {
+		select {
+		case <-done:
+			stop = true
+		default:
+		}
+		for _, r := range []veille.SearchRequest{{}, {Query: "déchets"}, {Query: "environnement", Sort: "date"}} {
+			res, err := ix.Search(ctx, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum := 0
+			for _, fc := range res.Facets["lang"] {
+				sum += fc.Count
+			}
+			if uint64(sum) != res.Total {
+				t.Fatalf("%+v: lang facet adds up to %d, total %d", r, sum, res.Total)
+			}
+			searches++
+		}
+	}
+	res, err := ix.Search(ctx, veille.SearchRequest{})
+	if err != nil || res.Total != uint64(len(items)) {
+		t.Fatalf("after the writes: %v, total %d", err, res.Total)
+	}
+	t.Logf("%d searches during the writes", searches)
+}
