@@ -70,6 +70,9 @@ type columns struct {
 	words atomic.Pointer[vocab]
 
 	building atomic.Bool
+	buildMu  sync.Mutex // one build at a time, background or not
+	lifeMu   sync.Mutex // orders starting a build and closing
+	closed   bool
 	wg       sync.WaitGroup
 	stop     chan struct{}
 	log      func(msg string, args ...any)
@@ -86,11 +89,12 @@ func (c *columns) close() {
 	if c == nil {
 		return
 	}
-	select {
-	case <-c.stop:
-	default:
+	c.lifeMu.Lock()
+	if !c.closed {
+		c.closed = true
 		close(c.stop)
 	}
+	c.lifeMu.Unlock()
 	c.wg.Wait()
 }
 
@@ -101,11 +105,11 @@ func (c *columns) refresh(idx bleve.Index) {
 	if c == nil || !c.building.CompareAndSwap(false, true) {
 		return
 	}
-	select {
-	case <-c.stop:
+	c.lifeMu.Lock()
+	defer c.lifeMu.Unlock()
+	if c.closed {
 		c.building.Store(false)
 		return
-	default:
 	}
 	c.wg.Add(1)
 	go func() {
@@ -119,6 +123,8 @@ func (c *columns) refresh(idx bleve.Index) {
 
 // build builds the missing columns of the current snapshot, synchronously.
 func (c *columns) build(idx bleve.Index) error {
+	c.buildMu.Lock()
+	defer c.buildMu.Unlock()
 	adv, err := idx.Advanced()
 	if err != nil {
 		return err
