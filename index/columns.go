@@ -70,6 +70,7 @@ type columns struct {
 	words atomic.Pointer[vocab]
 
 	building atomic.Bool
+	searched atomic.Bool // a search has asked for columns since Open
 	buildMu  sync.Mutex // one build at a time, background or not
 	lifeMu   sync.Mutex // orders starting a build and closing
 	closed   bool
@@ -119,6 +120,15 @@ func (c *columns) refresh(idx bleve.Index) {
 			c.log("index columns", "err", err)
 		}
 	}()
+}
+
+// written is called after a write: once people search, the new segments'
+// columns are built right away rather than at the next search. A first
+// crawl with nobody searching builds none.
+func (c *columns) written(idx bleve.Index) {
+	if c != nil && c.searched.Load() {
+		c.refresh(idx)
+	}
 }
 
 // build builds the missing columns of the current snapshot, synchronously.
@@ -236,6 +246,7 @@ type snapshotColumns struct {
 
 // forReader gives the columns of the reader's snapshot, or errNoColumns.
 func (c *columns) forReader(r index.IndexReader) (*snapshotColumns, error) {
+	c.searched.Store(true)
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
 		return nil, errNoColumns

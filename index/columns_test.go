@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/nogentech/veille"
 )
@@ -200,4 +201,70 @@ func TestColumnsWhileWriting(t *testing.T) {
 		t.Fatalf("after the writes: %v, total %d", err, res.Total)
 	}
 	t.Logf("%d searches during the writes", searches)
+}
+
+// columnsReady says whether every segment of the index's current snapshot
+// has its columns, without counting as a search.
+func columnsReady(t *testing.T, ix *Index) bool {
+	t.Helper()
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	snap := r.(*scorch.IndexSnapshot)
+	ix.cols.mu.Lock()
+	defer ix.cols.mu.Unlock()
+	for _, ss := range snap.Segments() {
+		if ix.cols.segs[ss.Id()] == nil {
+			return false
+		}
+	}
+	return true
+}
+
+func waitColumns(t *testing.T, ix *Index) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !columnsReady(t, ix); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("columns not built within 10 s")
+		}
+	}
+}
+
+// TestColumnsFollowWrites: nobody searching, writes build no columns; once
+// people search, each write's segments get theirs without waiting for the
+// next search.
+func TestColumnsFollowWrites(t *testing.T) {
+	ix := openTemp(t)
+	ctx := context.Background()
+	items := genItems(t, 0, 1500)
+	if err := ix.Upsert(ctx, items[:500], 500); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	ix.cols.mu.Lock()
+	built := len(ix.cols.segs)
+	ix.cols.mu.Unlock()
+	if built != 0 {
+		t.Fatalf("columns of %d segments built with nobody searching", built)
+	}
+	if _, err := ix.Search(ctx, veille.SearchRequest{}); err != nil { // starts the build
+		t.Fatal(err)
+	}
+	waitColumns(t, ix)
+	for b := 500; b < len(items); b += 500 {
+		if err := ix.Upsert(ctx, items[b:b+500], int64(b+500)); err != nil {
+			t.Fatal(err)
+		}
+		waitColumns(t, ix)
+	}
+	res, err := ix.Search(ctx, veille.SearchRequest{})
+	if err != nil || res.Total != uint64(len(items)) {
+		t.Fatalf("total %d, err %v", res.Total, err)
+	}
 }

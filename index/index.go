@@ -240,6 +240,7 @@ func (ix *Index) Upsert(ctx context.Context, items []veille.Item, checkpoint int
 	if err := ix.idx.Batch(b); err != nil {
 		return fmt.Errorf("upsert batch: %w", err)
 	}
+	ix.cols.written(ix.idx)
 	ix.log.Debug("index upsert", "items", len(items), "batches", batches, "checkpoint", checkpoint, "took", time.Since(start))
 	return nil
 }
