@@ -71,8 +71,8 @@ type columns struct {
 
 	building atomic.Bool
 	searched atomic.Bool // a search has asked for columns since Open
-	buildMu  sync.Mutex // one build at a time, background or not
-	lifeMu   sync.Mutex // orders starting a build and closing
+	buildMu  sync.Mutex  // one build at a time, background or not
+	lifeMu   sync.Mutex  // orders starting a build and closing
 	closed   bool
 	wg       sync.WaitGroup
 	stop     chan struct{}
