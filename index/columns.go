@@ -3,10 +3,12 @@ package index
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"math"
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -76,10 +78,10 @@ type columns struct {
 	closed   bool
 	wg       sync.WaitGroup
 	stop     chan struct{}
-	log      func(msg string, args ...any)
+	log      *slog.Logger
 }
 
-func newColumns(log func(string, ...any)) *columns {
+func newColumns(log *slog.Logger) *columns {
 	c := &columns{segs: map[uint64]*segColumns{}, ids: map[string]uint32{}, stop: make(chan struct{}), log: log}
 	c.words.Store(&vocab{})
 	return c
@@ -117,7 +119,7 @@ func (c *columns) refresh(idx bleve.Index) {
 		defer c.wg.Done()
 		defer c.building.Store(false)
 		if err := c.build(idx); err != nil {
-			c.log("index columns", "err", err)
+			c.log.Warn("index columns", "err", err)
 		}
 	}()
 }
@@ -148,6 +150,8 @@ func (c *columns) build(idx bleve.Index) error {
 	if !ok {
 		return nil // another index type: Bleve counts facets itself
 	}
+	start := time.Now()
+	built, docs := 0, uint64(0)
 	live := map[uint64]bool{}
 	for _, ss := range snap.Segments() {
 		select {
@@ -169,6 +173,8 @@ func (c *columns) build(idx bleve.Index) error {
 		c.mu.Lock()
 		c.segs[ss.Id()] = sc
 		c.mu.Unlock()
+		built++
+		docs += ss.Segment().Count()
 	}
 	c.mu.Lock()
 	for id := range c.segs {
@@ -177,6 +183,9 @@ func (c *columns) build(idx bleve.Index) error {
 		}
 	}
 	c.mu.Unlock()
+	if built > 0 {
+		c.log.Debug("index columns built", "segments", built, "documents", docs, "took", time.Since(start))
+	}
 	return nil
 }
 

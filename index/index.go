@@ -117,7 +117,7 @@ func Open(dir string, o Options) (*Index, error) {
 }
 
 func newIndex(dir string, idx bleve.Index, o Options) *Index {
-	return &Index{dir: dir, idx: idx, log: o.Logger, maxBatch: maxBatchBytes, cols: newColumns(o.Logger.Warn)}
+	return &Index{dir: dir, idx: idx, log: o.Logger, maxBatch: maxBatchBytes, cols: newColumns(o.Logger)}
 }
 
 // indexExists says whether dir holds a Bleve index; an absent or empty
