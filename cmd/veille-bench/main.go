@@ -91,7 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.IntVar(&o.n, "n", 100000, "number of items")
 	fl.IntVar(&o.feeds, "feeds", 1000, "number of feeds the items are split over")
 	fl.BoolVar(&o.json, "json", false, "print one JSON object instead of the table")
-	fl.IntVar(&o.queries, "queries", 0, "samples per query kind and path (default: 60 below 50k items, 200 up to 200k, 60 above)")
+	fl.IntVar(&o.queries, "queries", 0, "samples per query kind and path (default: 40 below 50k items, 200 up to 200k, 60 above)")
 	fl.IntVar(&o.batch, "batch", 1000, "documents per Bleve batch for the floor")
 	fl.IntVar(&o.writers, "writers", 2, "concurrent Bleve batches for the floor (2 was fastest on 2 cores)")
 	fl.IntVar(&o.hosts, "hosts", 8, "loopback addresses the feeds are spread over")
@@ -130,7 +130,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		// few enough that -n 20000 runs in under a minute on 2 cores.
 		switch {
 		case o.n < 50000:
-			o.queries = 60
+			o.queries = 40
 		case o.n <= 200000:
 			o.queries = 200
 		default:

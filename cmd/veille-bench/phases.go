@@ -191,7 +191,8 @@ func floorIngest(ctx context.Context, s spec) (phaseResult, error) {
 }
 
 // settle waits until Bleve has no merge to do: no merge running or planned,
-// and the same segments for 5 seconds. It returns how long that took.
+// and the same segments at two checks half a second apart. It returns how
+// long that took.
 func settle(idx bleve.Index) float64 {
 	start := time.Now()
 	var last string
@@ -207,11 +208,11 @@ func settle(idx bleve.Index) float64 {
 		} else {
 			stable = 0
 		}
-		if stable >= 5 {
+		if stable >= 2 {
 			break
 		}
 		last = state
-		time.Sleep(time.Second)
+		time.Sleep(500 * time.Millisecond)
 	}
 	return time.Since(start).Seconds()
 }
