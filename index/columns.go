@@ -1,6 +1,7 @@
 package index
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"log/slog"
@@ -17,6 +18,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/collector"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+
+	"github.com/nogentech/veille"
 )
 
 // Facet counts and the newest-first order come from columns kept in
@@ -197,9 +200,9 @@ func (c *columns) readSegment(seg segment.Segment) (*segColumns, error) {
 	}
 	n := seg.Count()
 	sc := &segColumns{offsets: make([]uint32, n+1), terms: make([]uint32, 0, n*4), published: make([]int64, n)}
-	fieldIndex := map[string]int{}
-	for i, f := range columnFields {
-		fieldIndex[f] = i
+	fieldIndex := map[string]byte{}
+	for i, f := range facets {
+		fieldIndex[f.field] = byte(i)
 	}
 	grown := false
 	var key []byte
@@ -208,7 +211,6 @@ func (c *columns) readSegment(seg segment.Segment) (*segColumns, error) {
 	for d := uint64(0); d < n; d++ {
 		sc.published[d] = noDate
 		state, err = dv.VisitDocValues(d, columnFields, func(field string, term []byte) {
-			fi := fieldIndex[field]
 			if field == fPublished {
 				p := numeric.PrefixCoded(term)
 				if shift, err := p.Shift(); err == nil && shift == 0 {
@@ -218,7 +220,7 @@ func (c *columns) readSegment(seg segment.Segment) (*segColumns, error) {
 				}
 				return
 			}
-			key = append(append(key[:0], byte(fi), 0), term...)
+			key = append(append(key[:0], fieldIndex[field], 0), term...)
 			id, ok := c.ids[string(key)]
 			if !ok {
 				id = uint32(len(c.ids))
@@ -260,12 +262,15 @@ func (c *columns) forReader(r index.IndexReader) (*snapshotColumns, error) {
 	if !ok {
 		return nil, errNoColumns
 	}
-	words := c.words.Load()
 	segs := snap.Segments()
-	sc := &snapshotColumns{starts: make([]uint64, len(segs)), segs: make([]*segColumns, len(segs)), words: words}
+	sc := &snapshotColumns{starts: make([]uint64, len(segs)), segs: make([]*segColumns, len(segs))}
 	var running uint64
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	// A segment's terms are in the vocabulary before its columns are
+	// added (build publishes one, then the other), so this vocabulary
+	// names every term of the segments found here.
+	sc.words = c.words.Load()
 	for i, ss := range segs {
 		cols := c.segs[ss.Id()]
 		if cols == nil || uint64(len(cols.published)) != ss.Segment().Count() {
@@ -310,14 +315,13 @@ func older(a, b pageEntry) bool {
 // page, from the columns of the search's snapshot. It is installed as
 // Bleve's document match handler.
 type columnCollector struct {
-	c       *columns
-	facets  bool
-	byDate  bool
-	keep    int // offset + limit, for byDate
-	counts  []uint32
-	page    []pageEntry // a heap, oldest first, while collecting
-	words   *vocab
-	readErr error
+	c      *columns
+	facets bool
+	byDate bool
+	keep   int // offset + limit, for byDate
+	counts []uint32
+	page   pageHeap // while collecting; newest first once finished
+	words  *vocab
 }
 
 func (cc *columnCollector) maker(inner search.MakeDocumentMatchHandler) search.MakeDocumentMatchHandler {
@@ -349,9 +353,7 @@ func (cc *columnCollector) maker(inner search.MakeDocumentMatchHandler) search.M
 			cols := sc.segs[seg]
 			if cc.facets {
 				for _, t := range cols.terms[cols.offsets[local]:cols.offsets[local+1]] {
-					if int(t) < len(cc.counts) {
-						cc.counts[t]++
-					}
+					cc.counts[t]++
 				}
 			}
 			if !cc.byDate {
@@ -366,39 +368,27 @@ func (cc *columnCollector) maker(inner search.MakeDocumentMatchHandler) search.M
 
 // offer keeps e if it is among the keep newest so far.
 func (cc *columnCollector) offer(e pageEntry) {
-	h := cc.page
-	if len(h) < cc.keep {
-		h = append(h, e)
-		// sift up: the oldest at the root
-		for i := len(h) - 1; i > 0; {
-			p := (i - 1) / 2
-			if !older(h[i], h[p]) {
-				break
-			}
-			h[i], h[p] = h[p], h[i]
-			i = p
-		}
-		cc.page = h
-		return
+	switch {
+	case len(cc.page) < cc.keep:
+		heap.Push(&cc.page, e)
+	case cc.keep > 0 && older(cc.page[0], e):
+		cc.page[0] = e
+		heap.Fix(&cc.page, 0)
 	}
-	if cc.keep == 0 || !older(h[0], e) {
-		return
-	}
-	h[0] = e
-	for i := 0; ; {
-		l, r, o := 2*i+1, 2*i+2, i
-		if l < len(h) && older(h[l], h[o]) {
-			o = l
-		}
-		if r < len(h) && older(h[r], h[o]) {
-			o = r
-		}
-		if o == i {
-			break
-		}
-		h[i], h[o] = h[o], h[i]
-		i = o
-	}
+}
+
+// pageHeap holds the newest entries seen so far, the oldest at the root.
+type pageHeap []pageEntry
+
+func (h pageHeap) Len() int           { return len(h) }
+func (h pageHeap) Less(i, j int) bool { return older(h[i], h[j]) }
+func (h pageHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *pageHeap) Push(x any)        { *h = append(*h, x.(pageEntry)) }
+func (h *pageHeap) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return e
 }
 
 // finish orders the page newest first and names its documents while the
@@ -418,35 +408,22 @@ func (cc *columnCollector) finish(r index.IndexReader) error {
 
 // facetResults are the counts by facet name, most frequent first, at most
 // size terms each.
-func (cc *columnCollector) facetResults(size int) map[string][]termCount {
-	out := make(map[string][]termCount, len(facets))
+func (cc *columnCollector) facetResults(size int) map[string][]veille.FacetCount {
+	out := make(map[string][]veille.FacetCount, len(facets))
 	for _, f := range facets {
-		out[f.name] = []termCount{}
+		out[f.name] = []veille.FacetCount{}
 	}
 	for id, n := range cc.counts {
-		if n == 0 {
-			continue
+		if n > 0 {
+			name := facets[cc.words.field[id]].name
+			out[name] = append(out[name], veille.FacetCount{Term: cc.words.term[id], Count: int(n)})
 		}
-		name := facets[cc.words.field[id]].name
-		out[name] = append(out[name], termCount{cc.words.term[id], int(n)})
 	}
-	for name, tc := range out {
-		sort.Slice(tc, func(i, j int) bool {
-			if tc[i].count != tc[j].count {
-				return tc[i].count > tc[j].count
-			}
-			return tc[i].term < tc[j].term
-		})
-		if len(tc) > size {
-			out[name] = tc[:size]
-		}
+	for name, fc := range out {
+		sortFacetCounts(fc)
+		out[name] = fc[:min(len(fc), size)]
 	}
 	return out
-}
-
-type termCount struct {
-	term  string
-	count int
 }
 
 // withCollector installs cc as the search's document match handler; the

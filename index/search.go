@@ -106,13 +106,6 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 	}
 
 	res, cc, err := ix.searchColumns(ctx, req, r, sortBy == "date")
-	if errors.Is(err, errNoColumns) {
-		// Segments just written or merged: Bleve counts and sorts this
-		// time, and their columns are built meanwhile.
-		ix.cols.refresh(ix.idx)
-		cc = nil
-		res, err = ix.idx.SearchInContext(ctx, bleveCounts(req, r, sortBy == "date"))
-	}
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", r.Query, err)
 	}
@@ -139,14 +132,7 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 	switch {
 	case r.NoFacets:
 	case cc != nil:
-		out.Facets = make(map[string][]veille.FacetCount, len(facets))
-		for name, tcs := range cc.facetResults(facetSize) {
-			fc := make([]veille.FacetCount, 0, len(tcs))
-			for _, tc := range tcs {
-				fc = append(fc, veille.FacetCount{Term: tc.term, Count: tc.count})
-			}
-			out.Facets[name] = fc
-		}
+		out.Facets = cc.facetResults(facetSize)
 	default:
 		out.Facets = make(map[string][]veille.FacetCount, len(facets))
 		for _, f := range facets {
@@ -261,13 +247,18 @@ func facetCounts(fr *search.FacetResult) []veille.FacetCount {
 	for _, t := range fr.Terms.Terms() {
 		out = append(out, veille.FacetCount{Term: t.Term, Count: t.Count})
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Term < out[j].Term
-	})
+	sortFacetCounts(out)
 	return out
+}
+
+// sortFacetCounts orders facet terms most frequent first, then by term.
+func sortFacetCounts(fc []veille.FacetCount) {
+	sort.Slice(fc, func(i, j int) bool {
+		if fc[i].Count != fc[j].Count {
+			return fc[i].Count > fc[j].Count
+		}
+		return fc[i].Term < fc[j].Term
+	})
 }
 
 // Hit is the stored fields of one document, with the start of its text as
@@ -353,17 +344,29 @@ func stringsField(f map[string]interface{}, name string) []string {
 // searchColumns runs req with facets and the newest-first order taken from
 // the columns (see columns.go). For a newest-first search Bleve only finds
 // the matching documents; the page is chosen here and its stored fields
-// fetched by id. It fails with errNoColumns when the snapshot has segments
-// without columns, and returns a nil collector when it had nothing to do.
+// fetched by id. The collector is nil when Bleve counted and sorted: when
+// there was nothing for the columns to do, or when the snapshot has
+// segments without columns yet (just written or merged), whose columns
+// are then built in the background.
 func (ix *Index) searchColumns(ctx context.Context, req *bleve.SearchRequest, r veille.SearchRequest, byDate bool) (*bleve.SearchResult, *columnCollector, error) {
 	if ix.cols == nil || (r.NoFacets && !byDate) {
 		res, err := ix.idx.SearchInContext(ctx, bleveCounts(req, r, byDate))
 		return res, nil, err
 	}
 	cc := &columnCollector{c: ix.cols, facets: !r.NoFacets, byDate: byDate, keep: req.Size + req.From}
-	if !byDate {
-		res, err := ix.idx.SearchInContext(withCollector(ctx, cc), req)
-		return res, cc, err
+	res, err := ix.collectColumns(ctx, req, cc)
+	if errors.Is(err, errNoColumns) {
+		ix.cols.refresh(ix.idx)
+		res, err = ix.idx.SearchInContext(ctx, bleveCounts(req, r, byDate))
+		return res, nil, err
+	}
+	return res, cc, err
+}
+
+// collectColumns runs req with cc as its document match handler.
+func (ix *Index) collectColumns(ctx context.Context, req *bleve.SearchRequest, cc *columnCollector) (*bleve.SearchResult, error) {
+	if !cc.byDate {
+		return ix.idx.SearchInContext(withCollector(ctx, cc), req)
 	}
 	// Size 0: the collector keeps the page itself (and Bleve does not stop
 	// early, which it does for unscored searches with a size).
@@ -371,7 +374,7 @@ func (ix *Index) searchColumns(ctx context.Context, req *bleve.SearchRequest, r 
 	find.Size, find.From, find.Fields = 0, 0, nil
 	res, err := ix.idx.SearchInContext(withCollector(ctx, cc), &find)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var ids []string
 	if req.From < len(cc.page) {
@@ -381,14 +384,14 @@ func (ix *Index) searchColumns(ctx context.Context, req *bleve.SearchRequest, r 
 	}
 	res.Hits = nil
 	if len(ids) == 0 {
-		return res, cc, nil
+		return res, nil
 	}
 	get := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
 	get.Fields = req.Fields
 	get.Score = "none"
 	docs, err := ix.idx.SearchInContext(ctx, get)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	byID := make(map[string]*search.DocumentMatch, len(docs.Hits))
 	for _, dm := range docs.Hits {
@@ -400,7 +403,7 @@ func (ix *Index) searchColumns(ctx context.Context, req *bleve.SearchRequest, r 
 			res.Hits = append(res.Hits, dm)
 		}
 	}
-	return res, cc, nil
+	return res, nil
 }
 
 // bleveCounts has Bleve count the facets and sort newest first, when the
