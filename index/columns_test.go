@@ -118,31 +118,12 @@ func TestColumnsMatchBleve(t *testing.T) {
 		t.Fatalf("column search: %v, page of %d", err, len(cc.page))
 	}
 	t.Run("fresh segments", func(t *testing.T) { compare(t, false) })
-	quiesce(t, ix)
-	t.Run("merged and persisted", func(t *testing.T) { compare(t, true) })
-}
-
-// quiesce waits until scorch has persisted every segment and has no merge
-// to do, for 3 checks in a row.
-func quiesce(t *testing.T, ix *Index) {
-	t.Helper()
-	last, stable := "", 0
-	for deadline := time.Now().Add(30 * time.Second); stable < 3; {
-		if time.Now().After(deadline) {
-			t.Fatal("the index did not settle in 30 s")
-		}
-		m, _ := ix.idx.StatsMap()["index"].(map[string]interface{})
-		n := func(k string) uint64 { v, _ := m[k].(uint64); return v }
-		state := fmt.Sprint(n("TotFileSegmentsAtRoot"), n("TotMemorySegmentsAtRoot"), n("TotFileMergeZapEnd"), n("TotPersistedSegments"))
-		if n("TotMemorySegmentsAtRoot") == 0 && n("TotFileMergePlanTasks") == n("TotFileMergePlanTasksDone") &&
-			n("TotFileMergeZapBeg") == n("TotFileMergeZapEnd") && state == last {
-			stable++
-		} else {
-			stable = 0
-		}
-		last = state
-		time.Sleep(200 * time.Millisecond)
+	ctx30, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := WaitMerged(ctx30, ix.idx, 200*time.Millisecond); err != nil {
+		t.Fatal(err)
 	}
+	t.Run("merged and persisted", func(t *testing.T) { compare(t, true) })
 }
 
 func mustRequest(t *testing.T, r veille.SearchRequest) *bleve.SearchRequest {

@@ -1,6 +1,11 @@
 package index
 
 import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/nogentech/veille"
@@ -27,4 +32,32 @@ func (ix *Index) Batches() uint64 {
 	m, _ := ix.idx.StatsMap()["index"].(map[string]interface{})
 	n, _ := m["TotBatches"].(uint64)
 	return n
+}
+
+// WaitMerged waits until a Bleve (scorch) index has persisted every segment
+// and has no merge running or planned, and the same segments at three
+// checks poll apart: until then, searches compete with merges left over by
+// the last writes. The benchmark waits so before timing searches.
+func WaitMerged(ctx context.Context, idx bleve.Index, poll time.Duration) error {
+	last, stable := "", 0
+	for {
+		m, _ := idx.StatsMap()["index"].(map[string]interface{})
+		n := func(k string) uint64 { v, _ := m[k].(uint64); return v }
+		state := fmt.Sprint(n("TotFileSegmentsAtRoot"), n("TotMemorySegmentsAtRoot"), n("TotFileMergeZapEnd"), n("TotPersistedSegments"))
+		if n("TotMemorySegmentsAtRoot") == 0 && n("TotFileMergePlanTasks") == n("TotFileMergePlanTasksDone") &&
+			n("TotFileMergeZapBeg") == n("TotFileMergeZapEnd") && state == last {
+			stable++
+		} else {
+			stable = 0
+		}
+		if stable == 2 {
+			return nil
+		}
+		last = state
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for merges: %w", ctx.Err())
+		case <-time.After(poll):
+		}
+	}
 }

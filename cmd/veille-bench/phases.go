@@ -190,30 +190,13 @@ func floorIngest(ctx context.Context, s spec) (phaseResult, error) {
 	return res, idx.Close()
 }
 
-// settle waits until Bleve has no merge to do: no merge running or planned,
-// and the same segments at two checks half a second apart. It returns how
-// long that took.
+// settle waits until Bleve has no merge to do (index.WaitMerged) and
+// returns how long that took.
 func settle(idx bleve.Index) float64 {
 	start := time.Now()
-	var last string
-	stable := 0
-	for time.Since(start) < time.Hour {
-		m, _ := idx.StatsMap()["index"].(map[string]interface{})
-		n := func(k string) uint64 { v, _ := m[k].(uint64); return v }
-		state := fmt.Sprintf("%d/%d/%d", n("TotFileSegmentsAtRoot"), n("TotMemorySegmentsAtRoot"), n("TotFileMergeZapEnd"))
-		idle := n("TotFileMergeZapBeg") == n("TotFileMergeZapEnd") && n("TotFileMergePlanTasks") == n("TotFileMergePlanTasksDone") &&
-			n("TotMemorySegmentsAtRoot") == 0 && n("TotFileMergePlan") > 0
-		if idle && state == last {
-			stable++
-		} else {
-			stable = 0
-		}
-		if stable >= 2 {
-			break
-		}
-		last = state
-		time.Sleep(500 * time.Millisecond)
-	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	_ = index.WaitMerged(ctx, idx, 500*time.Millisecond) // at worst, searches share the machine with merges
 	return time.Since(start).Seconds()
 }
 
@@ -414,50 +397,30 @@ func veilleRecrawl(ctx context.Context, s spec) (phaseResult, error) {
 	return res, nil
 }
 
-// serving is veille opened on the data dir as `veille serve` opens it,
-// with its HTTP handler.
+// serving is veille opened on the data dir as `veille serve` opens it:
+// what the store holds beyond the index caught up, and the HTTP handler.
 type serving struct {
-	cfg     veille.Config
-	store   *store.Store
-	index   *index.Index
+	*pipeline
 	handler http.Handler
 }
 
 func openServing(ctx context.Context, s spec) (*serving, error) {
-	cfg, err := benchConfig(s)
+	p, err := openPipeline(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	sv := &serving{cfg: cfg}
-	if sv.store, err = store.Open(ctx, s.storePath()); err != nil {
-		return nil, err
-	}
-	if sv.index, err = index.Open(s.indexDir(), index.Options{BoltTimeout: time.Second}); err != nil {
-		sv.store.Close()
-		return nil, err
-	}
-	tagger, err := veille.NewTagger(cfg.Domains, cfg.Competences)
-	if err != nil {
-		sv.close()
-		return nil, err
-	}
-	w := watch.New(watch.Options{Config: cfg, Crawler: crawler.New(crawler.Options{}), Tagger: tagger,
-		Store: sv.store, Index: sv.index})
-	if _, err := w.CatchUp(ctx, nil); err != nil {
-		sv.close()
+	if _, err := p.watch.CatchUp(ctx, nil); err != nil {
+		p.close()
 		return nil, err
 	}
 	// One client measures latency, not the per-client rate limit.
-	srv, err := server.New(server.Options{Config: cfg, Index: sv.index, Store: sv.store, Limits: server.Limits{Rate: -1}})
+	srv, err := server.New(server.Options{Config: p.cfg, Index: p.index, Store: p.store, Limits: server.Limits{Rate: -1}})
 	if err != nil {
-		sv.close()
+		p.close()
 		return nil, err
 	}
-	sv.handler = srv.Handler()
-	return sv, nil
+	return &serving{pipeline: p, handler: srv.Handler()}, nil
 }
-
-func (sv *serving) close() error { return errors.Join(sv.index.Close(), sv.store.Close()) }
 
 // paths are the search function and GET /api/search on a loopback server.
 func (sv *serving) paths(ctx context.Context, mix []benchQuery) ([]searchPath, func(), error) {
