@@ -127,6 +127,14 @@ func (b *textBuilder) newline() {
 	}
 }
 
+// flush writes the pending separator before visible text.
+func (b *textBuilder) flush() {
+	if b.pending != 0 {
+		b.sb.WriteByte(b.pending)
+		b.pending = 0
+	}
+}
+
 func (b *textBuilder) text(t string, keepLines bool) {
 	for len(t) > 0 {
 		// Most text is printable ASCII: copy such runs whole (writing
@@ -136,10 +144,7 @@ func (b *textBuilder) text(t string, keepLines bool) {
 			n++
 		}
 		if n > 0 {
-			if b.pending != 0 {
-				b.sb.WriteByte(b.pending)
-				b.pending = 0
-			}
+			b.flush()
 			b.sb.WriteString(t[:n])
 			t = t[n:]
 			continue
@@ -160,10 +165,7 @@ func (b *textBuilder) text(t string, keepLines bool) {
 			}
 		case isInvisible(r):
 		default:
-			if b.pending != 0 {
-				b.sb.WriteByte(b.pending)
-				b.pending = 0
-			}
+			b.flush()
 			b.sb.WriteRune(r)
 		}
 	}
