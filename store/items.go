@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/nogentech/veille"
@@ -57,11 +58,6 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 			return err
 		}
 		defer put.Close()
-		addSource, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO item_sources (item_id, source) VALUES (?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer addSource.Close()
 
 		// Where each ID ended up in this call, so a repeat updates that entry.
 		type slot struct {
@@ -70,6 +66,9 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 		}
 		placed := map[string]slot{}
 		unchanged := map[string]bool{}
+		// How each source's count changes: an item counts once for each
+		// source in its Sources.
+		counts := map[string]int{}
 
 		for i, in := range items {
 			if err := normalize(&in); err != nil {
@@ -82,8 +81,8 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 				return fmt.Errorf("read item %s: %w", in.ID, err)
 			}
 			final := in
+			var old veille.Item
 			if exists {
-				var old veille.Item
 				if err := json.Unmarshal([]byte(oldData), &old); err != nil {
 					return fmt.Errorf("decode recorded item %s: %w", in.ID, err)
 				}
@@ -109,10 +108,11 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 				nullTime(final.Published), fp, string(data)); err != nil {
 				return fmt.Errorf("write item %s: %w", in.ID, err)
 			}
+			for _, src := range old.Sources {
+				counts[src]--
+			}
 			for _, src := range final.Sources {
-				if _, err := addSource.ExecContext(ctx, final.ID, src); err != nil {
-					return fmt.Errorf("write sources of item %s: %w", in.ID, err)
-				}
+				counts[src]++
 			}
 			if p, done := placed[in.ID]; done {
 				if p.isNew {
@@ -131,6 +131,9 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 			res.MaxSeq = seq
 		}
 		res.Unchanged = len(unchanged)
+		if err := addCounts(ctx, tx, counts); err != nil {
+			return err
+		}
 		if res.MaxSeq > 0 {
 			if _, err := tx.ExecContext(ctx, `UPDATE counters SET value = ? WHERE name = 'item_seq'`, seq); err != nil {
 				return fmt.Errorf("write sequence: %w", err)
@@ -142,6 +145,25 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 		return UpsertResult{}, fmt.Errorf("store: upsert %d items: %w", len(items), err)
 	}
 	return res, nil
+}
+
+// addCounts applies the changes of per-source counts, in sorted order so
+// that the writes are the same from one run to the next.
+func addCounts(ctx context.Context, tx *sql.Tx, counts map[string]int) error {
+	sources := make([]string, 0, len(counts))
+	for src, d := range counts {
+		if d != 0 {
+			sources = append(sources, src)
+		}
+	}
+	sort.Strings(sources)
+	for _, src := range sources {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO source_counts (source, items) VALUES (?, ?)
+			ON CONFLICT (source) DO UPDATE SET items = items + excluded.items`, src, counts[src]); err != nil {
+			return fmt.Errorf("count items of source %s: %w", src, err)
+		}
+	}
+	return nil
 }
 
 // Item returns the recorded item, or ErrNotFound.
@@ -235,7 +257,7 @@ func (s *Store) CountItems(ctx context.Context) (int, error) {
 // CountBySource returns, per source, the number of items whose Sources
 // include it. Sources without items are absent.
 func (s *Store) CountBySource(ctx context.Context) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT source, COUNT(*) FROM item_sources GROUP BY source`)
+	rows, err := s.db.QueryContext(ctx, `SELECT source, items FROM source_counts WHERE items > 0`)
 	if err != nil {
 		return nil, fmt.Errorf("store: count by source: %w", err)
 	}

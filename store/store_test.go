@@ -330,6 +330,67 @@ func TestUpsertSameIDTwiceInOneCall(t *testing.T) {
 	if want := []string{"src1", "src3"}; !reflect.DeepEqual(res.Updated[0].Sources, want) {
 		t.Errorf("Updated[0].Sources = %v, want %v", res.Updated[0].Sources, want)
 	}
+	// Each item counts once per source, however many times it came.
+	counts, err := s.CountBySource(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]int{"src1": 2, "src2": 1, "src3": 1}; !reflect.DeepEqual(counts, want) {
+		t.Errorf("CountBySource = %v, want %v", counts, want)
+	}
+}
+
+// A record written before per-source counters (schema version 2) keeps
+// its counts through the migration, and they go on from there.
+func TestMigrateSourceCounts(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "veille.db")
+	db, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts := []string{`CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`}
+	for _, m := range ms[:2] {
+		stmts = append(stmts, m.sql, fmt.Sprintf(`INSERT INTO schema_version VALUES (%d, '%s', 'x')`, m.version, m.name))
+	}
+	for i, id := range []string{"a", "b", "c"} {
+		stmts = append(stmts, fmt.Sprintf(`INSERT INTO items (id, seq, source, first_seen, fingerprint, data)
+			VALUES ('%s', %d, 's1', 'x', 'fp', '{}')`, id, i+1))
+	}
+	stmts = append(stmts, `INSERT INTO item_sources VALUES ('a', 's1'), ('b', 's1'), ('c', 's1'), ('c', 's2')`,
+		`UPDATE counters SET value = 3 WHERE name = 'item_seq'`)
+	for _, q := range stmts {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open a version 2 record: %v", err)
+	}
+	defer s.Close()
+	counts, err := s.CountBySource(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]int{"s1": 3, "s2": 1}; !reflect.DeepEqual(counts, want) {
+		t.Errorf("CountBySource after the migration = %v, want %v", counts, want)
+	}
+	mustUpsert(t, s, item("d", "s2"))
+	counts, _ = s.CountBySource(ctx)
+	if want := map[string]int{"s1": 3, "s2": 2}; !reflect.DeepEqual(counts, want) {
+		t.Errorf("CountBySource after a new item = %v, want %v", counts, want)
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name IN ('item_sources', 'items_published')`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("item_sources and items_published left: %d, %v", n, err)
+	}
 }
 
 func TestUpsertRejectsBadItems(t *testing.T) {
