@@ -50,6 +50,9 @@ func parseFeed(body []byte, contentType, baseURL string, src veille.Source, now 
 
 	p := gofeed.NewParser()
 	p.KeepOriginalFeed = true // for what the universal model drops: link rels, item languages
+	// Items' images are not used, and looking for one parses every item's
+	// HTML into a tree: a tenth of the time a large RSS feed took to parse.
+	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 	feed, err := p.Parse(bytes.NewReader(body))
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
