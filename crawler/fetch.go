@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -222,7 +223,7 @@ func (c *Crawler) get(ctx context.Context, src veille.Source, prev veille.FetchS
 		return r, fmt.Errorf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
 
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBody+1))
+	body, err := readBody(resp, c.opts.MaxBody)
 	if err != nil {
 		return r, c.explain(ctx, fmt.Errorf("read body: %w", err))
 	}
@@ -231,6 +232,18 @@ func (c *Crawler) get(ctx context.Context, src veille.Source, prev veille.FetchS
 	}
 	r.body = body
 	return r, nil
+}
+
+// readBody reads at most max+1 bytes of the body. A body that announces
+// its length is read into one buffer of that size: io.ReadAll would grow
+// its buffer step by step, copying a large feed several times over.
+func readBody(resp *http.Response, max int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n <= max {
+		buf.Grow(int(n) + bytes.MinRead) // MinRead: room to read the end of file without growing
+	}
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, max+1))
+	return buf.Bytes(), err
 }
 
 // explain rewords a client error: without the method and URL that the

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -609,5 +610,40 @@ func TestFetchErrorHidesPassword(t *testing.T) {
 	r := testCrawler(nil, nil).Fetch(context.Background(), feedSource("private", u), veille.FetchState{})
 	if r.Err == nil || strings.Contains(r.Err.Error(), "s3cret") || r.State.Status != 403 {
 		t.Errorf("err %v status %d", r.Err, r.State.Status)
+	}
+}
+
+// A body that announces its length is read into one buffer of that size;
+// the cap holds whatever the length says, and a body cut short is an error.
+func TestFetchBodyWithLength(t *testing.T) {
+	feed := []byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>a</title><link>https://example.org/a</link><description>` +
+		strings.Repeat("y", 100<<10) + `</description></item></channel></rss>`)
+	for _, tc := range []struct {
+		name    string
+		length  int
+		maxBody int64
+		wantErr string
+	}{
+		{"exact", len(feed), 1 << 20, ""},
+		{"over the cap", len(feed), 64 << 10, "body exceeds"},
+		{"shorter than announced", len(feed) + 10, 1 << 20, "unexpected EOF"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Length", strconv.Itoa(tc.length))
+				w.Write(feed)
+			}))
+			defer srv.Close()
+			c := testCrawler(nil, func(o *Options) { o.MaxBody = tc.maxBody })
+			r := c.Fetch(context.Background(), feedSource("len", srv.URL), veille.FetchState{})
+			switch {
+			case tc.wantErr == "" && r.Err != nil:
+				t.Fatalf("err %v", r.Err)
+			case tc.wantErr == "" && (len(r.Items) != 1 || len(r.Items[0].HTML) < 100<<10):
+				t.Fatalf("items %d, want the one item whole", len(r.Items))
+			case tc.wantErr != "" && (r.Err == nil || !strings.Contains(r.Err.Error(), tc.wantErr)):
+				t.Fatalf("err %v, want %q", r.Err, tc.wantErr)
+			}
+		})
 	}
 }

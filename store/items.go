@@ -105,7 +105,7 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 			}
 			seq++
 			if _, err := put.ExecContext(ctx, final.ID, seq, final.Source, formatTime(final.FirstSeen),
-				nullTime(final.Published), fp, string(data)); err != nil {
+				nullTime(final.Published), fp, data); err != nil {
 				return fmt.Errorf("write item %s: %w", in.ID, err)
 			}
 			for _, src := range old.Sources {

@@ -1,12 +1,14 @@
 package store
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/nogentech/veille"
@@ -124,14 +126,32 @@ func merge(old, in veille.Item) veille.Item {
 // encode returns the stored JSON of a normalised item and its fingerprint.
 // encoding/json writes struct fields in declaration order and map keys
 // sorted, so equal items give equal bytes.
-func encode(it veille.Item) (data []byte, fingerprint string, err error) {
-	data, err = json.Marshal(it)
-	if err != nil {
-		return nil, "", err
+func encode(it veille.Item) (data string, fingerprint string, err error) {
+	enc := encoders.Get().(*encoder)
+	defer encoders.Put(enc)
+	enc.buf.Reset()
+	if err := enc.json.Encode(it); err != nil {
+		return "", "", err
 	}
-	sum := sha256.Sum256(data)
-	return data, hex.EncodeToString(sum[:16]), nil
+	// Encode ends with a newline that Marshal, which wrote the records
+	// before, did not: the fingerprints must not change.
+	b := bytes.TrimSuffix(enc.buf.Bytes(), []byte("\n"))
+	sum := sha256.Sum256(b)
+	return string(b), hex.EncodeToString(sum[:16]), nil
 }
+
+// encoder is a reusable JSON encoder: a crawl encodes every item once, and
+// a fresh buffer each time was a sizeable share of its allocations.
+type encoder struct {
+	buf  bytes.Buffer
+	json *json.Encoder
+}
+
+var encoders = sync.Pool{New: func() any {
+	e := &encoder{}
+	e.json = json.NewEncoder(&e.buf)
+	return e
+}}
 
 // orderSources returns the distinct sources with first in front and the
 // others sorted.
