@@ -368,13 +368,22 @@ func (ix *Index) collectColumns(ctx context.Context, req *bleve.SearchRequest, c
 	if !cc.byDate {
 		return ix.idx.SearchInContext(withCollector(ctx, cc), req)
 	}
-	// Size 0: the collector keeps the page itself (and Bleve does not stop
-	// early, which it does for unscored searches with a size).
-	find := *req
-	find.Size, find.From, find.Fields = 0, 0, nil
-	res, err := ix.idx.SearchInContext(withCollector(ctx, cc), &find)
-	if err != nil {
-		return nil, err
+	var res *bleve.SearchResult
+	if _, all := req.Query.(*query.MatchAllQuery); all {
+		total, err := ix.scanAll(ctx, cc)
+		if err != nil {
+			return nil, err
+		}
+		res = &bleve.SearchResult{Request: req, Total: total, Status: &bleve.SearchStatus{Total: 1, Successful: 1}}
+	} else {
+		// Size 0: the collector keeps the page itself (and Bleve does not
+		// stop early, which it does for unscored searches with a size).
+		find := *req
+		find.Size, find.From, find.Fields = 0, 0, nil
+		var err error
+		if res, err = ix.idx.SearchInContext(withCollector(ctx, cc), &find); err != nil {
+			return nil, err
+		}
 	}
 	var ids []string
 	if req.From < len(cc.page) {
