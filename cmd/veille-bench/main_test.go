@@ -158,3 +158,34 @@ func TestCorpus(t *testing.T) {
 		t.Error("feed 3 differs between two renderings")
 	}
 }
+
+// Over four rounds each of four paths runs once in each position and
+// right after each other path once.
+func TestPathOrderBalanced(t *testing.T) {
+	const k = 4
+	first := map[int]int{}
+	after := map[[2]int]int{}
+	for n := range k {
+		order := pathOrder(n, k)
+		seen := map[int]bool{}
+		for j, p := range order {
+			seen[p] = true
+			if j == 0 {
+				first[p]++
+			} else {
+				after[[2]int{order[j-1], p}]++
+			}
+		}
+		if len(seen) != k {
+			t.Fatalf("round %d: order %v is not every path once", n, order)
+		}
+	}
+	if len(first) != k || len(after) != k*(k-1) {
+		t.Fatalf("first %v, pairs %v: want each path first once and each ordered pair once", first, after)
+	}
+	for pair, c := range after {
+		if c != 1 {
+			t.Errorf("%v follows %v %d times", pair[1], pair[0], c)
+		}
+	}
+}
