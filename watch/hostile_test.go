@@ -1,6 +1,7 @@
 package watch_test
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -268,9 +269,17 @@ func TestHostileServers(t *testing.T) {
 						conns.Add(1)
 						go func() {
 							defer conns.Done()
-							// read the request and whatever follows until the client
-							// gives up and closes; then the connection is done
-							go func() { io.Copy(io.Discard, c); c.Close() }()
+							// Answer once the request is in, as a server does: a byte
+							// sent before is an unsolicited response, which the client
+							// rejects at once (seen on a slow machine) instead of
+							// timing out. Then read whatever follows until the client
+							// gives up and closes; then the connection is done.
+							br := bufio.NewReader(c)
+							if _, err := http.ReadRequest(br); err != nil {
+								c.Close()
+								return
+							}
+							go func() { io.Copy(io.Discard, br); c.Close() }()
 							tc.raw(c)
 						}()
 					}
