@@ -330,8 +330,7 @@ func (cc *columnCollector) maker(inner search.MakeDocumentMatchHandler) search.M
 		if err != nil {
 			return nil, false, err
 		}
-		cc.words = sc.words
-		cc.counts = make([]uint32, len(sc.words.term))
+		cc.start(sc)
 		var next search.DocumentMatchHandler
 		loadID := false
 		if !cc.byDate {
@@ -351,11 +350,7 @@ func (cc *columnCollector) maker(inner search.MakeDocumentMatchHandler) search.M
 			var local uint64
 			seg, local = sc.locate(g, seg)
 			cols := sc.segs[seg]
-			if cc.facets {
-				for _, t := range cols.terms[cols.offsets[local]:cols.offsets[local+1]] {
-					cc.counts[t]++
-				}
-			}
+			cc.count(cols, local)
 			if !cc.byDate {
 				return next(d)
 			}
@@ -363,6 +358,21 @@ func (cc *columnCollector) maker(inner search.MakeDocumentMatchHandler) search.M
 			sctx.DocumentMatchPool.Put(d)
 			return nil
 		}, loadID, nil
+	}
+}
+
+// start readies cc for a search over the snapshot whose columns are sc.
+func (cc *columnCollector) start(sc *snapshotColumns) {
+	cc.words = sc.words
+	cc.counts = make([]uint32, len(sc.words.term))
+}
+
+// count adds the facet terms of a segment's document d.
+func (cc *columnCollector) count(cols *segColumns, d uint64) {
+	if cc.facets {
+		for _, t := range cols.terms[cols.offsets[d]:cols.offsets[d+1]] {
+			cc.counts[t]++
+		}
 	}
 }
 
@@ -450,8 +460,7 @@ func (ix *Index) scanAll(ctx context.Context, cc *columnCollector) (uint64, erro
 	if err != nil {
 		return 0, err
 	}
-	cc.words = sc.words
-	cc.counts = make([]uint32, len(sc.words.term))
+	cc.start(sc)
 	var total uint64
 	buf := make([]uint32, 4096)
 	for i, ss := range snap.Segments() {
@@ -462,11 +471,7 @@ func (ix *Index) scanAll(ctx context.Context, cc *columnCollector) (uint64, erro
 		live := ss.DocNumbersLive().ManyIterator()
 		for n := live.NextMany(buf); n > 0; n = live.NextMany(buf) {
 			for _, d := range buf[:n] {
-				if cc.facets {
-					for _, t := range cols.terms[cols.offsets[d]:cols.offsets[d+1]] {
-						cc.counts[t]++
-					}
-				}
+				cc.count(cols, uint64(d))
 				cc.offer(pageEntry{published: cols.published[d], global: sc.starts[i] + uint64(d)})
 			}
 			total += uint64(n)
