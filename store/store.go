@@ -52,6 +52,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(abs), 0o750); err != nil {
 		return nil, fmt.Errorf("store: create directory for %s: %w", path, err)
 	}
+	if err := createFile(ctx, abs); err != nil {
+		return nil, fmt.Errorf("store: create %s: %w", path, err)
+	}
 	db, err := sql.Open("sqlite", dsn(abs))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -68,6 +71,50 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("store: migrate %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// pageSize is the page size of a new database. An item is a JSON record of
+// a few KB: at SQLite's default of 4 KiB it spilled onto overflow pages, and
+// every page is one system call to the WAL and another at checkpoint. With
+// 32 KiB pages, storing 300,000 crawled items took 24% less CPU (19-20.5
+// CPU-s against 25-27) for 3% more disk. A database keeps the page size it
+// was created with; older ones stay at 4 KiB and work as before.
+const pageSize = 32768
+
+// createFile creates the database file with pageSize when there is none.
+// The page size must be set before the first write, and the driver applies
+// the DSN's pragmas in alphabetical order, journal_mode (which writes the
+// file) before page_size, so a new file is made here on its own connection.
+func createFile(ctx context.Context, abs string) error {
+	if fi, err := os.Stat(abs); err == nil && fi.Size() > 0 {
+		return nil
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs),
+		RawQuery: url.Values{"_pragma": {fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds())}}.Encode()}
+	db, err := sql.Open("sqlite", u.String())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	for _, q := range []string{
+		fmt.Sprintf("PRAGMA page_size = %d", pageSize),
+		"PRAGMA journal_mode = WAL",
+		// WAL mode alone does not write a new file: an empty table does.
+		"CREATE TABLE IF NOT EXISTS schema_migrations_init (x)",
+		"DROP TABLE IF EXISTS schema_migrations_init",
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	return nil
 }
 
 // dsn builds the connection string. Every pragma here is per connection,

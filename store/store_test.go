@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -84,7 +85,8 @@ func TestOpenCreatesAndMigrates(t *testing.T) {
 	if want := ms[len(ms)-1].version; version != want {
 		t.Errorf("schema version = %d, want %d", version, want)
 	}
-	pragmas := map[string]string{"journal_mode": "wal", "foreign_keys": "1", "synchronous": "2", "busy_timeout": "5000"}
+	pragmas := map[string]string{"journal_mode": "wal", "foreign_keys": "1", "synchronous": "2", "busy_timeout": "5000",
+		"page_size": strconv.Itoa(pageSize)}
 	for name, want := range pragmas {
 		var got string
 		if err := s.db.QueryRow(`PRAGMA ` + name).Scan(&got); err != nil {
@@ -93,6 +95,44 @@ func TestOpenCreatesAndMigrates(t *testing.T) {
 		if !strings.EqualFold(got, want) {
 			t.Errorf("PRAGMA %s = %s, want %s", name, got, want)
 		}
+	}
+}
+
+// An empty file, as a mistaken touch leaves, is a new database too; one
+// made with another page size keeps it.
+func TestOpenPageSize(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(dir, "old.db")
+	db, err := sql.Open("sqlite", dsn(old)) // SQLite's default page size
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `CREATE TABLE t (x)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for path, want := range map[string]int{empty: pageSize, old: 4096} {
+		s, err := Open(ctx, path)
+		if err != nil {
+			t.Fatalf("Open %s: %v", filepath.Base(path), err)
+		}
+		var got int
+		if err := s.db.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s: page size %d, want %d", filepath.Base(path), got, want)
+		}
+		mustUpsert(t, s, item("a", "s1"))
+		if n, err := s.CountItems(ctx); err != nil || n != 1 {
+			t.Errorf("%s: %d items (%v), want 1", filepath.Base(path), n, err)
+		}
+		s.Close()
 	}
 }
 
