@@ -68,6 +68,10 @@ func TestSlowLorisCutAtReadHeaderTimeout(t *testing.T) {
 	}
 	base := startServe(t, cfgPath, data)
 	addr := base[len("http://"):]
+	// The address is recorded once the port is bound, before the server
+	// accepts: on a loaded machine that gap was 2 s, which the cut times
+	// below counted as the server's. Start the clock once it answers.
+	waitAnswering(t, base+"/healthz")
 
 	const lorises = 64
 	cut := make(chan time.Duration, lorises)
@@ -131,4 +135,25 @@ func TestSlowLorisCutAtReadHeaderTimeout(t *testing.T) {
 		t.Errorf("%d of %d slow connections ended", n, lorises)
 	}
 	t.Logf("%d slow-loris connections all cut by %v; %d searches answered meanwhile, slowest %v", n, last.Round(time.Millisecond), ok, worst.Round(time.Millisecond))
+}
+
+// waitAnswering polls url until it answers 200, for at most 60 s.
+func waitAnswering(t *testing.T, url string) {
+	t.Helper()
+	client := &http.Client{Timeout: 2 * time.Second}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := client.Get(url)
+		if err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not answer 200 within 60 s (last error %v)", url, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
