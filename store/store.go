@@ -77,7 +77,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // a few KB: at SQLite's default of 4 KiB it spilled onto overflow pages, and
 // every page is one system call to the WAL and another at checkpoint. With
 // 32 KiB pages, storing 300,000 crawled items took 24% less CPU (19-20.5
-// CPU-s against 25-27) for 3% more disk. A database keeps the page size it
+// CPU-s against 25-27) for 3% more disk (docs/BENCHMARKS.md). A database keeps the page size it
 // was created with; older ones stay at 4 KiB and work as before.
 const pageSize = 32768
 
@@ -105,10 +105,7 @@ func createFile(ctx context.Context, abs string) error {
 	defer conn.Close()
 	for _, q := range []string{
 		fmt.Sprintf("PRAGMA page_size = %d", pageSize),
-		"PRAGMA journal_mode = WAL",
-		// WAL mode alone does not write a new file: an empty table does.
-		"CREATE TABLE IF NOT EXISTS schema_migrations_init (x)",
-		"DROP TABLE IF EXISTS schema_migrations_init",
+		"PRAGMA journal_mode = WAL", // writes the file's first page
 	} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("%s: %w", q, err)

@@ -68,9 +68,9 @@ func TestSlowLorisCutAtReadHeaderTimeout(t *testing.T) {
 	}
 	base := startServe(t, cfgPath, data)
 	addr := base[len("http://"):]
-	// The address is recorded once the port is bound, before the server
-	// accepts: on a loaded machine that gap was 2 s, which the cut times
-	// below counted as the server's. Start the clock once it answers.
+	// The address is recorded once the port is bound, before the server is
+	// built and accepts; a CI run under load timed every cut 2 s late,
+	// likely that gap. Start the clock once the server answers.
 	waitAnswering(t, base+"/healthz")
 
 	const lorises = 64
