@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -52,9 +53,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(abs), 0o750); err != nil {
 		return nil, fmt.Errorf("store: create directory for %s: %w", path, err)
 	}
-	if err := createFile(ctx, abs); err != nil {
-		return nil, fmt.Errorf("store: create %s: %w", path, err)
-	}
 	db, err := sql.Open("sqlite", dsn(abs))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -62,7 +60,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	db.SetMaxOpenConns(maxOpenConns)
 	db.SetMaxIdleConns(maxOpenConns)
 	s := &Store{db: db, path: abs, wlock: make(chan struct{}, 1), now: time.Now}
-	if err := db.PingContext(ctx); err != nil {
+	if err := fileFormat(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -77,45 +75,37 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // a few KB: at SQLite's default of 4 KiB it spilled onto overflow pages, and
 // every page is one system call to the WAL and another at checkpoint. With
 // 32 KiB pages, storing 300,000 crawled items took 24% less CPU (19-20.5
-// CPU-s against 25-27) for 3% more disk (docs/BENCHMARKS.md). A database keeps the page size it
-// was created with; older ones stay at 4 KiB and work as before.
+// CPU-s against 25-27) for 3% more disk (docs/BENCHMARKS.md). A database
+// keeps the page size it was created with; older ones stay at 4 KiB and
+// work as before.
 const pageSize = 32768
 
-// createFile creates the database file with pageSize when there is none.
-// The page size must be set before the first write, and the driver applies
-// the DSN's pragmas in alphabetical order, journal_mode (which writes the
-// file) before page_size, so a new file is made here on its own connection.
-func createFile(ctx context.Context, abs string) error {
-	if fi, err := os.Stat(abs); err == nil && fi.Size() > 0 {
-		return nil
-	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs),
-		RawQuery: url.Values{"_pragma": {fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds())}}.Encode()}
-	db, err := sql.Open("sqlite", u.String())
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+// fileFormat sets what belongs to the database file rather than to a
+// connection: WAL mode, and for a new file its page size. The page size
+// only takes before the file's first write, which setting WAL mode is, so
+// both run here, in that order, on one connection.
+func fileFormat(ctx context.Context, db *sql.DB) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	for _, q := range []string{
-		fmt.Sprintf("PRAGMA page_size = %d", pageSize),
-		"PRAGMA journal_mode = WAL", // writes the file's first page
-	} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("%s: %w", q, err)
-		}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA page_size = %d", pageSize)); err != nil {
+		return fmt.Errorf("set page size: %w", err)
+	}
+	var mode string
+	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+		return fmt.Errorf("set WAL mode: %w", err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return fmt.Errorf("set WAL mode: the database stays in %s mode (WAL needs a local file system with shared memory)", mode)
 	}
 	return nil
 }
 
 // dsn builds the connection string. Every pragma here is per connection,
-// so it goes in the DSN and the driver applies it to each new connection.
+// so it goes in the DSN and the driver applies it to each new connection
+// (WAL mode is the file's: fileFormat sets it once).
 //
 // synchronous=FULL, not NORMAL: with WAL, NORMAL stays consistent but a power
 // cut or OS crash can roll back the last commits. Here that would be worse
@@ -132,7 +122,6 @@ func dsn(abs string) string {
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
-	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", "immediate")
