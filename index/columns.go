@@ -253,6 +253,8 @@ type snapshotColumns struct {
 	starts []uint64
 	segs   []*segColumns
 	words  *vocab
+	// snaps are the snapshot's segments, in the order of segs.
+	snaps []*scorch.SegmentSnapshot
 }
 
 // forReader gives the columns of the reader's snapshot, or errNoColumns.
@@ -263,7 +265,7 @@ func (c *columns) forReader(r index.IndexReader) (*snapshotColumns, error) {
 		return nil, errNoColumns
 	}
 	segs := snap.Segments()
-	sc := &snapshotColumns{starts: make([]uint64, len(segs)), segs: make([]*segColumns, len(segs))}
+	sc := &snapshotColumns{starts: make([]uint64, len(segs)), segs: make([]*segColumns, len(segs)), snaps: segs}
 	var running uint64
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -452,10 +454,6 @@ func (ix *Index) scanAll(ctx context.Context, cc *columnCollector) (uint64, erro
 		return 0, err
 	}
 	defer r.Close()
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return 0, errNoColumns
-	}
 	sc, err := cc.c.forReader(r)
 	if err != nil {
 		return 0, err
@@ -463,7 +461,7 @@ func (ix *Index) scanAll(ctx context.Context, cc *columnCollector) (uint64, erro
 	cc.start(sc)
 	var total uint64
 	buf := make([]uint32, 4096)
-	for i, ss := range snap.Segments() {
+	for i, ss := range sc.snaps {
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
