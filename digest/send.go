@@ -187,8 +187,12 @@ func (n *Notifier) SendDigest(ctx context.Context, id string, p Period) (DigestR
 			}
 		}
 		if rr.Status == store.DeliveryFailed {
-			if rows, _ := n.o.Store.Deliveries(ctx, store.DeliveryFilter{Kind: KindDigest, Ref: id, Period: d.Period.Key,
-				Recipient: r.Address, Limit: 1}); len(rows) == 1 {
+			rows, err := n.o.Store.Deliveries(ctx, store.DeliveryFilter{Kind: KindDigest, Ref: id, Period: d.Period.Key,
+				Recipient: r.Address, Limit: 1})
+			if err != nil {
+				return res, fmt.Errorf("digest %s: read the failed delivery to %s: %w", id, r.Address, err)
+			}
+			if len(rows) == 1 {
 				rr.Error = rows[0].LastError
 			}
 		}

@@ -16,7 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
-	index "github.com/blevesearch/bleve_index_api"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"github.com/nogentech/veille"
@@ -258,7 +258,7 @@ type snapshotColumns struct {
 }
 
 // forReader gives the columns of the reader's snapshot, or errNoColumns.
-func (c *columns) forReader(r index.IndexReader) (*snapshotColumns, error) {
+func (c *columns) forReader(r bleveindex.IndexReader) (*snapshotColumns, error) {
 	c.searched.Store(true)
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
@@ -405,11 +405,11 @@ func (h *pageHeap) Pop() any {
 
 // finish orders the page newest first and names its documents while the
 // snapshot is still open.
-func (cc *columnCollector) finish(r index.IndexReader) error {
+func (cc *columnCollector) finish(r bleveindex.IndexReader) error {
 	sort.Slice(cc.page, func(i, j int) bool { return older(cc.page[j], cc.page[i]) })
 	var buf []byte
 	for i := range cc.page {
-		id, err := r.ExternalID(index.NewIndexInternalID(buf, cc.page[i].global))
+		id, err := r.ExternalID(bleveindex.NewIndexInternalID(buf, cc.page[i].global))
 		if err != nil {
 			return err
 		}
