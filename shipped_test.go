@@ -201,7 +201,87 @@ func TestShippedTagging(t *testing.T) {
 			title:   "At a Glance - Packaging and packaging waste regulation",
 			domains: []string{"environment"},
 		},
+		// Surgical instruments and surface treatment as their publishers
+		// word them (issue 15): by the instrument's name, by reprocessing,
+		// by the ICPE heading, in both languages.
+		"ancillary recall": {
+			title:   "Rappel de lots : ancillaire de pose de tige fémorale",
+			summary: "RAPPEL DE PRODUIT - Dispositifs médicaux",
+			domains: []string{"medical-devices"}, competences: []string{"medical-implants", "surgical-instruments"},
+		},
+		"single-use reprocessing decree": {
+			title:   "Décret relatif au retraitement des dispositifs médicaux à usage unique",
+			domains: []string{"medical-devices"}, competences: []string{"surgical-instruments"},
+		},
+		"biopsy forceps recall": {
+			title:   "Rappel de pinces à biopsie pour endoscopie digestive",
+			summary: "RAPPEL DE PRODUIT - Dispositifs médicaux",
+			domains: []string{"medical-devices"}, competences: []string{"surgical-instruments"},
+		},
+		"duodenoscope reprocessing": {
+			title:   "Olympus Recalls Duodenoscopes Due to Reprocessing Instructions",
+			domains: []string{"medical-devices"}, competences: []string{"surgical-instruments"},
+		},
+		"circular staplers": {
+			title:   "Ethicon Recalls Endo-Surgery Circular Staplers",
+			domains: []string{"medical-devices"}, competences: []string{"surgical-instruments"},
+		},
+		"electrosurgical generators": {
+			title:   "Class I recall: electrosurgical generators may activate unexpectedly",
+			domains: []string{"medical-devices"}, competences: []string{"surgical-instruments"},
+		},
+		"needle holders and UDI": {
+			title:   "Porte-aiguilles et ciseaux de chirurgie : non-conformité du marquage UDI",
+			domains: []string{"medical-devices"}, competences: []string{"medical-implants", "surgical-instruments"},
+		},
+		"bone plating is an implant": {
+			title:   "Zimmer Biomet Recalls Locking Plating System Due to Screw Breakage",
+			summary: "medical device recall",
+			domains: []string{"medical-devices"}, competences: []string{"medical-implants"},
+		},
+		"LPP title III by chapter": {
+			title:   "Liste des produits et prestations : titre III, chapitre 1, section 3",
+			domains: []string{"medical-devices"}, competences: []string{"medical-implants"},
+		},
+		"active implantable devices": {
+			title:   "Tarification des dispositifs médicaux implantables actifs : neurostimulateurs",
+			domains: []string{"medical-devices"}, competences: []string{"medical-implants"},
+		},
+		"ICPE 2564 and 2565 in one heading": {
+			title:   "Installations classées : rubriques 2564 et 2565, dégraissage et revêtement métallique",
+			domains: []string{"environment"}, competences: []string{"surface-treatment"},
+		},
+		"hard chrome plating shops": {
+			title:   "Restriction REACH du trioxyde de chrome : ce que doivent faire les ateliers de chromage dur",
+			domains: []string{"environment"}, competences: []string{"surface-treatment"},
+		},
+		"halogenated solvent cleaning": {
+			title:   "National Emission Standards for Hazardous Air Pollutants: Halogenated Solvent Cleaning",
+			domains: []string{"environment"}, competences: []string{"surface-treatment"},
+		},
+		"metal finishing effluents": {
+			title:   "Metal Finishing Point Source Category; Effluent Limitations Guidelines and Pretreatment Standards",
+			domains: []string{"environment"}, competences: []string{"surface-treatment"},
+		},
+		"chromium VI exposure": {
+			title:   "Hard chrome plating shops: OSHA hexavalent chromium standard",
+			domains: []string{"health-safety"}, competences: []string{"surface-treatment"},
+		},
 		// Items that concern no member, though they use the same words.
+		"pressure equipment notified body": {
+			title: "Arrêté portant habilitation d'un organisme notifié pour les équipements sous pression",
+		},
+		"toys notified bodies": {title: "Notified bodies under the Toys Safety Regulation"},
+		"road surfacing":       {title: "Réfection du revêtement de la chaussée de la route départementale 12"},
+		"cat sterilisation":    {title: "Arrêté relatif à la stérilisation des chats errants dans les communes"},
+		"financial ancillary services": {
+			title: "Décret relatif aux services ancillaires des marchés d'instruments financiers",
+		},
+		"seat belt retractors": {
+			title:       "Recall of seat belt retractors",
+			summary:     "NHTSA campaign for automotive parts",
+			competences: []string{"automotive"},
+		},
 		"pesticide tolerance": {
 			title:   "Pyraclostrobin; Pesticide Tolerances",
 			summary: "This regulation establishes tolerances for residues of pyraclostrobin in or on multiple commodities.",
