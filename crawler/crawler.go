@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -253,9 +252,10 @@ func (c *Crawler) okState(src veille.Source, prev veille.FetchState, now time.Ti
 	if every <= 0 {
 		every = DefaultEvery
 	}
-	// up to 10% jitter spreads sources that share an interval
-	jitter := time.Duration(rand.Int64N(int64(every)/10 + 1))
-	st.NextAttempt = now.Add(every + jitter)
+	// Exactly one interval: the scheduler spreads sources when they are
+	// first planned (watch/schedule.go), and a jitter here would make
+	// "every" a lie.
+	st.NextAttempt = now.Add(every)
 	return st
 }
 
