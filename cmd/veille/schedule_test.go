@@ -164,3 +164,73 @@ func getJSON(t *testing.T, url string, v any) {
 		t.Fatalf("GET %s: %v", url, err)
 	}
 }
+
+// TestServeFetchesAtIntervalAndBackoff runs `veille serve` for 135 s of
+// real time on loopback: a source with every: 1m is fetched at least 3
+// times, a minute apart (not two, as when the scheduler woke at the
+// interval and found the source not yet due), and a failing source is
+// retried at its backoff times (fetch.min_backoff: 20s, then 40 s), which
+// /api/sources shows as its next run. Slow: VEILLE_SCHEDULE_LONG=1 runs it
+// (.ci/run does).
+func TestServeFetchesAtIntervalAndBackoff(t *testing.T) {
+	if os.Getenv("VEILLE_SCHEDULE_LONG") == "" {
+		t.Skip("runs serve for 135 s; set VEILLE_SCHEDULE_LONG=1")
+	}
+	farm := newHitFarm(t)
+	cfg, err := demo.Config(farm.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	minute := aFeed(t, farm.URL, "every-minute", time.Minute)
+	broken := aFeed(t, farm.URL, "broken", time.Hour)
+	broken.URL = farm.URL + "/broken/feed.xml"
+	cfg.Sources = []veille.Source{minute, broken}
+	cfg.Fetch.MinBackoff = veille.Duration(20 * time.Second)
+	cfgPath := writeCfg(t, cfg)
+	data := filepath.Join(t.TempDir(), "data")
+	base := startServe(t, cfgPath, data)
+	time.Sleep(135 * time.Second)
+
+	path := strings.TrimPrefix(minute.URL, farm.URL)
+	got, failed := farm.times(path), farm.times("/broken/feed.xml")
+	t.Logf("every-minute fetched at %s", offsetsFrom(got))
+	t.Logf("broken fetched at %s", offsetsFrom(failed))
+	if len(got) < 3 {
+		t.Fatalf("every-minute fetched %d times in 135 s, want at least 3", len(got))
+	}
+	near := func(d, want time.Duration) bool { return d >= want-2*time.Second && d <= want+2*time.Second }
+	for i := 1; i < len(got); i++ {
+		if d := got[i].Sub(got[i-1]); !near(d, time.Minute) {
+			t.Errorf("every-minute: fetch %d came %v after the previous one, want 1m", i+1, d)
+		}
+	}
+	// backoff 20 s after the first failure, 40 s after the second, 80 s after the third
+	if len(failed) < 3 {
+		t.Fatalf("broken fetched %d times, want 3 (at 0, 20 s, 60 s)", len(failed))
+	}
+	for i, want := range []time.Duration{20 * time.Second, 40 * time.Second} {
+		if d := failed[i+1].Sub(failed[i]); !near(d, want) {
+			t.Errorf("broken: retry %d came %v after the failure, want its backoff %v", i+1, d, want)
+		}
+	}
+	var list []server.SourceStatus
+	getJSON(t, base+"/api/sources", &list)
+	for _, s := range list {
+		last := failed[len(failed)-1]
+		wantNext := last.Add(20 * time.Second << (len(failed) - 1))
+		if s.ID == "every-minute" {
+			last, wantNext = got[len(got)-1], got[len(got)-1].Add(time.Minute)
+		}
+		if s.NextAttempt == nil || !near(s.NextAttempt.Sub(wantNext), 0) {
+			t.Errorf("%s: /api/sources next run %v, want %v (last fetch %v)", s.ID, s.NextAttempt, wantNext, last)
+		}
+	}
+}
+
+func offsetsFrom(ts []time.Time) string {
+	var b strings.Builder
+	for _, x := range ts {
+		fmt.Fprintf(&b, "%s (+%.1fs) ", x.UTC().Format("15:04:05.0"), x.Sub(ts[0]).Seconds())
+	}
+	return b.String()
+}
