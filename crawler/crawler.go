@@ -136,6 +136,9 @@ type Result struct {
 	// failure of the source.
 	State veille.FetchState
 	Err   error
+	// Cancelled is true when the caller's context ended the fetch (Ctrl-C,
+	// shutdown): Err says so, but the source did not fail.
+	Cancelled bool
 	// URL is the address finally fetched, after redirects.
 	URL                          string
 	FetchDuration, ParseDuration time.Duration
@@ -175,6 +178,7 @@ func (c *Crawler) Fetch(ctx context.Context, src veille.Source, prev veille.Fetc
 		res.Err = fmt.Errorf("source %s: fetch %s: %w", src.ID, redact(src.URL), err)
 		if ctx.Err() != nil {
 			// the caller gave up (shutdown): not the source's failure
+			res.Cancelled = true
 			res.State = prev
 			res.State.Source = src.ID
 			return res

@@ -80,6 +80,9 @@ type SourceReport struct {
 	Unchanged   int
 	NotModified bool
 	Skipped     bool // not due yet (scheduled crawls only)
+	// Cancelled is true when the crawl's context ended the fetch; Err
+	// then says so, and the source is not counted as failed.
+	Cancelled bool
 	Status      int
 	Err         error
 	Duration    time.Duration
@@ -101,11 +104,22 @@ type Report struct {
 	Finished time.Time
 }
 
-// Failed counts the sources that failed.
+// Failed counts the sources that failed (not those cancelled).
 func (r Report) Failed() int {
 	n := 0
 	for _, s := range r.Sources {
-		if s.Err != nil {
+		if s.Err != nil && !s.Cancelled {
+			n++
+		}
+	}
+	return n
+}
+
+// Cancelled counts the sources whose fetch the crawl's context ended.
+func (r Report) Cancelled() int {
+	n := 0
+	for _, s := range r.Sources {
+		if s.Cancelled {
 			n++
 		}
 	}
@@ -383,7 +397,7 @@ func (run *crawlRun) record(job stored) error {
 	rep.Updated += len(job.res.Updated)
 	for _, r := range job.results {
 		sr := SourceReport{Source: r.Source, Name: w.sources[r.Source].Name, Fetched: len(r.Items),
-			NotModified: r.NotModified, Status: r.State.Status, Err: r.Err, Duration: r.FetchDuration + r.ParseDuration,
+			NotModified: r.NotModified, Status: r.State.Status, Err: r.Err, Cancelled: r.Cancelled, Duration: r.FetchDuration + r.ParseDuration,
 			FetchDuration: r.FetchDuration, ParseDuration: r.ParseDuration}
 		seen := map[string]bool{}
 		for _, it := range r.Items {
@@ -401,7 +415,7 @@ func (run *crawlRun) record(job stored) error {
 				sr.Unchanged++
 			}
 		}
-		if r.Err != nil {
+		if r.Err != nil && !r.Cancelled {
 			w.o.Logger.Warn("source failed", "source", r.Source, "status", r.State.Status,
 				"failures", r.State.Failures, "next_attempt", r.State.NextAttempt, "err", r.Err)
 		}
