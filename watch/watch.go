@@ -80,14 +80,14 @@ type SourceReport struct {
 	Unchanged   int
 	NotModified bool
 	Skipped     bool // not due yet (scheduled crawls only)
-	// Cancelled is true when the crawl's context ended the fetch; Err
-	// then says so, and the source is not counted as failed.
-	Cancelled bool
 	Status      int
 	Err         error
 	Duration    time.Duration
 	// FetchDuration and ParseDuration split Duration, for the metrics.
 	FetchDuration, ParseDuration time.Duration
+	// Cancelled is true when the crawl's context ended the fetch; Err
+	// then says so, and the source is not counted as failed.
+	Cancelled bool
 }
 
 // Report is the outcome of one crawl.
