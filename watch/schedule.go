@@ -3,6 +3,7 @@ package watch
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
@@ -115,7 +116,7 @@ func (s *Scheduler) Shutdown() error {
 func (s *Scheduler) plan(ctx context.Context) error {
 	states, err := s.w.o.Store.FetchStates(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("scheduler: %w", err)
 	}
 	now := s.o.Clock.Now()
 	srcs := s.w.o.Config.EnabledSources()
@@ -142,7 +143,10 @@ func (s *Scheduler) plan(ctx context.Context) error {
 		}
 		s.due[src.ID] = st.NextAttempt
 	}
-	return s.w.o.Store.SaveFetchStates(ctx, changed)
+	if err := s.w.o.Store.SaveFetchStates(ctx, changed); err != nil {
+		return fmt.Errorf("scheduler: %w", err)
+	}
+	return nil
 }
 
 func every(src veille.Source) time.Duration {

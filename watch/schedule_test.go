@@ -228,3 +228,56 @@ func TestSchedulerObeysAnotherCrawl(t *testing.T) {
 		t.Errorf("fetched at %v, want %v", offsets(t0, got), offsets(t0, want))
 	}
 }
+
+// TestSchedulerStartsFromStoredStates: at start-up a source overdue (the
+// service was down at its time) runs at once, a source whose interval was
+// shortened in the config runs one new interval after its last success
+// (not at the time the old interval gave), one failing keeps its backoff
+// time, and the store is corrected to what the scheduler obeys.
+func TestSchedulerStartsFromStoredStates(t *testing.T) {
+	t0 := time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)
+	feed, err := os.ReadFile(filepath.Join("testdata", "europarl-thinktank.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &fetchLog{at: map[string][]time.Time{}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log.add(filepath.Base(r.URL.Path))
+		w.Write(feed)
+	}))
+	t.Cleanup(srv.Close)
+	src := func(id string, every time.Duration) veille.Source {
+		s := feedSrc(id, srv.URL+"/"+id)
+		s.Every = veille.Duration(every)
+		return s
+	}
+	r := newSchedRig(t, t0, []veille.Source{src("overdue", 2*time.Hour), src("shortened", time.Hour), src("backing-off", time.Hour)})
+	log.clock = r.clock
+	ctx := context.Background()
+	err = r.store.SaveFetchStates(ctx, []veille.FetchState{
+		{Source: "overdue", LastAttempt: t0.Add(-3 * time.Hour), LastSuccess: t0.Add(-3 * time.Hour), Status: 200, NextAttempt: t0.Add(-time.Hour)},
+		// every was 6h when it last ran, 10 min ago; it is 1h now
+		{Source: "shortened", LastAttempt: t0.Add(-10 * time.Minute), LastSuccess: t0.Add(-10 * time.Minute), Status: 200, NextAttempt: t0.Add(6*time.Hour - 10*time.Minute)},
+		// failing since long: its backoff (longer than its interval) holds
+		{Source: "backing-off", LastAttempt: t0.Add(-time.Hour), Status: 503, Failures: 5, Error: "down", NextAttempt: t0.Add(3 * time.Hour)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.start()
+	st, err := r.store.FetchState(ctx, "shortened")
+	if err != nil || !st.NextAttempt.Equal(t0.Add(50*time.Minute)) {
+		t.Errorf("stored next attempt of the shortened source: %v (%v), want 50m", st.NextAttempt.Sub(t0), err)
+	}
+	r.runUntil(t0.Add(3 * time.Hour))
+	want := map[string][]time.Time{
+		"overdue":     {t0, t0.Add(2 * time.Hour)},
+		"shortened":   {t0.Add(50 * time.Minute), t0.Add(110 * time.Minute), t0.Add(170 * time.Minute)},
+		"backing-off": {t0.Add(3 * time.Hour)},
+	}
+	for id, w := range want {
+		if got := log.times(id); !slices.Equal(got, w) {
+			t.Errorf("%s fetched at %v, want %v", id, offsets(t0, got), offsets(t0, w))
+		}
+	}
+}
