@@ -134,7 +134,8 @@ func (s *Scheduler) plan(ctx context.Context) error {
 		d := every(src)
 		switch {
 		case st.NextAttempt.IsZero():
-			st.NextAttempt = now.Add(d * time.Duration(placed[d]) / time.Duration(fresh[d]))
+			// d/n first: d·i overflows for long intervals and many sources
+			st.NextAttempt = now.Add(d / time.Duration(fresh[d]) * time.Duration(placed[d]))
 			placed[d]++
 			changed = append(changed, st)
 		case st.Failures == 0 && !st.LastAttempt.IsZero() && st.NextAttempt.After(st.LastAttempt.Add(d)):
