@@ -5,6 +5,8 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,11 +17,12 @@ import (
 	"github.com/nogentech/veille/demo"
 )
 
-// TestCrawlInterruptedExits130: Ctrl-C (the context main cancels on
-// SIGINT) during a crawl exits 130 and calls the sources it stopped
-// "cancelled", not "failed"; what finished before is reported as done.
-func TestCrawlInterruptedExits130(t *testing.T) {
-	arrived := make(chan struct{}, 1)
+// hangingCrawl writes a config of two sources: "quick", a real feed, and
+// "hang", whose server holds the request until the client gives up.
+// arrived is signalled when hang's request comes in.
+func hangingCrawl(t *testing.T) (cfgPath string, arrived chan struct{}) {
+	t.Helper()
+	arrived = make(chan struct{}, 1)
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
 	h := demo.Handler()
@@ -42,13 +45,19 @@ func TestCrawlInterruptedExits130(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	quick := aFeed(t, srv.URL, "quick", time.Hour)
 	// Another host name, so the polite per-host queue does not hold the
 	// quick source behind the hanging one.
 	hangURL := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1) + "/hang"
-	hang := veille.Source{ID: "hang", Name: "Hangs", Kind: veille.KindFeed, URL: hangURL, Every: veille.Duration(time.Hour), Lang: "fr"}
-	cfg.Sources = []veille.Source{quick, hang}
-	cfgPath := writeCfg(t, cfg)
+	cfg.Sources = []veille.Source{aFeed(t, srv.URL, "quick", time.Hour),
+		{ID: "hang", Name: "Hangs", Kind: veille.KindFeed, URL: hangURL, Every: veille.Duration(time.Hour), Lang: "fr"}}
+	return writeCfg(t, cfg), arrived
+}
+
+// TestCrawlInterruptedExits130: Ctrl-C (the context main cancels on
+// SIGINT) during a crawl exits 130 and calls the sources it stopped
+// "cancelled", not "failed"; what finished before is reported as done.
+func TestCrawlInterruptedExits130(t *testing.T) {
+	cfgPath, arrived := hangingCrawl(t)
 	data := filepath.Join(t.TempDir(), "data")
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -138,5 +147,41 @@ func TestCrawlUnknownSource(t *testing.T) {
 	}
 	if farm.requests.Load() != 0 {
 		t.Errorf("%d requests for an unknown source", farm.requests.Load())
+	}
+}
+
+// TestCrawlSIGINT sends a real SIGINT to the built binary in the middle of
+// a crawl: exit 130, the hanging source "cancelled".
+func TestCrawlSIGINT(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	cfgPath, arrived := hangingCrawl(t)
+
+	var out bytes.Buffer
+	errb := &watchedBuffer{want: "quick: ", seen: make(chan struct{})}
+	cmd := exec.Command(bin, "crawl", "--config", cfgPath, "--data", filepath.Join(t.TempDir(), "data"))
+	cmd.Stdout, cmd.Stderr = &out, errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range []chan struct{}{arrived, errb.seen} {
+		select {
+		case <-ch:
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill()
+			t.Fatalf("the crawl did not reach both sources: %s", errb.String())
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
+		t.Errorf("exit %d (%v), want %d", code, err, exitInterrupted)
+	}
+	if !strings.Contains(out.String(), "2 sources, 0 failed, 1 cancelled;") || !strings.Contains(errb.String(), "interrupted: 1 source(s) cancelled") {
+		t.Errorf("stdout:\n%s\nstderr:\n%s", out.String(), errb.String())
 	}
 }
