@@ -30,6 +30,11 @@ type Fetch struct {
 	Concurrency int `yaml:"concurrency"`
 	// HostDelay is the polite pause between two requests to one host.
 	HostDelay Duration `yaml:"host_delay"`
+	// MinBackoff is the pause after a source's first failure, doubled at
+	// each failure that follows up to MaxBackoff. Zero means the crawler's
+	// defaults (5 min and 12 h).
+	MinBackoff Duration `yaml:"min_backoff"`
+	MaxBackoff Duration `yaml:"max_backoff"`
 }
 
 // Category is a regulatory domain or a member competence with its tagging rules.

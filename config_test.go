@@ -176,6 +176,8 @@ competences:
 		// Time zone, fetch.
 		"bad timezone":     {"timezone: Europe/Pariss\n", 7, "timezone", `unknown time zone "Europe/Pariss"`},
 		"negative timeout": {"fetch:\n  timeout: -5s\n", 8, "fetch.timeout", "must be positive"},
+		"negative backoff": {"fetch:\n  min_backoff: -1m\n", 8, "fetch.min_backoff", "must be positive"},
+		"backoff bounds":   {"fetch:\n  min_backoff: 2h\n  max_backoff: 1h\n", 9, "fetch.max_backoff", "must not be shorter than fetch.min_backoff (2h0m0s)"},
 
 		// Members.
 		"member competence": {`members:

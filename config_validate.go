@@ -151,6 +151,15 @@ func (c checker) fetch(f Fetch) {
 	if f.HostDelay < 0 {
 		c.add("fetch.host_delay", "must be positive, got %s", f.HostDelay.D())
 	}
+	if f.MinBackoff < 0 {
+		c.add("fetch.min_backoff", "must be positive, got %s", f.MinBackoff.D())
+	}
+	if f.MaxBackoff < 0 {
+		c.add("fetch.max_backoff", "must be positive, got %s", f.MaxBackoff.D())
+	}
+	if f.MinBackoff > 0 && f.MaxBackoff > 0 && f.MaxBackoff < f.MinBackoff {
+		c.add("fetch.max_backoff", "must not be shorter than fetch.min_backoff (%s), got %s", f.MinBackoff.D(), f.MaxBackoff.D())
+	}
 }
 
 // idSet records ids as they are checked, to report duplicates and to

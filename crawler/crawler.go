@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -137,6 +136,9 @@ type Result struct {
 	// failure of the source.
 	State veille.FetchState
 	Err   error
+	// Cancelled is true when the caller's context ended the fetch (Ctrl-C,
+	// shutdown): Err says so, but the source did not fail.
+	Cancelled bool
 	// URL is the address finally fetched, after redirects.
 	URL                          string
 	FetchDuration, ParseDuration time.Duration
@@ -176,6 +178,7 @@ func (c *Crawler) Fetch(ctx context.Context, src veille.Source, prev veille.Fetc
 		res.Err = fmt.Errorf("source %s: fetch %s: %w", src.ID, redact(src.URL), err)
 		if ctx.Err() != nil {
 			// the caller gave up (shutdown): not the source's failure
+			res.Cancelled = true
 			res.State = prev
 			res.State.Source = src.ID
 			return res
@@ -253,9 +256,10 @@ func (c *Crawler) okState(src veille.Source, prev veille.FetchState, now time.Ti
 	if every <= 0 {
 		every = DefaultEvery
 	}
-	// up to 10% jitter spreads sources that share an interval
-	jitter := time.Duration(rand.Int64N(int64(every)/10 + 1))
-	st.NextAttempt = now.Add(every + jitter)
+	// Exactly one interval: the scheduler spreads sources when they are
+	// first planned (watch/schedule.go), and a jitter here would make
+	// "every" a lie.
+	st.NextAttempt = now.Add(every)
 	return st
 }
 

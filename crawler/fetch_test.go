@@ -97,8 +97,8 @@ func TestFetchConditionalGet(t *testing.T) {
 		!st.LastAttempt.Equal(clock.Now()) || !st.LastSuccess.Equal(clock.Now()) {
 		t.Errorf("state after 200: %+v", st)
 	}
-	if lo, hi := clock.Now().Add(2*time.Hour), clock.Now().Add(2*time.Hour+12*time.Minute); st.NextAttempt.Before(lo) || st.NextAttempt.After(hi) {
-		t.Errorf("next attempt %v, want every (2h) plus up to 10%% jitter", st.NextAttempt)
+	if want := clock.Now().Add(2 * time.Hour); !st.NextAttempt.Equal(want) {
+		t.Errorf("next attempt %v, want exactly every (2h) later, %v", st.NextAttempt, want)
 	}
 
 	clock.Set(clock.Now().Add(3 * time.Hour))

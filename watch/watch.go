@@ -46,6 +46,9 @@ type Watch struct {
 	// holding some slots and waiting for the rest would wait forever.
 	holdMu sync.Mutex
 	ckpt   *checkpoints
+	// sched, when serving, is told of the sources other crawls fetched.
+	schedMu sync.Mutex
+	sched   *Scheduler
 }
 
 // New returns a Watch; it does not start anything.
@@ -82,6 +85,9 @@ type SourceReport struct {
 	Duration    time.Duration
 	// FetchDuration and ParseDuration split Duration, for the metrics.
 	FetchDuration, ParseDuration time.Duration
+	// Cancelled is true when the crawl's context ended the fetch; Err
+	// then says so, and the source is not counted as failed.
+	Cancelled bool
 }
 
 // Report is the outcome of one crawl.
@@ -98,11 +104,22 @@ type Report struct {
 	Finished time.Time
 }
 
-// Failed counts the sources that failed.
+// Failed counts the sources that failed (not those cancelled).
 func (r Report) Failed() int {
 	n := 0
 	for _, s := range r.Sources {
-		if s.Err != nil {
+		if s.Err != nil && !s.Cancelled {
+			n++
+		}
+	}
+	return n
+}
+
+// Cancelled counts the sources whose fetch the crawl's context ended.
+func (r Report) Cancelled() int {
+	n := 0
+	for _, s := range r.Sources {
+		if s.Cancelled {
 			n++
 		}
 	}
@@ -139,14 +156,41 @@ var ErrUnknownSource = errors.New("unknown source")
 // error is for what stops the whole run (store or index failure, unknown
 // source); a source that fails is reported in its SourceReport and state.
 func (w *Watch) Crawl(ctx context.Context, co CrawlOptions) (Report, error) {
+	return w.crawl(ctx, co, false)
+}
+
+// setScheduler registers the scheduler to tell of crawls it did not start.
+func (w *Watch) setScheduler(s *Scheduler) {
+	w.schedMu.Lock()
+	w.sched = s
+	w.schedMu.Unlock()
+}
+
+func (w *Watch) crawl(ctx context.Context, co CrawlOptions, scheduled bool) (Report, error) {
 	rep := Report{Started: w.o.Now().UTC()}
 	srcs, err := w.pick(co.Sources)
 	if err != nil {
 		return rep, err
 	}
-	states, err := w.o.Store.FetchStates(ctx)
+	if !scheduled {
+		// A crawl asked for by a person moves its sources' next_attempt:
+		// the scheduler must wake them at the new time, not the old one.
+		defer func() {
+			w.schedMu.Lock()
+			s := w.sched
+			w.schedMu.Unlock()
+			if s != nil {
+				ids := make([]string, len(srcs))
+				for i, src := range srcs {
+					ids[i] = src.ID
+				}
+				s.changed(ids)
+			}
+		}()
+	}
+	states, err := w.states(ctx, co.Sources)
 	if err != nil {
-		return rep, fmt.Errorf("crawl: read source states: %w", err)
+		return rep, err
 	}
 
 	results := make(chan crawler.Result)
@@ -190,6 +234,29 @@ func (w *Watch) Crawl(ctx context.Context, co CrawlOptions) (Report, error) {
 	slices.SortFunc(rep.Sources, func(a, b SourceReport) int { return cmpString(a.Source, b.Source) })
 	rep.Finished = w.o.Now().UTC()
 	return rep, werr
+}
+
+// states reads the fetch states of the named sources, one row each, or of
+// every source when none is named: the scheduler crawls one or a few
+// sources at a time, and reading all thousand states for each cost ten
+// CPU-seconds at start-up.
+func (w *Watch) states(ctx context.Context, ids []string) (map[string]veille.FetchState, error) {
+	if len(ids) == 0 {
+		states, err := w.o.Store.FetchStates(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("crawl: read source states: %w", err)
+		}
+		return states, nil
+	}
+	states := make(map[string]veille.FetchState, len(ids))
+	for _, id := range ids {
+		st, err := w.o.Store.FetchState(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("crawl: read source states: %w", err)
+		}
+		states[id] = st
+	}
+	return states, nil
 }
 
 func cmpString(a, b string) int {
@@ -330,7 +397,7 @@ func (run *crawlRun) record(job stored) error {
 	rep.Updated += len(job.res.Updated)
 	for _, r := range job.results {
 		sr := SourceReport{Source: r.Source, Name: w.sources[r.Source].Name, Fetched: len(r.Items),
-			NotModified: r.NotModified, Status: r.State.Status, Err: r.Err, Duration: r.FetchDuration + r.ParseDuration,
+			NotModified: r.NotModified, Status: r.State.Status, Err: r.Err, Cancelled: r.Cancelled, Duration: r.FetchDuration + r.ParseDuration,
 			FetchDuration: r.FetchDuration, ParseDuration: r.ParseDuration}
 		seen := map[string]bool{}
 		for _, it := range r.Items {
@@ -348,7 +415,7 @@ func (run *crawlRun) record(job stored) error {
 				sr.Unchanged++
 			}
 		}
-		if r.Err != nil {
+		if r.Err != nil && !r.Cancelled {
 			w.o.Logger.Warn("source failed", "source", r.Source, "status", r.State.Status,
 				"failures", r.State.Failures, "next_attempt", r.State.NextAttempt, "err", r.Err)
 		}

@@ -3,6 +3,7 @@ package watch
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -391,4 +392,36 @@ func TestManyConcurrentCrawlsFinish(t *testing.T) {
 		}
 	}
 	p.consistent(t)
+}
+
+// TestOneSourceCrawlReadsOneState: a crawl of one source reads that
+// source's state only. Another source's unreadable state (here a damaged
+// row) does not stop it, as it did when every crawl read every state.
+func TestOneSourceCrawlReadsOneState(t *testing.T) {
+	fs := newFeedServer(t)
+	dir := t.TempDir()
+	p := open(t, dir, fs, 0)
+	ctx := context.Background()
+	if _, err := p.watch.Crawl(ctx, CrawlOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "veille.db")+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE fetch_state SET data = '{' WHERE source = 'ameli-lpp'`); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := p.watch.Crawl(ctx, CrawlOptions{Sources: []string{"europarl"}})
+	if err != nil {
+		t.Fatalf("one-source crawl: %v", err)
+	}
+	if len(rep.Sources) != 1 || rep.Sources[0].Err != nil || !rep.Sources[0].NotModified {
+		t.Errorf("report %+v, want europarl not modified (its ETag was read)", rep.Sources)
+	}
+	// The damage is still seen by a crawl of every source.
+	if _, err := p.watch.Crawl(ctx, CrawlOptions{}); err == nil {
+		t.Error("a crawl of every source read the damaged state without error")
+	}
 }

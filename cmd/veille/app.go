@@ -105,6 +105,8 @@ func crawlerOptions(cfg veille.Config, log *slog.Logger) crawler.Options {
 		AllowPrivateNetworks: cfg.Fetch.AllowPrivateNetworks,
 		Concurrency:          cfg.Fetch.Concurrency,
 		HostDelay:            cfg.Fetch.HostDelay.D(),
+		MinBackoff:           cfg.Fetch.MinBackoff.D(),
+		MaxBackoff:           cfg.Fetch.MaxBackoff.D(),
 		Logger:               log,
 	}
 }

@@ -42,7 +42,7 @@ func TestCLIBadInput(t *testing.T) {
 		"unknown flag":            {[]string{"search", "--colour", "blue", "x"}, exitUsage, "flag provided but not defined: -colour"},
 		"two queries":             {[]string{"search", "chrome", "hexavalent"}, exitUsage, "one query expected"},
 		"unknown command":         {[]string{"serach", "x"}, exitUsage, `unknown command "serach"`},
-		"crawl unknown source":    {[]string{"crawl", "--source", "no-such-source"}, 1, `unknown source "no-such-source"`},
+		"crawl unknown source":    {[]string{"crawl", "--source", "no-such-source"}, exitUsage, `unknown source "no-such-source"`},
 		"crawl stray argument":    {[]string{"crawl", "everything"}, exitUsage, `unexpected argument "everything"`},
 		"missing config":          {[]string{"check", "--config", filepath.Join(t.TempDir(), "nope.yaml")}, exitUsage, "nope.yaml"},
 		"data dir is a file":      {[]string{"search", "--config", cfgPath, "--data", aFile, "x"}, 1, "not-a-dir"},

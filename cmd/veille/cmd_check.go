@@ -22,6 +22,14 @@ func runCheck(ctx context.Context, g *globals, args []string) error {
 		return usageError{fmt.Sprintf("%s: %v", g.config, err)}
 	}
 	enabled := len(cfg.EnabledSources())
+	// Valid, but a watch of nothing: said, not failed, so that a config
+	// being written can be checked step by step.
+	switch {
+	case len(cfg.Sources) == 0:
+		fmt.Fprintf(g.stderr, "veille check: warning: %s has no sources: nothing will be watched (add sources: or run veille import-opml)\n", g.config)
+	case enabled == 0:
+		fmt.Fprintf(g.stderr, "veille check: warning: every source of %s is disabled: nothing will be watched\n", g.config)
+	}
 	fmt.Fprintf(g.stdout, "%s: ok — %d sources (%d enabled), %d domains, %d competences, %d members, %d digests, %d alerts\n",
 		g.config, len(cfg.Sources), enabled, len(cfg.Domains), len(cfg.Competences), len(cfg.Members), len(cfg.Digests), len(cfg.Alerts))
 	return nil

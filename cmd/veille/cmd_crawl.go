@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -40,14 +41,25 @@ func runCrawl(ctx context.Context, g *globals, args []string) error {
 	}
 	progress := progressPrinter(g.stderr)
 	rep, err := a.watch.Crawl(ctx, watch.CrawlOptions{Sources: sources, Progress: progress})
+	if errors.Is(err, watch.ErrUnknownSource) {
+		// Nothing ran: no report, whose duration would be nonsense.
+		return usageError{err.Error()}
+	}
 	if isTerminal(g.stderr) {
 		fmt.Fprint(g.stderr, "\r\033[K")
 	}
 	printCrawlReport(g.stdout, rep)
 	for _, s := range rep.Sources {
-		if s.Err != nil {
+		if s.Err != nil && !s.Cancelled {
 			fmt.Fprintf(g.stderr, "veille crawl: source %s failed: %v\n", s.Source, s.Err)
 		}
+	}
+	if ctx.Err() != nil {
+		msg := fmt.Sprintf("interrupted: %d source(s) cancelled; what was fetched before is saved", rep.Cancelled())
+		if err != nil {
+			msg += "; " + err.Error()
+		}
+		return interruptedError{msg}
 	}
 	if err == nil && rep.NewCount > 0 {
 		// A failed alert is kept in the ledger for the next run; it does
@@ -76,6 +88,8 @@ func progressPrinter(w io.Writer) func(watch.Progress) {
 
 func outcome(s watch.SourceReport) string {
 	switch {
+	case s.Cancelled:
+		return "cancelled"
 	case s.Err != nil:
 		return "FAILED"
 	case s.Skipped:
@@ -93,6 +107,8 @@ func printCrawlReport(w io.Writer, rep watch.Report) {
 	for _, s := range rep.Sources {
 		res := "ok"
 		switch {
+		case s.Cancelled:
+			res = "cancelled"
 		case s.Err != nil:
 			res = "error: " + firstLine(s.Err.Error())
 		case s.Skipped:
@@ -110,8 +126,12 @@ func printCrawlReport(w io.Writer, rep watch.Report) {
 		updated += s.Updated
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "%d sources, %d failed; %d items fetched, %d new, %d updated in %s\n",
-		len(rep.Sources), rep.Failed(), items, rep.NewCount, updated, rep.Finished.Sub(rep.Started).Round(time.Millisecond))
+	cancelled := ""
+	if n := rep.Cancelled(); n > 0 {
+		cancelled = fmt.Sprintf(", %d cancelled", n)
+	}
+	fmt.Fprintf(w, "%d sources, %d failed%s; %d items fetched, %d new, %d updated in %s\n",
+		len(rep.Sources), rep.Failed(), cancelled, items, rep.NewCount, updated, rep.Finished.Sub(rep.Started).Round(time.Millisecond))
 }
 
 func firstLine(s string) string {

@@ -48,8 +48,13 @@ func runImportOPML(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read OPML: %w", err)
 	}
-	feeds, err := parseOPML(io.LimitReader(f, 16<<20))
+	feeds, links, err := parseOPML(io.LimitReader(f, 16<<20))
 	f.Close()
+	// Links are said before any error: "nothing to import" from a file of
+	// links must show what was left out.
+	for _, sk := range links {
+		fmt.Fprintf(g.stderr, "skip %s: %s\n", sk.url, sk.why)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", opmlFile, err)
 	}
@@ -91,7 +96,7 @@ func runImportOPML(ctx context.Context, g *globals, args []string) error {
 	for _, s := range plan.add {
 		fmt.Fprintf(g.stdout, "added %s: %s\n", s.ID, s.URL)
 	}
-	fmt.Fprintf(g.stdout, "%d source(s) appended to %s (%d skipped); run `veille check` to review\n", len(plan.add), g.config, len(plan.skipped))
+	fmt.Fprintf(g.stdout, "%d source(s) appended to %s (%d skipped); run `veille check` to review\n", len(plan.add), g.config, len(plan.skipped)+len(links))
 	return nil
 }
 
@@ -104,15 +109,22 @@ type opmlOutline struct {
 	Text     string        `xml:"text,attr"`
 	Title    string        `xml:"title,attr"`
 	Type     string        `xml:"type,attr"`
+	URL      string        `xml:"url,attr"`
 	XMLURL   string        `xml:"xmlUrl,attr"`
 	HTMLURL  string        `xml:"htmlUrl,attr"`
 	Language string        `xml:"language,attr"`
 	Children []opmlOutline `xml:"outline"`
 }
 
+// linkSkipped is why a type="link" outline is not imported: it points to
+// a web page, not a feed, and an html source needs CSS selectors that only
+// a person can write.
+const linkSkipped = `a link (type="link"), not a feed; to watch that page, add it as a kind: html source with its select: rules`
+
 // parseOPML returns the outlines that have an xmlUrl, at any depth
-// (readers nest them in folders), in document order.
-func parseOPML(r io.Reader) ([]opmlFeed, error) {
+// (readers nest them in folders), in document order, and the link
+// outlines it leaves out.
+func parseOPML(r io.Reader) ([]opmlFeed, []skippedFeed, error) {
 	var doc struct {
 		XMLName xml.Name      `xml:"opml"`
 		Body    []opmlOutline `xml:"body>outline"`
@@ -121,11 +133,12 @@ func parseOPML(r io.Reader) ([]opmlFeed, error) {
 	dec.Strict = true
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, errors.New("empty file, not OPML")
+			return nil, nil, errors.New("empty file, not OPML")
 		}
-		return nil, fmt.Errorf("not a valid OPML file: %w", err)
+		return nil, nil, fmt.Errorf("not a valid OPML file: %w", err)
 	}
 	var out []opmlFeed
+	var links []skippedFeed
 	var walk func([]opmlOutline, int) error
 	walk = func(os []opmlOutline, depth int) error {
 		if depth > 50 {
@@ -135,6 +148,8 @@ func parseOPML(r io.Reader) ([]opmlFeed, error) {
 			if u := strings.TrimSpace(o.XMLURL); u != "" {
 				out = append(out, opmlFeed{Title: strings.TrimSpace(firstOf(o.Title, o.Text)), XMLURL: u,
 					HTMLURL: strings.TrimSpace(o.HTMLURL), Language: strings.TrimSpace(o.Language)})
+			} else if strings.EqualFold(strings.TrimSpace(o.Type), "link") {
+				links = append(links, skippedFeed{firstOf(strings.TrimSpace(o.URL), strings.TrimSpace(o.Text), "(no url)"), linkSkipped})
 			}
 			if err := walk(o.Children, depth+1); err != nil {
 				return err
@@ -143,12 +158,12 @@ func parseOPML(r io.Reader) ([]opmlFeed, error) {
 		return nil
 	}
 	if err := walk(doc.Body, 0); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(out) == 0 {
-		return nil, errors.New("no outline with an xmlUrl: nothing to import")
+		return nil, links, errors.New("no outline with an xmlUrl: nothing to import")
 	}
-	return out, nil
+	return out, links, nil
 }
 
 func firstOf(ss ...string) string {

@@ -319,3 +319,35 @@ func TestYAMLStringRoundTrips(t *testing.T) {
 		t.Errorf("a plain URL is quoted: %s", got)
 	}
 }
+
+// TestImportOPMLSaysWhatLinksItSkips: OPML 2.0 type="link" outlines point
+// to web pages, not feeds; they are not imported (an html source needs
+// selectors), and the import says so for each, even when nothing else is
+// left to import.
+func TestImportOPMLSaysWhatLinksItSkips(t *testing.T) {
+	const mixed = `<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>
+<outline text="Feed A" type="rss" xmlUrl="https://a.example.org/feed"/>
+<outline text="Folder"><outline text="Page B" type="link" url="https://b.example.org/actualites"/></outline>
+</body></opml>`
+	cfgPath := writeTemp(t, "feeds.yaml", smallConfig)
+	code, out, errs := runImport(t, cfgPath, writeTemp(t, "in.opml", mixed))
+	if code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out, errs)
+	}
+	if want := `skip https://b.example.org/actualites: a link (type="link"), not a feed`; !strings.Contains(errs, want) {
+		t.Errorf("stderr %q lacks %q", errs, want)
+	}
+	if !strings.Contains(out, "added feed-a: https://a.example.org/feed") || !strings.Contains(out, "(1 skipped)") {
+		t.Errorf("stdout %q", out)
+	}
+	after, _ := os.ReadFile(cfgPath)
+	if strings.Contains(string(after), "b.example.org") {
+		t.Errorf("the link was imported:\n%s", after)
+	}
+
+	const linksOnly = `<opml version="2.0"><body><outline text="Page B" type="link" url="https://b.example.org/actualites"/></body></opml>`
+	code, _, errs = runImport(t, cfgPath, writeTemp(t, "links.opml", linksOnly))
+	if code != 1 || !strings.Contains(errs, "skip https://b.example.org/actualites: a link") || !strings.Contains(errs, "nothing to import") {
+		t.Errorf("links only: exit %d, stderr %q", code, errs)
+	}
+}

@@ -19,6 +19,10 @@ import (
 // exitUsage is returned for a bad command line or a bad config.
 const exitUsage = 2
 
+// exitInterrupted is returned by a command stopped by SIGINT or SIGTERM
+// before its end: 128 + SIGINT, as shells report a Ctrl-C.
+const exitInterrupted = 130
+
 type command struct {
 	name    string
 	summary string
@@ -65,6 +69,12 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// interruptedError marks a command stopped by a signal, answered with exit
+// code 130.
+type interruptedError struct{ msg string }
+
+func (e interruptedError) Error() string { return e.msg }
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
@@ -97,6 +107,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		var ue usageError
 		if errors.As(err, &ue) {
 			return exitUsage
+		}
+		var ie interruptedError
+		if errors.As(err, &ie) {
+			return exitInterrupted
 		}
 		return 1
 	}
