@@ -31,8 +31,8 @@ type view struct {
 	Notice string
 	// OlderNote says how many items were left out as older than the period,
 	// when none is listed.
-	OlderNote string
-	ArchiveURL  string
+	OlderNote  string
+	ArchiveURL string
 }
 
 type countView struct {
