@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -69,6 +70,9 @@ func runSearch(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
+	if err := errNoData(g.data); err != nil {
+		return err
+	}
 	res, err := searchLocal(ctx, g, cfg, req)
 	var held *datadir.HeldError
 	if errors.As(err, &held) && held.Holder.Addr != "" {
@@ -86,6 +90,19 @@ func runSearch(ctx context.Context, g *globals, args []string) error {
 	}
 	printHits(g.stdout, res, *offset, cfg.Location)
 	return nil
+}
+
+// errNoData says the data dir holds nothing yet, and how to fill it,
+// instead of creating it to answer "no items match".
+func errNoData(dir string) error {
+	if _, err := os.Stat(storePath(dir)); err == nil {
+		return nil
+	}
+	what := "does not exist yet"
+	if _, err := os.Stat(dir); err == nil {
+		what = "is empty"
+	}
+	return fmt.Errorf("data dir %q %s: nothing has been crawled into it. Fill it with `veille crawl` (once) or `veille serve` (on schedule), or point to another with --data DIR (env VEILLE_DATA)", dir, what)
 }
 
 func searchLocal(ctx context.Context, g *globals, cfg veille.Config, req veille.SearchRequest) (*veille.SearchResult, error) {
