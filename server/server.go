@@ -150,7 +150,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/sources", s.handleSources)
 	s.mux.HandleFunc("POST /api/crawl", s.handleCrawlAll)
 	s.mux.HandleFunc("POST /api/crawl/{source}", s.handleCrawlSource)
-	s.localRoutes() // /api/admin/local/… (server/admin.go)
+	s.localRoutes()  // /api/admin/local/… (server/admin.go)
 	s.digestRoutes() // /digests…, /api/deliveries (server/digests.go)
 	// Everything else: 404, or 405 when the path exists for another method.
 	s.mux.HandleFunc("/", s.handleFallback)
