@@ -29,9 +29,9 @@ type Digest struct {
 	General  bool             `json:"general"`
 	Items    []veille.Item    `json:"items"`
 	Coverage []SourceCoverage `json:"coverage"`
-	// RecordSince is the watch's first recorded check of any of the
-	// digest's sources (zero when none was ever checked): a period starting
-	// before it was not watched, and the digest says so at the top.
+	// RecordSince is the watch's first recorded check (zero when none was
+	// ever made): a period starting before it was not watched, and the
+	// digest says so at the top.
 	RecordSince time.Time `json:"record_since"`
 	// Older counts the items the digest would have listed, found during
 	// the period but published long before it, and so left out.
@@ -128,7 +128,10 @@ func (n *Notifier) build(ctx context.Context, dg veille.Digest, p Period) (*Dige
 	if err != nil {
 		return nil, fmt.Errorf("digest %s: checks of the sources in %s: %w", dg.ID, p.Key, err)
 	}
-	d.Coverage, d.RecordSince = coverage(n.o.Config, states, attempts, newBySource)
+	if d.RecordSince, err = n.o.Store.FirstAttempt(ctx); err != nil {
+		return nil, fmt.Errorf("digest %s: first check: %w", dg.ID, err)
+	}
+	d.Coverage = coverage(n.o.Config, states, attempts, newBySource)
 	return d, nil
 }
 
@@ -171,19 +174,15 @@ func trimItem(it veille.Item) veille.Item {
 }
 
 // coverage is each enabled source's record over the period, problems
-// first, and the earliest check of any of them.
+// first.
 func coverage(cfg veille.Config, states map[string]veille.FetchState, attempts map[string]store.AttemptSummary,
-	newBySource map[string]int) ([]SourceCoverage, time.Time) {
+	newBySource map[string]int) []SourceCoverage {
 	var out []SourceCoverage
-	var first time.Time
 	for _, src := range cfg.Sources {
 		if src.Disabled {
 			continue
 		}
 		st, a := states[src.ID], attempts[src.ID]
-		if !a.First.IsZero() && (first.IsZero() || a.First.Before(first)) {
-			first = a.First
-		}
 		c := SourceCoverage{Source: src.ID, Name: src.Name, Checks: a.Checks, FailedChecks: a.Checks - a.OK,
 			LastCheck: a.Last, Status: a.LastStatus, LastAttempt: st.LastAttempt, LastSuccess: st.LastSuccess,
 			Failures: st.Failures, New: newBySource[src.ID]}
@@ -204,7 +203,7 @@ func coverage(cfg veille.Config, states map[string]veille.FetchState, attempts m
 	// Problems first: they are what the commission must see.
 	rank := map[string]int{CoverageFailed: 0, CoverageNotChecked: 1, CoverageOK: 2}
 	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].State] < rank[out[j].State] })
-	return out, first
+	return out
 }
 
 // Cut is the digest restricted to a member's competences: only items that

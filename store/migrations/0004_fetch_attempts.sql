@@ -1,15 +1,19 @@
 -- One row per fetch attempt, so a digest can say which sources were really
 -- checked during its period: fetch_state keeps only the last attempt. The
--- primary key (source, at) is the only index: every read asks for one
--- source's attempts over a time range, and saving the same state twice
--- records one attempt.
+-- primary key (at, source) is the only index, in time order: a crawl's
+-- attempts append at the end of the table instead of dirtying one page per
+-- source (BenchmarkSaveFetchStates1000: 13-33 ms with it, 106-122 ms keyed
+-- (source, at), 35 ms without any record of attempts); a digest reads its
+-- period as one range (a week of 1,000 sources in a year's record: 0.3 s),
+-- pruning deletes from the start; saving the same state twice records one
+-- attempt.
 CREATE TABLE fetch_attempts (
     source TEXT NOT NULL,
     at     TEXT NOT NULL,              -- RFC 3339, fixed width, UTC
     ok     INTEGER NOT NULL,           -- 1 when the source answered (a 304 too)
     status INTEGER NOT NULL DEFAULT 0, -- HTTP status, 0 when there was none
     error  TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (source, at)
+    PRIMARY KEY (at, source)
 ) WITHOUT ROWID;
 -- The last attempt of each source already known is its first record.
 INSERT OR IGNORE INTO fetch_attempts (source, at, ok, status, error)
