@@ -2,6 +2,7 @@ package digest
 
 import (
 	"context"
+	"encoding/json"
 	"html"
 	"strings"
 	"testing"
@@ -237,5 +238,28 @@ func TestDigestSaysOlderItemsLeftOut(t *testing.T) {
 	if !strings.Contains(fr.Text, "3 éléments trouvés pendant la période ont été laissés de côté") ||
 		!strings.Contains(en.HTML, "3 items found during the period were left out") {
 		t.Errorf("the digest does not say what was left out:\n%s", fr.Text)
+	}
+}
+
+// A digest archived before the record of checks still renders as it was
+// built: its own states, no notice drawn from a record it never had.
+func TestCoverageOfArchiveBeforeTheRecord(t *testing.T) {
+	e := newEnv(t, monday)
+	old := `{"id":"environment-weekly","period":{"Key":"2026-W48","Since":"2026-11-22T23:00:00Z","Until":"2026-11-29T23:00:00Z","Year":2026,"Week":48},
+	"general":true,"items":[],"coverage":[
+	{"source":"jorf-travail","name":"JORF – Travail","last_attempt":"2026-11-29T19:00:00Z","last_success":"2026-11-20T07:00:00Z","failures":9,"error":"HTTP 503","state":"stale","new":0},
+	{"source":"jorf-te","name":"JORF – Transition écologique","last_attempt":"2026-11-29T21:00:00Z","last_success":"2026-11-29T21:00:00Z","failures":0,"state":"ok","new":5}]}`
+	var d Digest
+	if err := json.Unmarshal([]byte(old), &d); err != nil {
+		t.Fatal(err)
+	}
+	fr, _ := renderBoth(t, e, &d)
+	for _, want := range []string{"JORF – Travail\u00a0: Périmée", "JORF – Transition écologique\u00a0: OK", "29/11/2026 22:00"} {
+		if !strings.Contains(fr.Text, want) {
+			t.Errorf("archived digest lacks %q:\n%s", want, fr.Text)
+		}
+	}
+	if strings.Contains(fr.Text, "premier relevé") || strings.Contains(fr.Text, "aucune source") {
+		t.Errorf("archived digest got a notice from a record it never had:\n%s", fr.Text)
 	}
 }
