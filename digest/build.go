@@ -194,7 +194,8 @@ func coverage(cfg veille.Config, states map[string]veille.FetchState, attempts m
 			c.State = CoverageNotChecked
 		case a.OK == 0:
 			c.State = CoverageFailed
-			c.Error = cutText(collapse(a.LastError), 200)
+			// The row names the source already: the crawler's "source ID: " goes.
+			c.Error = cutText(collapse(strings.TrimPrefix(a.LastError, "source "+src.ID+": ")), 200)
 		default:
 			c.State = CoverageOK
 		}

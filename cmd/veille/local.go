@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -76,6 +77,9 @@ func heldByServer(err error) bool {
 // answers on the socket (a holder without one).
 func askHolder(ctx context.Context, dir, command string, q url.Values, held error, v any) error {
 	conn, err := datadir.DialLocal(ctx, dir)
+	if errors.Is(err, fs.ErrPermission) {
+		return fmt.Errorf("%w; its local socket is its owner's only: run this command as the user that runs it", held)
+	}
 	if err != nil {
 		return fmt.Errorf("%w (and its local socket does not answer: %v)", held, err)
 	}
