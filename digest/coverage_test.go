@@ -177,7 +177,7 @@ func TestCoverageFailingSource(t *testing.T) {
 	}
 	fr, en := renderBoth(t, e, d)
 	for _, want := range []string{"JORF – Travail\u00a0: En échec (le site n'a pas répondu à temps — fetch https://x.example/feed: timed out",
-		"1 échecs sur 2 consultations", "2, dernière le 26/11/2026 08:00", "1/6 sources consultées avec succès pendant la période, 1 en échec, 4 non consultées"} {
+		"1 échec sur 2 consultations", "2, dernière le 26/11/2026 08:00", "1/6 sources consultées avec succès pendant la période, 1 en échec, 4 non consultées"} {
 		if !strings.Contains(fr.Text, want) {
 			t.Errorf("French text lacks %q:\n%s", want, fr.Text)
 		}

@@ -69,6 +69,7 @@ var labels = map[string][2]string{ // key → {fr, en}
 	"checks_in_period":   {"Consultations pendant la période", "Checks during the period"},
 	"last_one":           {"dernière le", "last on"},
 	"none_checked":       {"aucune", "none"},
+	"one_failed":         {"1 échec sur %d consultations", "1 of %d checks failed"},
 	"some_failed":        {"%d échecs sur %d consultations", "%d of %d checks failed"},
 	"n_failed":           {"en échec", "failing"},
 	"n_not_checked":      {"non consultées", "not checked"},

@@ -184,6 +184,9 @@ func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL strin
 			cv.State, cv.Class = t(lang, "ok"), "ok"
 			if c.FailedChecks > 0 {
 				cv.Detail = fmt.Sprintf(t(lang, "some_failed"), c.FailedChecks, c.Checks)
+				if c.FailedChecks == 1 {
+					cv.Detail = fmt.Sprintf(t(lang, "one_failed"), c.Checks)
+				}
 			}
 			ok++
 		case CoverageFailed:
@@ -241,7 +244,7 @@ func legacyCoverage(d *Digest) bool {
 		switch c.State {
 		case coverageStaleOld, coverageNeverOld, coverageNotCheckedOld:
 			return true
-		case CoverageOK:
+		case CoverageOK, CoverageFailed:
 			if c.Checks == 0 {
 				return true
 			}
