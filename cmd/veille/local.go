@@ -59,6 +59,10 @@ func localCommands(a *app, n *digest.Notifier) server.LocalFunc {
 			if err != nil {
 				return nil, err
 			}
+			// The listing shows titles, dates and tags: the texts stay here.
+			for i := range at.Matches {
+				at.Matches[i].Item.Content, at.Matches[i].Item.HTML, at.Matches[i].Item.Summary = "", "", ""
+			}
 			return alertTestAnswer{Test: at, Timezone: appLocation(a).String()}, nil
 		}
 		return nil, usageError{fmt.Sprintf("no local command %q", command)}
