@@ -153,12 +153,9 @@ func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL strin
 		v.Counts = append(v.Counts, countView{Label: g.Label, N: g.N, Anchor: g.Anchor})
 	}
 
-	v.Notice = notice(lang, d, loc)
-	if v.Empty && d.Older > 0 {
-		v.OlderNote = fmt.Sprintf(t(lang, "older_left_out"), d.Older)
-		if d.Older == 1 {
-			v.OlderNote = t(lang, "older_left_out_one")
-		}
+	v.Notice = Notice(lang, d, loc)
+	if v.Empty {
+		v.OlderNote = OlderNote(lang, d)
 	}
 	ok, failed, unchecked := 0, 0, 0
 	legacy := legacyCoverage(d)
@@ -218,10 +215,23 @@ func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL strin
 	return v
 }
 
-// notice is the warning at the top of a digest whose period starts before
-// the watch's first recorded check: the sources could not have been
-// checked then, whatever the coverage would otherwise suggest.
-func notice(lang string, d *Digest, loc *time.Location) string {
+// OlderNote says, in lang, how many items found during the period were
+// left out as published long before it ("" when none was).
+func OlderNote(lang string, d *Digest) string {
+	switch d.Older {
+	case 0:
+		return ""
+	case 1:
+		return t(lang, "older_left_out_one")
+	}
+	return fmt.Sprintf(t(lang, "older_left_out"), d.Older)
+}
+
+// Notice is the warning, in lang, at the top of a digest whose period
+// starts before the watch's first recorded check: the sources could not
+// have been checked then, whatever the coverage would otherwise suggest.
+// Pages showing a digest show it too.
+func Notice(lang string, d *Digest, loc *time.Location) string {
 	if len(d.Coverage) == 0 || legacyCoverage(d) {
 		return "" // archived before checks were recorded: nothing to compare with
 	}
