@@ -76,8 +76,16 @@ func runSearch(ctx context.Context, g *globals, args []string) error {
 	res, err := searchLocal(ctx, g, cfg, req)
 	var held *datadir.HeldError
 	if errors.As(err, &held) && held.Holder.Addr != "" {
-		// A running `veille serve` owns the data: ask it instead.
-		res, err = searchRemote(ctx, held.Holder.Addr, v, *limit)
+		// A running `veille serve` owns the data: ask it, over the data
+		// dir's socket (no page cap, no rate limit), else over HTTP.
+		var local veille.SearchResult
+		if lerr := askHolder(ctx, g.data, localSearch, v, err, &local); lerr == nil {
+			res, err = &local, nil
+		} else if _, ok := lerr.(usageError); ok {
+			return lerr
+		} else {
+			res, err = searchRemote(ctx, held.Holder.Addr, v, *limit)
+		}
 	}
 	if err != nil {
 		return err

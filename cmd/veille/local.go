@@ -27,6 +27,7 @@ import (
 const (
 	localDigest    = "digest"
 	localAlertTest = "alert-test"
+	localSearch    = "search"
 )
 
 // HTTPStatus makes a mistake in the flags a 400 over the local route.
@@ -44,6 +45,18 @@ type alertTestAnswer struct {
 func localCommands(a *app, n *digest.Notifier) server.LocalFunc {
 	return func(ctx context.Context, command string, q url.Values) (any, error) {
 		switch command {
+		case localSearch:
+			// The CLI's search: no page cap and no rate limit, unlike
+			// /api/search, which pages a large --limit would exhaust.
+			req, err := server.ParseSearch(q, a.cfg.Location, 0)
+			if err != nil {
+				return nil, usageError{err.Error()}
+			}
+			res, err := a.index.Search(ctx, req)
+			if err != nil {
+				return nil, usageOrErr(err)
+			}
+			return res, nil
 		case localDigest:
 			p, err := digestPeriod(a.cfg.Location, q.Get("since"), q.Get("until"), time.Now())
 			if err != nil {
