@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/store"
 )
 
 // Digest is what one digest contains for one period, in no language: the
@@ -28,28 +29,50 @@ type Digest struct {
 	General  bool             `json:"general"`
 	Items    []veille.Item    `json:"items"`
 	Coverage []SourceCoverage `json:"coverage"`
+	// RecordSince is the watch's first recorded check (zero when none was
+	// ever made): a period starting before it was not watched, and the
+	// digest says so at the top.
+	RecordSince time.Time `json:"record_since"`
+	// Older counts the items the digest would have listed, found during
+	// the period but published long before it, and so left out.
+	Older int `json:"older"`
 	// Member is set on a member's cut.
 	Member *veille.Member `json:"member,omitempty"`
 }
 
-// Coverage states of a source over a period.
+// Coverage states of a source over a period, from the record of attempts.
 const (
-	CoverageOK         = "ok"
-	CoverageFailed     = "failed"
-	CoverageStale      = "stale"
-	CoverageNotChecked = "not_checked"
-	CoverageNever      = "never"
+	CoverageOK         = "ok"          // checked and answered at least once in the period
+	CoverageFailed     = "failed"      // checked in the period, every check failed
+	CoverageNotChecked = "not-checked" // no check in the period
 )
 
-// SourceCoverage says whether the watch really looked at a source.
+// States of digests archived before the record of attempts existed, which
+// still have to render.
+const (
+	coverageStaleOld      = "stale"
+	coverageNeverOld      = "never"
+	coverageNotCheckedOld = "not_checked"
+)
+
+// SourceCoverage says whether the watch really looked at a source during
+// the period.
 type SourceCoverage struct {
-	Source      string    `json:"source"`
-	Name        string    `json:"name"`
+	Source string `json:"source"`
+	Name   string `json:"name"`
+	State  string `json:"state"`
+	// Checks counts the attempts in the period, FailedChecks those that failed.
+	Checks       int `json:"checks"`
+	FailedChecks int `json:"failed_checks"`
+	// LastCheck is the last attempt in the period; Status and Error are its outcome.
+	LastCheck time.Time `json:"last_check"`
+	Status    int       `json:"http_status,omitempty"`
+	Error     string    `json:"error,omitempty"`
+	// LastAttempt and LastSuccess are the source's last ones at build time,
+	// in or after the period.
 	LastAttempt time.Time `json:"last_attempt"`
 	LastSuccess time.Time `json:"last_success"`
 	Failures    int       `json:"failures"`
-	Error       string    `json:"error,omitempty"`
-	State       string    `json:"state"`
 	// New is the number of items (of any topic) the source brought in the period.
 	New int `json:"new"`
 }
@@ -86,6 +109,7 @@ func (n *Notifier) build(ctx context.Context, dg veille.Digest, p Period) (*Dige
 			return nil
 		}
 		if !it.Published.IsZero() && it.Published.Before(p.Since.Add(-backlog)) {
+			d.Older++
 			return nil
 		}
 		d.Items = append(d.Items, trimItem(it))
@@ -94,7 +118,20 @@ func (n *Notifier) build(ctx context.Context, dg veille.Digest, p Period) (*Dige
 	if err != nil {
 		return nil, fmt.Errorf("digest %s: items of %s: %w", dg.ID, p.Key, err)
 	}
-	d.Coverage = coverage(n.o.Config, states, newBySource, p, n.now())
+	var ids []string
+	for _, src := range n.o.Config.Sources {
+		if !src.Disabled {
+			ids = append(ids, src.ID)
+		}
+	}
+	attempts, err := n.o.Store.Attempts(ctx, ids, p.Since.UTC(), p.Until.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("digest %s: checks of the sources in %s: %w", dg.ID, p.Key, err)
+	}
+	if d.RecordSince, err = n.o.Store.FirstAttempt(ctx); err != nil {
+		return nil, fmt.Errorf("digest %s: first check: %w", dg.ID, err)
+	}
+	d.Coverage = coverage(n.o.Config, states, attempts, newBySource)
 	return d, nil
 }
 
@@ -136,38 +173,36 @@ func trimItem(it veille.Item) veille.Item {
 	return it
 }
 
-func coverage(cfg veille.Config, states map[string]veille.FetchState, newBySource map[string]int, p Period, now time.Time) []SourceCoverage {
+// coverage is each enabled source's record over the period, problems
+// first.
+func coverage(cfg veille.Config, states map[string]veille.FetchState, attempts map[string]store.AttemptSummary,
+	newBySource map[string]int) []SourceCoverage {
 	var out []SourceCoverage
 	for _, src := range cfg.Sources {
 		if src.Disabled {
 			continue
 		}
-		st := states[src.ID]
-		c := SourceCoverage{Source: src.ID, Name: src.Name, LastAttempt: st.LastAttempt, LastSuccess: st.LastSuccess,
-			Failures: st.Failures, Error: cutText(collapse(st.Error), 200), New: newBySource[src.ID]}
+		st, a := states[src.ID], attempts[src.ID]
+		c := SourceCoverage{Source: src.ID, Name: src.Name, Checks: a.Checks, FailedChecks: a.Checks - a.OK,
+			LastCheck: a.Last, Status: a.LastStatus, LastAttempt: st.LastAttempt, LastSuccess: st.LastSuccess,
+			Failures: st.Failures, New: newBySource[src.ID]}
 		if c.Name == "" {
 			c.Name = src.ID
 		}
-		every := src.Every.D()
-		if every <= 0 {
-			every = 24 * time.Hour
-		}
 		switch {
-		case st.LastAttempt.IsZero():
-			c.State = CoverageNever
-		case st.Failures > 0:
-			c.State = CoverageFailed
-		case st.LastSuccess.Before(p.Since) && now.Sub(st.LastSuccess) > 3*every:
-			c.State = CoverageStale
-		case st.LastAttempt.Before(p.Since):
+		case a.Checks == 0:
 			c.State = CoverageNotChecked
+		case a.OK == 0:
+			c.State = CoverageFailed
+			// The row names the source already: the crawler's "source ID: " goes.
+			c.Error = cutText(collapse(strings.TrimPrefix(a.LastError, "source "+src.ID+": ")), 200)
 		default:
 			c.State = CoverageOK
 		}
 		out = append(out, c)
 	}
 	// Problems first: they are what the commission must see.
-	rank := map[string]int{CoverageFailed: 0, CoverageStale: 1, CoverageNever: 2, CoverageNotChecked: 3, CoverageOK: 4}
+	rank := map[string]int{CoverageFailed: 0, CoverageNotChecked: 1, CoverageOK: 2}
 	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].State] < rank[out[j].State] })
 	return out
 }

@@ -130,7 +130,7 @@ func TestSendDigestOverSMTP(t *testing.T) {
 			labs.Link, mtd.Link, chem.Link, deee.Link,
 			"https://veille.cluster.example/items/" + labs.ID,
 			"JORF – Transition écologique",
-			"Couverture des sources", "JORF – Travail", "HTTP 503 Service Unavailable", "Périmée", "Old source",
+			"Couverture des sources", "JORF – Travail", "HTTP 503 Service Unavailable", "le site est en panne ou surchargé (HTTP 503)", "Non consultée pendant la période", "Old source",
 			"https://veille.cluster.example/digests/environment-weekly/2026-W48",
 		} {
 			if !strings.Contains(body.s, want) && !strings.Contains(body.s, htmlEscape(want)) {
@@ -175,7 +175,7 @@ func TestSendDigestOverSMTP(t *testing.T) {
 	if !(strings.Index(cov, "JORF – Travail") < strings.Index(cov, "Old source") && strings.Index(cov, "Old source") < strings.Index(cov, "JORF – Santé")) {
 		t.Errorf("coverage does not show problems first:\n%s", cov)
 	}
-	if !strings.Contains(cov, "3/6 sources consultées avec succès, 3 en échec ou périmées") {
+	if !strings.Contains(cov, "3/6 sources consultées avec succès pendant la période, 1 en échec, 2 non consultées") {
 		t.Errorf("coverage summary wrong:\n%s", cov)
 	}
 	// The HTML is a mail: tables and inline styles, no style sheet or script.

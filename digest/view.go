@@ -27,7 +27,12 @@ type view struct {
 	Empty       bool
 	Coverage    []coverageView
 	CoverageSum string
-	ArchiveURL  string
+	// Notice warns, at the top, that the period was not (wholly) watched.
+	Notice string
+	// OlderNote says how many items were left out as older than the period,
+	// when none is listed.
+	OlderNote  string
+	ArchiveURL string
 }
 
 type countView struct {
@@ -61,7 +66,7 @@ type entryView struct {
 
 type coverageView struct {
 	Name        string
-	LastCheck   string
+	Checks      string // "3, dernière le 27/11/2026 08:00", or "aucune"
 	LastSuccess string
 	State       string
 	Class       string // ok | warn | bad: picks the colour
@@ -148,43 +153,114 @@ func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL strin
 		v.Counts = append(v.Counts, countView{Label: g.Label, N: g.N, Anchor: g.Anchor})
 	}
 
-	ok, bad := 0, 0
+	v.Notice = Notice(lang, d, loc)
+	if v.Empty {
+		v.OlderNote = OlderNote(lang, d)
+	}
+	ok, failed, unchecked := 0, 0, 0
+	legacy := legacyCoverage(d)
 	for _, c := range d.Coverage {
-		cv := coverageView{Name: oneLine(c.Name), LastCheck: DateTime(lang, c.LastAttempt.In(loc)),
-			LastSuccess: DateTime(lang, c.LastSuccess.In(loc)), New: c.New}
-		if c.LastAttempt.IsZero() {
-			cv.LastCheck = t(lang, "never")
-		}
+		cv := coverageView{Name: oneLine(c.Name), LastSuccess: DateTime(lang, c.LastSuccess.In(loc)), New: c.New}
 		if c.LastSuccess.IsZero() {
 			cv.LastSuccess = t(lang, "never")
+		}
+		switch {
+		case c.Checks > 0:
+			cv.Checks = fmt.Sprintf("%d, %s %s", c.Checks, t(lang, "last_one"), DateTime(lang, c.LastCheck.In(loc)))
+		case legacy:
+			// Archived before checks were counted: the last check known then.
+			cv.Checks = DateTime(lang, c.LastAttempt.In(loc))
+			if c.LastAttempt.IsZero() {
+				cv.Checks = t(lang, "never")
+			}
+		default:
+			cv.Checks = t(lang, "none_checked")
 		}
 		switch c.State {
 		case CoverageOK:
 			cv.State, cv.Class = t(lang, "ok"), "ok"
+			if c.FailedChecks > 0 {
+				cv.Detail = fmt.Sprintf(t(lang, "some_failed"), c.FailedChecks, c.Checks)
+				if c.FailedChecks == 1 {
+					cv.Detail = fmt.Sprintf(t(lang, "one_failed"), c.Checks)
+				}
+			}
 			ok++
 		case CoverageFailed:
-			cv.State, cv.Class, cv.Detail = t(lang, "failed"), "bad", oneLine(c.Error)
-			if c.Failures > 1 {
-				cv.Detail = fmt.Sprintf("%s (×%d)", cv.Detail, c.Failures)
+			cv.State, cv.Class = t(lang, "failed"), "bad"
+			cv.Detail = oneLine(ErrorWords(lang, c.Status, c.Error))
+			if c.Error != "" {
+				cv.Detail += " — " + oneLine(c.Error)
 			}
-			bad++
-		case CoverageStale:
+			failed++
+		case coverageStaleOld:
 			cv.State, cv.Class = t(lang, "stale"), "bad"
-			bad++
-		case CoverageNever:
+			failed++
+		case coverageNeverOld:
 			cv.State, cv.Class = t(lang, "never_checked"), "warn"
-			bad++
+			unchecked++
 		default:
 			cv.State, cv.Class = t(lang, "not_checked"), "warn"
-			bad++
+			unchecked++
 		}
 		v.Coverage = append(v.Coverage, cv)
 	}
 	v.CoverageSum = fmt.Sprintf("%d/%d %s", ok, len(d.Coverage), t(lang, "checked_ok"))
-	if bad > 0 {
-		v.CoverageSum += fmt.Sprintf(", %d %s", bad, t(lang, "problems"))
+	if failed > 0 {
+		v.CoverageSum += fmt.Sprintf(", %d %s", failed, t(lang, "n_failed"))
+	}
+	if unchecked > 0 {
+		v.CoverageSum += fmt.Sprintf(", %d %s", unchecked, t(lang, "n_not_checked"))
 	}
 	return v
+}
+
+// OlderNote says, in lang, how many items found during the period were
+// left out as published long before it ("" when none was).
+func OlderNote(lang string, d *Digest) string {
+	switch d.Older {
+	case 0:
+		return ""
+	case 1:
+		return t(lang, "older_left_out_one")
+	}
+	return fmt.Sprintf(t(lang, "older_left_out"), d.Older)
+}
+
+// Notice is the warning, in lang, at the top of a digest whose period
+// starts before the watch's first recorded check: the sources could not
+// have been checked then, whatever the coverage would otherwise suggest.
+// Pages showing a digest show it too.
+func Notice(lang string, d *Digest, loc *time.Location) string {
+	if len(d.Coverage) == 0 || legacyCoverage(d) {
+		return "" // archived before checks were recorded: nothing to compare with
+	}
+	switch {
+	case d.RecordSince.IsZero():
+		return t(lang, "notice_never")
+	case !d.Period.Until.After(d.RecordSince):
+		return fmt.Sprintf(t(lang, "notice_before"), DateTime(lang, d.RecordSince.In(loc)))
+	case d.Period.Since.Before(d.RecordSince):
+		return fmt.Sprintf(t(lang, "notice_partly"), DateTime(lang, d.RecordSince.In(loc)))
+	}
+	return ""
+}
+
+// legacyCoverage reports a digest archived before the record of checks:
+// its states came from each source's last attempt only, and an "ok" there
+// counted no check.
+func legacyCoverage(d *Digest) bool {
+	for _, c := range d.Coverage {
+		switch c.State {
+		case coverageStaleOld, coverageNeverOld, coverageNotCheckedOld:
+			return true
+		case CoverageOK, CoverageFailed:
+			if c.Checks == 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func entry(cfg veille.Config, d *Digest, it veille.Item, group, sourceName, lang, baseURL string, loc *time.Location) entryView {

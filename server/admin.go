@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -151,4 +152,53 @@ func (s *Server) crawl(w http.ResponseWriter, r *http.Request, sources []string)
 	case <-r.Context().Done():
 		// The client left; the crawl goes on and is logged.
 	}
+}
+
+// LocalFunc answers a read-only command of the CLI from the data this
+// server holds: `veille digest --dry-run` / `--out` and `veille alert test`
+// run beside `veille serve` through it, with the same output as on a free
+// data dir. q carries the command's flags. An error with an HTTPStatus()
+// method answers that status (400 for a mistake in the flags).
+type LocalFunc func(ctx context.Context, command string, q url.Values) (any, error)
+
+// localRoute is where the CLI asks; {command} is "digest" or "alert-test".
+const localRoute = "GET /api/admin/local/{command}"
+
+func (s *Server) localRoutes() {
+	s.mux.HandleFunc(localRoute, func(w http.ResponseWriter, r *http.Request) {
+		if !s.authorize(w, r) {
+			return
+		}
+		s.local(w, r)
+	})
+}
+
+// LocalHandler serves the local routes without a token: serve it only on
+// the data dir's local socket (internal/datadir), which no one but the
+// data dir's owner can open; on TCP the same routes need the token.
+func (s *Server) LocalHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc(localRoute, s.local)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "the local socket answers "+localRoute+" only")
+	})
+	return s.recoverPanics(mux)
+}
+
+func (s *Server) local(w http.ResponseWriter, r *http.Request) {
+	if s.o.Local == nil {
+		writeError(w, http.StatusServiceUnavailable, "this server answers no local command")
+		return
+	}
+	v, err := s.o.Local(r.Context(), r.PathValue("command"), r.URL.Query())
+	if err != nil {
+		status := http.StatusInternalServerError
+		var hs interface{ HTTPStatus() int }
+		if errors.As(err, &hs) {
+			status = hs.HTTPStatus()
+		}
+		writeError(w, status, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -211,3 +212,65 @@ func TestMetrics(t *testing.T) {
 		t.Error("the text format lacks the request counter")
 	}
 }
+
+// The local routes (CLI commands beside a running serve) answer anonymous
+// requests over TCP with 401 or 403, like every admin route; with the
+// token they answer, and the local handler (served only on the data dir's
+// owner-only socket) answers without one.
+func TestLocalRoutesNeedTheToken(t *testing.T) {
+	f := sharedFixture(t)
+	var calls []string
+	local := func(ctx context.Context, command string, q url.Values) (any, error) {
+		calls = append(calls, command+" "+q.Get("id"))
+		if q.Get("id") == "bad" {
+			return nil, badFlag{}
+		}
+		return map[string]string{"answer": "secret preview"}, nil
+	}
+	path := "/api/admin/local/digest?id=environment-weekly"
+	for name, tc := range map[string]struct {
+		mod    func(*Options)
+		header []string
+		status int
+	}{
+		"no token configured":     {mod: func(o *Options) { o.Local = local }, status: 403},
+		"no token sent":           {mod: func(o *Options) { o.Local = local; o.AdminToken = "tok" }, status: 401},
+		"wrong token":             {mod: func(o *Options) { o.Local = local; o.AdminToken = "tok" }, header: []string{"Authorization", "Bearer to"}, status: 401},
+		"token in another header": {mod: func(o *Options) { o.Local = local; o.AdminToken = "tok" }, header: []string{"X-Token", "tok"}, status: 401},
+		"the token":               {mod: func(o *Options) { o.Local = local; o.AdminToken = "tok" }, header: []string{"Authorization", "Bearer tok"}, status: 200},
+	} {
+		t.Run(name, func(t *testing.T) {
+			calls = nil
+			ts := newServer(t, f, tc.mod)
+			resp, body := do(t, http.MethodGet, ts.URL+path, tc.header...)
+			if resp.StatusCode != tc.status {
+				t.Errorf("%d %s, want %d", resp.StatusCode, body, tc.status)
+			}
+			if tc.status != 200 && (len(calls) != 0 || strings.Contains(string(body), "secret")) {
+				t.Errorf("an anonymous request ran the command: %v %s", calls, body)
+			}
+		})
+	}
+	// The socket's handler: no token, the command's answer, flag mistakes as 400.
+	s, err := New(Options{Config: f.cfg, Index: f.index, Store: f.store, Logger: testLogger(), Local: local})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.LocalHandler())
+	defer ts.Close()
+	if resp, body := do(t, http.MethodGet, ts.URL+path); resp.StatusCode != 200 || !strings.Contains(string(body), "secret preview") {
+		t.Errorf("local handler: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := do(t, http.MethodGet, ts.URL+"/api/admin/local/digest?id=bad"); resp.StatusCode != 400 || !strings.Contains(string(body), "bad flag") {
+		t.Errorf("local handler, bad flag: %d %s", resp.StatusCode, body)
+	}
+	// It serves nothing else: the search and the crawl stay on TCP.
+	if resp, _ := do(t, http.MethodPost, ts.URL+"/api/crawl"); resp.StatusCode != 404 {
+		t.Errorf("local handler serves POST /api/crawl: %d", resp.StatusCode)
+	}
+}
+
+type badFlag struct{}
+
+func (badFlag) Error() string   { return "bad flag" }
+func (badFlag) HTTPStatus() int { return http.StatusBadRequest }

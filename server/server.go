@@ -60,6 +60,9 @@ type Options struct {
 	// Notices returns lines /healthz shows under "ok": what the process
 	// had to repair at start-up (a damaged index rebuilt from the store).
 	Notices func() []string
+	// Local answers the CLI's read-only commands (server/admin.go); nil
+	// answers 503 there.
+	Local LocalFunc
 }
 
 // Server holds the handlers.
@@ -147,6 +150,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/sources", s.handleSources)
 	s.mux.HandleFunc("POST /api/crawl", s.handleCrawlAll)
 	s.mux.HandleFunc("POST /api/crawl/{source}", s.handleCrawlSource)
+	s.localRoutes()  // /api/admin/local/… (server/admin.go)
 	s.digestRoutes() // /digests…, /api/deliveries (server/digests.go)
 	// Everything else: 404, or 405 when the path exists for another method.
 	s.mux.HandleFunc("/", s.handleFallback)

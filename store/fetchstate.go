@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/nogentech/veille"
 )
@@ -34,18 +35,21 @@ func (s *Store) SaveFetchState(ctx context.Context, st veille.FetchState) error 
 }
 
 // SaveFetchStates records several sources' states in one transaction (one
-// fsync, where a crawl of a thousand feeds would otherwise pay a thousand).
+// fsync, where a crawl of a thousand feeds would otherwise pay a thousand),
+// and each state's last attempt in the record of attempts (attempts.go).
 func (s *Store) SaveFetchStates(ctx context.Context, states []veille.FetchState) error {
 	type row struct{ source, data string }
 	rows := make([]row, 0, len(states))
-	for _, st := range states {
+	states = slices.Clone(states) // times are normalised below
+	for i := range states {
+		st := &states[i]
 		if st.Source == "" {
 			return errors.New("store: save fetch state: no source")
 		}
 		st.LastAttempt = utc(st.LastAttempt)
 		st.LastSuccess = utc(st.LastSuccess)
 		st.NextAttempt = utc(st.NextAttempt)
-		data, err := json.Marshal(st)
+		data, err := json.Marshal(*st)
 		if err != nil {
 			return fmt.Errorf("store: save fetch state of %s: %w", st.Source, err)
 		}
@@ -67,7 +71,7 @@ func (s *Store) SaveFetchStates(ctx context.Context, states []veille.FetchState)
 				return fmt.Errorf("%s: %w", r.source, err)
 			}
 		}
-		return nil
+		return recordAttempts(ctx, tx, states)
 	})
 	if err != nil {
 		if len(rows) == 1 {

@@ -3,10 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/url"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/digest"
 )
 
@@ -41,8 +45,25 @@ func runAlertTest(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := errNoData(g.data); err != nil {
+		return err
+	}
 	a, err := openApp(ctx, g, cfg, "alert test")
 	if err != nil {
+		if heldByServer(err) {
+			// `veille serve` holds the data: it runs the test.
+			q := url.Values{"id": {*id}, "days": {strconv.Itoa(*days)}}
+			var ans alertTestAnswer
+			if err := askHolder(ctx, g.data, localAlertTest, q, err, &ans); err != nil {
+				return err
+			}
+			loc, lerr := time.LoadLocation(ans.Timezone)
+			if lerr != nil {
+				loc = appLocationOf(cfg)
+			}
+			printAlertTest(g.stdout, ans.Test, *days, *limit, loc)
+			return nil
+		}
 		return err
 	}
 	defer a.Close()
@@ -50,13 +71,29 @@ func runAlertTest(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := n.AlertConfig(*id); err != nil {
-		return usageError{err.Error()}
-	}
-	at, err := n.TestAlert(ctx, *id, *days)
+	at, err := alertTest(ctx, n, *id, *days)
 	if err != nil {
-		return usageOrErr(err)
+		return err
 	}
+	printAlertTest(g.stdout, at, *days, *limit, appLocation(a))
+	return nil
+}
+
+// alertTest runs rule id over the last days; an unknown rule or a bad
+// query is a usage error.
+func alertTest(ctx context.Context, n *digest.Notifier, id string, days int) (digest.AlertTest, error) {
+	if _, err := n.AlertConfig(id); err != nil {
+		return digest.AlertTest{}, usageError{err.Error()}
+	}
+	at, err := n.TestAlert(ctx, id, days)
+	if err != nil {
+		return at, usageOrErr(err)
+	}
+	return at, nil
+}
+
+// printAlertTest prints what the rule would have sent, dates in loc.
+func printAlertTest(w io.Writer, at digest.AlertTest, days, limit int, loc *time.Location) {
 	r := at.Rule
 	query := r.Query
 	if strings.TrimSpace(query) == "" {
@@ -71,16 +108,15 @@ func runAlertTest(ctx context.Context, g *globals, args []string) error {
 	if r.Webhook != "" {
 		to = append(to, "webhook "+r.Webhook)
 	}
-	w := g.stdout
 	fmt.Fprintf(w, "rule %s: domains %s, competences %s, query %s, batch %s, to %s\n", r.ID, listOrAny(r.Domains), listOrAny(r.Competences),
 		query, batch, listOrAny(to))
 	fmt.Fprintf(w, "over the items published since %s (%d days): %d would have matched, about %d messages per recipient\n\n",
-		at.Since.In(appLocation(a)).Format(time.DateOnly), *days, at.Total, at.Mails)
+		at.Since.In(loc).Format(time.DateOnly), days, at.Total, at.Mails)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "DATE\tSOURCE\tTITLE\tWHY")
 	for i, m := range at.Matches {
-		if i == *limit {
-			fmt.Fprintf(tw, "…\t\t%d more\t\n", len(at.Matches)-*limit)
+		if i == limit {
+			fmt.Fprintf(tw, "…\t\t%d more\t\n", len(at.Matches)-limit)
 			break
 		}
 		it := m.Item
@@ -97,16 +133,17 @@ func runAlertTest(ctx context.Context, g *globals, args []string) error {
 		if len(m.Terms) > 0 {
 			why = append(why, "query: "+strings.Join(m.Terms, ", "))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.In(appLocation(a)).Format(time.DateOnly), it.Source, clipRunes(foldSpaces(it.Title), 80), strings.Join(why, "; "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.In(loc).Format(time.DateOnly), it.Source, clipRunes(foldSpaces(it.Title), 80), strings.Join(why, "; "))
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\nnothing was sent or recorded")
-	return nil
 }
 
-func appLocation(a *app) *time.Location {
-	if a.cfg.Location != nil {
-		return a.cfg.Location
+func appLocation(a *app) *time.Location { return appLocationOf(a.cfg) }
+
+func appLocationOf(cfg veille.Config) *time.Location {
+	if cfg.Location != nil {
+		return cfg.Location
 	}
 	return time.UTC
 }

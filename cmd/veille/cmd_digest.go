@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"text/tabwriter"
 	"time"
@@ -31,6 +32,7 @@ func runDigest(ctx context.Context, g *globals, args []string) error {
 	out := fs.String("out", "", "write the digest's HTML to this file; send nothing")
 	member := fs.String("member", "", "with --dry-run or --out: show this member's cut instead of the whole digest")
 	lang := fs.String("lang", "", "with --dry-run or --out: language, fr or en (default: the digest's)")
+	asJSON := fs.Bool("json", false, "with --dry-run: print the digest as JSON (period, items as search hits, each source's coverage)")
 	useDemo := fs.Bool("demo", false, "build from the embedded demo sample (crawled into a temporary dir); implies --dry-run unless --out")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -44,6 +46,9 @@ func runDigest(ctx context.Context, g *globals, args []string) error {
 	if (*since == "") != (*until == "") {
 		return usageError{"--since and --until go together"}
 	}
+	if *asJSON && !*dry && !*useDemo {
+		return usageError{"--json goes with --dry-run"}
+	}
 	if *dry && *out != "" {
 		return usageError{"use either --dry-run or --out"}
 	}
@@ -54,123 +59,79 @@ func runDigest(ctx context.Context, g *globals, args []string) error {
 		return usageError{"--member and --lang only change what --dry-run or --out show"}
 	}
 
-	var a *app
-	var err error
+	preview := *dry || *out != ""
 	if *useDemo {
-		var cleanup func()
-		a, cleanup, err = demoData(ctx, g)
+		a, cleanup, err := demoData(ctx, g)
 		if err != nil {
 			return err
 		}
 		defer cleanup()
-	} else {
-		cfg, err := loadConfig(g.config)
+		defer a.Close()
+		n, err := newNotifier(a)
 		if err != nil {
 			return err
 		}
-		if a, err = openApp(ctx, g, cfg, "digest"); err != nil {
+		p, err := digestPeriod(a.cfg.Location, *since, *until, time.Now())
+		if err != nil {
 			return err
 		}
+		if *since == "" {
+			// The sample holds acts from 2020–2021 and news from 2026, all
+			// first seen by the crawl that just ran: show all of it.
+			p, _ = digest.Range(time.Date(2020, 1, 1, 0, 0, 0, 0, appLocation(a)), time.Now(), appLocation(a))
+		}
+		pv, err := makePreview(ctx, n, a.cfg, *id, p, *member, *lang)
+		if err != nil {
+			return err
+		}
+		return printPreview(g, pv, *out, *dry, *asJSON)
+	}
+
+	cfg, err := loadConfig(g.config)
+	if err != nil {
+		return err
+	}
+	p, err := digestPeriod(cfg.Location, *since, *until, time.Now())
+	if err != nil {
+		return err
+	}
+	if err := errNoData(g.data); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, g, cfg, "digest")
+	if err != nil {
+		if preview && heldByServer(err) {
+			// `veille serve` holds the data: it builds the preview.
+			q := url.Values{"id": {*id}, "since": {*since}, "until": {*until}, "member": {*member}, "lang": {*lang}}
+			var pv digestPreview
+			if err := askHolder(ctx, g.data, localDigest, q, err, &pv); err != nil {
+				return err
+			}
+			return printPreview(g, &pv, *out, *dry, *asJSON)
+		}
+		return err
 	}
 	defer a.Close()
 	n, err := newNotifier(a)
 	if err != nil {
 		return err
 	}
+	if preview {
+		pv, err := makePreview(ctx, n, a.cfg, *id, p, *member, *lang)
+		if err != nil {
+			return err
+		}
+		return printPreview(g, pv, *out, *dry, *asJSON)
+	}
 	dg, err := n.DigestConfig(*id)
 	if err != nil {
 		return usageError{err.Error()}
-	}
-	loc := a.cfg.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	p := digest.LastCompleteWeek(time.Now(), loc)
-	switch {
-	case *since != "":
-		s, err := digest.ParseDate(*since, loc)
-		if err != nil {
-			return usageError{"--since: " + err.Error()}
-		}
-		u, err := digest.ParseDate(*until, loc)
-		if err != nil {
-			return usageError{"--until: " + err.Error()}
-		}
-		if p, err = digest.Range(s, u, loc); err != nil {
-			return usageError{err.Error()}
-		}
-	case *useDemo:
-		// The sample holds acts from 2020–2021 and news from 2026, all
-		// first seen by the crawl that just ran: show all of it.
-		p, _ = digest.Range(time.Date(2020, 1, 1, 0, 0, 0, 0, loc), time.Now(), loc)
-	}
-
-	if *dry || *out != "" {
-		return previewDigest(ctx, g, n, a.cfg, dg, p, *member, *lang, *out, *dry)
 	}
 	res, err := n.SendDigest(ctx, dg.ID, p)
 	if err != nil {
 		return err
 	}
 	return printDigestResult(g.stdout, res)
-}
-
-func previewDigest(ctx context.Context, g *globals, n *digest.Notifier, cfg veille.Config, dg veille.Digest, p digest.Period,
-	member, lang, out string, dry bool) error {
-	d, _, err := n.Preview(ctx, dg.ID, p)
-	if err != nil {
-		return err
-	}
-	show, showLang := d, dg.Lang
-	if member != "" {
-		var found bool
-		for _, m := range cfg.Members {
-			if m.ID == member {
-				show, found = d.Cut(m), true
-				if m.Lang != "" {
-					showLang = m.Lang
-				}
-			}
-		}
-		if !found {
-			return usageError{fmt.Sprintf("no member %q in the config", member)}
-		}
-	}
-	if lang != "" {
-		showLang = lang
-	}
-	r, err := digest.RenderDigest(cfg, dg, show, showLang, cfg.Server.BaseURL)
-	if err != nil {
-		return err
-	}
-	if out != "" {
-		if err := os.WriteFile(out, []byte(r.HTML), 0o644); err != nil {
-			return fmt.Errorf("write %s: %w", out, err)
-		}
-		fmt.Fprintf(g.stderr, "veille digest: wrote %s (%d items, %s); nothing sent\n", out, len(show.Items), p.Key)
-		if !dry {
-			return nil
-		}
-	}
-	fmt.Fprintf(g.stdout, "Subject: %s\n\n%s\n", r.Subject, r.Text)
-	fmt.Fprintln(g.stdout, "---- dry run: nothing sent. It would go to:")
-	tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
-	rs := n.Recipients(dg)
-	if len(rs) == 0 {
-		fmt.Fprintln(tw, "  (no recipient: set to: or members: in the config)")
-	}
-	for _, rc := range rs {
-		cut, who := d, "whole digest"
-		if rc.Member != nil {
-			cut, who = d.Cut(*rc.Member), "member "+rc.Member.ID
-		}
-		what := fmt.Sprintf("%d items", len(cut.Items))
-		if len(cut.Items) == 0 && !dg.SendEmpty {
-			what = "empty: not sent"
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", rc.Address, who, rc.Lang, what)
-	}
-	return tw.Flush()
 }
 
 func printDigestResult(w io.Writer, res digest.DigestResult) error {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -69,11 +70,22 @@ func runSearch(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
+	if err := errNoData(g.data); err != nil {
+		return err
+	}
 	res, err := searchLocal(ctx, g, cfg, req)
 	var held *datadir.HeldError
 	if errors.As(err, &held) && held.Holder.Addr != "" {
-		// A running `veille serve` owns the data: ask it instead.
-		res, err = searchRemote(ctx, held.Holder.Addr, v, *limit)
+		// A running `veille serve` owns the data: ask it, over the data
+		// dir's socket (no page cap, no rate limit), else over HTTP.
+		var local veille.SearchResult
+		if lerr := askHolder(ctx, g.data, localSearch, v, err, &local); lerr == nil {
+			res, err = &local, nil
+		} else if _, ok := lerr.(usageError); ok {
+			return lerr
+		} else {
+			res, err = searchRemote(ctx, held.Holder.Addr, v, *limit)
+		}
 	}
 	if err != nil {
 		return err
@@ -86,6 +98,19 @@ func runSearch(ctx context.Context, g *globals, args []string) error {
 	}
 	printHits(g.stdout, res, *offset, cfg.Location)
 	return nil
+}
+
+// errNoData says the data dir holds nothing yet, and how to fill it,
+// instead of creating it to answer "no items match".
+func errNoData(dir string) error {
+	if _, err := os.Stat(storePath(dir)); err == nil {
+		return nil
+	}
+	what := "does not exist yet"
+	if _, err := os.Stat(dir); err == nil {
+		what = "is empty"
+	}
+	return fmt.Errorf("data dir %q %s: nothing has been crawled into it. Fill it with `veille crawl` (once) or `veille serve` (on schedule), or point to another with --data DIR (env VEILLE_DATA)", dir, what)
 }
 
 func searchLocal(ctx context.Context, g *globals, cfg veille.Config, req veille.SearchRequest) (*veille.SearchResult, error) {

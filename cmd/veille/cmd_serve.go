@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"syscall"
 	"time"
 
 	"github.com/nogentech/veille/internal/datadir"
@@ -31,6 +32,12 @@ func runServe(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	defer a.Close()
+	// The port first: a taken one fails before any crawl starts.
+	ln, err := listen(*addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	// Alert rules start before the first crawl, so what it finds counts.
 	notifier, err := newNotifier(a)
 	if err != nil {
@@ -49,7 +56,7 @@ func runServe(ctx context.Context, g *globals, args []string) error {
 		sched.Shutdown()
 		return err
 	}
-	err = serveHTTP(ctx, g, a, *addr, "serve", metrics, nil)
+	err = serveHTTP(ctx, g, a, ln, "serve", metrics, localCommands(a, notifier), nil)
 	// Stopping the scheduler waits for running crawls, whose fetched items
 	// are committed before they return.
 	if serr := sched.Shutdown(); serr != nil {
@@ -61,14 +68,25 @@ func runServe(ctx context.Context, g *globals, args []string) error {
 	return err
 }
 
-// serveHTTP listens on addr and serves until ctx is done, then shuts the
-// server down gracefully. ready, if set, is called with the base URL once
-// the server accepts connections.
-func serveHTTP(ctx context.Context, g *globals, a *app, addr, command string, metrics *server.Metrics, ready func(base string)) error {
+// listen takes the HTTP address, saying what to do when it is taken.
+func listen(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w (use --addr HOST:PORT)", addr, err)
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, fmt.Errorf("address %s is already in use, perhaps by another veille serve or demo still running: stop it, or choose another with --addr HOST:PORT", addr)
+		}
+		return nil, fmt.Errorf("listen on %s: %w (use --addr HOST:PORT)", addr, err)
 	}
+	return ln, nil
+}
+
+// serveHTTP serves on ln until ctx is done, then shuts the server down
+// gracefully. With local set, it also answers the CLI's read-only
+// commands on the data dir's local socket (local.go). ready, if set, is
+// called with the base URL once the server accepts connections.
+func serveHTTP(ctx context.Context, g *globals, a *app, ln net.Listener, command string, metrics *server.Metrics,
+	local server.LocalFunc, ready func(base string)) error {
+	defer ln.Close()
 	if err := a.lock.Update(datadir.Holder{Command: command, Addr: ln.Addr().String()}); err != nil {
 		g.log.Warn("record server address", "err", err)
 	}
@@ -76,9 +94,18 @@ func serveHTTP(ctx context.Context, g *globals, a *app, addr, command string, me
 		BaseContext: ctx, Notices: a.indexNotices, Limits: server.DefaultLimits(), Metrics: metrics,
 		Crawl: func(ctx context.Context, sources []string) (watch.Report, error) {
 			return a.watch.Crawl(ctx, watch.CrawlOptions{Sources: sources})
-		}})
+		}, Local: local})
 	if err != nil {
 		return err
+	}
+	if local != nil {
+		if lln, err := datadir.ListenLocal(a.dir); err != nil {
+			g.log.Warn("no local socket: digest --dry-run and alert test cannot run beside this server", "err", err)
+		} else {
+			ls := &http.Server{Handler: srv.LocalHandler(), ReadHeaderTimeout: 5 * time.Second}
+			go ls.Serve(lln)
+			defer ls.Close()
+		}
 	}
 	// Admin crawls run in the background; the data dir stays open until they end.
 	defer srv.Wait()
