@@ -93,6 +93,10 @@ var labels = map[string][2]string{ // key → {fr, en}
 	"err_no_items":       {"aucun élément trouvé dans la page (sélecteurs à revoir)", "no item found in the page (check the selectors)"},
 	"err_cancelled":      {"consultation interrompue", "check interrupted"},
 	"err_other":          {"la consultation a échoué", "the check failed"},
+	"every_day":          {"chaque jour", "every day"},
+	"every_weekday":      {"chaque", "every"},
+	"and":                {"et", "and"},
+	"in_months":          {"en", "in"},
 }
 
 // t returns the label in lang.

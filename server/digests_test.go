@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -40,7 +41,13 @@ func digestServer(t *testing.T, token string) (*httptest.Server, *store.Store) {
 		Source: "jorf-te", Sources: []string{"jorf-te"}, Lang: "fr",
 		Published: time.Date(2026, 11, 24, 9, 0, 0, 0, paris), FirstSeen: time.Date(2026, 11, 24, 10, 0, 0, 0, paris),
 		Domains: []string{"environment"}, Competences: []string{"surface-treatment"}}
-	if _, err := st.UpsertItems(context.Background(), []veille.Item{it}); err != nil {
+	// An item of the week in progress (week 49), for the "so far" lines.
+	cur := veille.Item{ID: veille.ItemID("https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000052000001"),
+		Title: "Décret du 30 novembre 2026 relatif aux installations classées", Link: "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000052000001",
+		Source: "jorf-te", Sources: []string{"jorf-te"}, Lang: "fr",
+		Published: time.Date(2026, 11, 30, 9, 0, 0, 0, paris), FirstSeen: time.Date(2026, 12, 1, 7, 0, 0, 0, paris),
+		Domains: []string{"environment"}}
+	if _, err := st.UpsertItems(context.Background(), []veille.Item{it, cur}); err != nil {
 		t.Fatal(err)
 	}
 	// Week 48 is archived (its digest has no recipient here, so nothing
@@ -94,23 +101,45 @@ func TestDigestPages(t *testing.T) {
 		status int
 		want   []string
 	}{
-		"list":             {"/digests", 200, []string{"environment-weekly", "/digests/environment-weekly.atom"}},
-		"digest":           {"/digests/environment-weekly", 200, []string{"semaine 48 (23–29 novembre 2026)", "0 envoyés", "0 en échec, 1 en attente"}},
-		"archived period":  {"/digests/environment-weekly/2026-W48", 200, []string{"Veille environnement — semaine 48", "Arrêté du 7 décembre 2020", "Traitement de surface", "Couverture des sources"}},
-		"english":          {"/digests/environment-weekly/2026-W48?lang=en", 200, []string{"Environment watch — week 48", "Source coverage"}},
-		"preview":          {"/digests/environment-weekly/2026-W47", 200, []string{"Aperçu : cette période n'a pas été envoyée", "Aucun nouvel élément"}},
-		"future period":    {"/digests/environment-weekly/2030-W01", 404, nil},
-		"current period":   {"/digests/environment-weekly/2026-W49", 404, nil},
-		"bad period":       {"/digests/environment-weekly/last-week", 400, nil},
-		"unknown digest":   {"/digests/nope", 404, nil},
-		"unknown digest 2": {"/digests/nope/2026-W48", 404, nil},
-		"unknown member":   {"/digests/environment-weekly/2026-W48?member=nobody", 404, nil},
+		"list": {"/digests", 200, []string{"Veille environnement", "/digests/environment-weekly.atom", "envoyé chaque lundi à 8\u00a0h",
+			"domaines : Environnement", "semaine 49 (30 novembre – 6 décembre 2026)", "en cours", "1 élément jusqu'ici"}},
+		"list in English": {"/digests?ui=en", 200, []string{"Environment watch", "sent every Monday at 8:00", "domains: Environment",
+			"week 49 (30 November – 6 December 2026)", "in progress", "1 item so far"}},
+		"list from Accept-Language": {"/digests", 200, []string{"every Monday at 8:00"}},
+		"digest":                    {"/digests/environment-weekly", 200, []string{"semaine 48 (23–29 novembre 2026)", "0 envoyés", "0 en échec, 1 en attente"}},
+		"archived period":           {"/digests/environment-weekly/2026-W48", 200, []string{"Veille environnement", "semaine 48", "Arrêté du 7 décembre 2020", "Traitement de surface", "Couverture des sources", "Tel qu'envoyé"}},
+		"english":                   {"/digests/environment-weekly/2026-W48?ui=en", 200, []string{"Environment watch", "week 48", "Source coverage", "As sent"}},
+		"preview":                   {"/digests/environment-weekly/2026-W47", 200, []string{"Aperçu : cette période n'a pas été envoyée", "Aucun nouvel élément"}},
+		"current period":            {"/digests/environment-weekly/2026-W49", 200, []string{"en cours", "Semaine en cours", "7 décembre 2026 à 08:00", "Décret du 30 novembre 2026"}},
+		"current period, English":   {"/digests/environment-weekly/2026-W49?ui=en", 200, []string{"in progress", "Week in progress", "7 December 2026, 08:00"}},
+		"future period":             {"/digests/environment-weekly/2030-W01", 404, []string{"<html", "n'a pas commencé"}},
+		"future, English":           {"/digests/environment-weekly/2030-W01?ui=en", 404, []string{"<html", "has not begun"}},
+		"bad period":                {"/digests/environment-weekly/last-week", 400, []string{"<html", "n'est pas une période"}},
+		"unknown digest":            {"/digests/nope", 404, []string{"<html", "Aucun résumé ne porte l'identifiant « nope »"}},
+		"unknown digest 2":          {"/digests/nope/2026-W48?ui=en", 404, []string{"<html", "No digest has the id \u201cnope\u201d"}},
+		"unknown feed":              {"/digests/nope.atom", 404, []string{"<html"}},
+		"unknown member":            {"/digests/environment-weekly/2026-W48?member=nobody", 404, []string{"<html", "Aucun membre"}},
 	}
 	for name, tc := range tests {
-		status, body, _ := digestGet(t, ts.URL+tc.path, "")
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+tc.path, nil)
+		if strings.Contains(name, "Accept-Language") {
+			req.Header.Set("Accept-Language", "en-GB,en;q=0.9,fr;q=0.5")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		// Compared as a reader sees it: html/template escapes apostrophes.
+		status, body := resp.StatusCode, html.UnescapeString(string(raw))
 		if status != tc.status {
 			t.Errorf("%s: GET %s = %d, want %d\n%s", name, tc.path, status, tc.status, body)
 			continue
+		}
+		// The site's policy refuses inline styles: none may be served.
+		if strings.Contains(body, "style=") || strings.Contains(body, "<style") {
+			t.Errorf("%s: GET %s serves inline styles, which the CSP blocks", name, tc.path)
 		}
 		for _, w := range tc.want {
 			if !strings.Contains(body, w) {

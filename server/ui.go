@@ -23,7 +23,7 @@ import (
 var templateFS embed.FS
 
 // pageNames are the views; each is the layout plus one content template.
-var pageNames = []string{"search", "item", "sources", "error"}
+var pageNames = []string{"search", "item", "sources", "error", "digests", "digest"}
 
 // parseTemplates parses every view once, at start-up, so that a broken
 // template stops the server from starting rather than failing a request.
