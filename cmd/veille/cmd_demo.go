@@ -87,6 +87,10 @@ func runDemo(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	printCrawlReport(g.stderr, rep)
+	// The digest pages show the sample's digests (built, never sent).
+	if _, err := demo.BuildDigests(ctx, cfg, a.store, time.Now()); err != nil {
+		return err
+	}
 	metrics := server.NewMetrics(server.MetricsOptions{Index: a.index})
 	metrics.ObserveCrawl(rep)
 	return serveHTTP(ctx, &dg, a, uiLn, "demo", metrics, nil, func(base string) {
@@ -95,6 +99,7 @@ func runDemo(ctx context.Context, g *globals, args []string) error {
 		fmt.Fprintf(g.stdout, "  try:     %s/?q=dispositifs+m%%C3%%A9dicaux\n", base)
 		fmt.Fprintf(g.stdout, "           %s/?q=dechets&domain=environment\n", base)
 		fmt.Fprintf(g.stdout, "  sources: %s/sources\n", base)
+		fmt.Fprintf(g.stdout, "  digests: %s/digests\n", base)
 		fmt.Fprintf(g.stdout, "  API:     %s/api/search?q=emissions+trading\n", base)
 		fmt.Fprintf(g.stdout, "Press Ctrl-C to stop (the temporary data is removed).\n")
 	})
