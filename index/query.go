@@ -12,12 +12,19 @@ import (
 
 // QueryError is a mistake in the user's query text or filters: the HTTP
 // layer answers 400 with its message.
-type QueryError struct{ Msg string }
+// Format and Args are the message before formatting, so that a page can
+// say it in the reader's language (server/user_errors.go translates each
+// format).
+type QueryError struct {
+	Msg    string
+	Format string
+	Args   []any
+}
 
 func (e *QueryError) Error() string { return "bad query: " + e.Msg }
 
 func queryErrorf(format string, args ...any) *QueryError {
-	return &QueryError{Msg: fmt.Sprintf(format, args...)}
+	return &QueryError{Msg: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // Bounds on the query text, so that a pasted document or a hostile URL

@@ -26,7 +26,7 @@ func ParseSearch(v url.Values, loc *time.Location, maxLimit int) (veille.SearchR
 	var r veille.SearchRequest
 	for k := range v {
 		if !knownParams[k] {
-			return r, fmt.Errorf("unknown parameter %q (known: q, domain, competence, source, lang, jurisdiction, since, until, limit, offset, sort)", k)
+			return r, userErrorf("unknown parameter %q (known: q, domain, competence, source, lang, jurisdiction, since, until, limit, offset, sort)", k)
 		}
 	}
 	r.Query = strings.TrimSpace(v.Get("q"))
@@ -37,32 +37,32 @@ func ParseSearch(v url.Values, loc *time.Location, maxLimit int) (veille.SearchR
 	r.Jurisdictions = splitValues(v["jurisdiction"])
 	var err error
 	if r.Since, err = ParseDay(v.Get("since"), loc, false); err != nil {
-		return r, fmt.Errorf("since: %w", err)
+		return r, userErrorf("since: want a date as YYYY-MM-DD, got %q", v.Get("since"))
 	}
 	if r.Until, err = ParseDay(v.Get("until"), loc, true); err != nil {
-		return r, fmt.Errorf("until: %w", err)
+		return r, userErrorf("until: want a date as YYYY-MM-DD, got %q", v.Get("until"))
 	}
 	if !r.Since.IsZero() && !r.Until.IsZero() && !r.Until.After(r.Since) {
-		return r, fmt.Errorf("until (%s) is before since (%s)", v.Get("until"), v.Get("since"))
+		return r, userErrorf("until (%s) is before since (%s)", v.Get("until"), v.Get("since"))
 	}
 	r.Limit = 20
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
-			return r, fmt.Errorf("limit must be a positive integer, got %q", s)
+			return r, userErrorf("limit must be a positive integer, got %q", s)
 		}
 		if maxLimit > 0 && n > maxLimit {
-			return r, fmt.Errorf("limit must be at most %d, got %d", maxLimit, n)
+			return r, userErrorf("limit must be at most %d, got %d", maxLimit, n)
 		}
 		r.Limit = n
 	}
 	if s := v.Get("offset"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 {
-			return r, fmt.Errorf("offset must be a non-negative integer, got %q", s)
+			return r, userErrorf("offset must be a non-negative integer, got %q", s)
 		}
 		if n > MaxOffset {
-			return r, fmt.Errorf("offset must be at most %d, got %d; narrow the search instead", MaxOffset, n)
+			return r, userErrorf("offset must be at most %d, got %d; narrow the search instead", MaxOffset, n)
 		}
 		r.Offset = n
 	}
@@ -70,7 +70,7 @@ func ParseSearch(v url.Values, loc *time.Location, maxLimit int) (veille.SearchR
 	case "", "relevance", "date":
 		r.Sort = s
 	default:
-		return r, fmt.Errorf("sort must be relevance or date, got %q", s)
+		return r, userErrorf("sort must be relevance or date, got %q", s)
 	}
 	return r, nil
 }

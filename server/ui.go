@@ -273,7 +273,8 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) {
 	p := &searchPage{pageBase: s.base(r, l, "search", ""), Query: strings.TrimSpace(raw.Get("q"))}
 	req, err := ParseSearch(raw, s.loc, MaxLimit)
 	if err != nil {
-		p.Error = l.T("error.badrequest", err.Error())
+		msg, _ := l.userMessage(err)
+		p.Error = l.T("error.badrequest", msg)
 		s.render(w, http.StatusBadRequest, "search", p)
 		return
 	}
@@ -297,6 +298,9 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Error = msg
 		if status == http.StatusBadRequest {
+			if um, ok := l.userMessage(err); ok {
+				msg = um
+			}
 			p.Error = l.T("error.badrequest", msg)
 		} else if status == http.StatusServiceUnavailable {
 			p.Error = l.T("error.timeout")
