@@ -147,4 +147,18 @@ type Server struct {
 	Addr          string `yaml:"addr"`
 	BaseURL       string `yaml:"base_url"`
 	AdminTokenEnv string `yaml:"admin_token_env"`
+	// TrustedProxies are the reverse proxies (CIDR blocks or addresses)
+	// whose X-Forwarded-For header names the client: the rate limit then
+	// counts per client behind them. From any other peer the header is
+	// ignored, since anyone can write it.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	// RateLimit bounds the searches of one client; unset, 5 a second with
+	// bursts of 20 (server.DefaultLimits).
+	RateLimit *RateLimit `yaml:"rate_limit"`
+}
+
+// RateLimit is a per-client token bucket.
+type RateLimit struct {
+	PerSecond float64 `yaml:"per_second"`
+	Burst     int     `yaml:"burst"`
 }

@@ -351,6 +351,15 @@ func (d *decoder) decode(node ast.Node, v reflect.Value, path string, depth int)
 			return
 		}
 		v.SetInt(x)
+	case reflect.Float32, reflect.Float64:
+		// 5 or 0.5: a whole number is a number too.
+		text, ok := scalarText(n)
+		f, err := strconv.ParseFloat(text, 64)
+		if _, str := n.(*ast.StringNode); !ok || str || err != nil {
+			d.badValue(n, path, "expected a number, got %s", describe(n))
+			return
+		}
+		v.SetFloat(f)
 	default:
 		d.badValue(n, path, "internal: unsupported config type %s", v.Type())
 	}

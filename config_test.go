@@ -246,11 +246,16 @@ competences:
 `, 9, "alerts[0].competences[0]", `unknown competence "machinning" (did you mean machining?)`},
 
 		// SMTP, server.
-		"smtp tls":        {"smtp:\n  tls: ssl\n", 8, "smtp.tls", `unknown tls mode "ssl": use starttls, tls or none`},
-		"smtp port":       {"smtp:\n  port: 70000\n", 8, "smtp.port", "must be between 1 and 65535, got 70000"},
-		"smtp from":       {"smtp:\n  from: veille\n", 8, "smtp.from", `invalid email address "veille"`},
-		"server addr":     {"server:\n  addr: localhost\n", 8, "server.addr", `invalid address "localhost": want host:port`},
-		"server base_url": {"server:\n  base_url: veille.example.org\n", 8, "server.base_url", `not an absolute http(s) URL: "veille.example.org"`},
+		"smtp tls":           {"smtp:\n  tls: ssl\n", 8, "smtp.tls", `unknown tls mode "ssl": use starttls, tls or none`},
+		"smtp port":          {"smtp:\n  port: 70000\n", 8, "smtp.port", "must be between 1 and 65535, got 70000"},
+		"smtp from":          {"smtp:\n  from: veille\n", 8, "smtp.from", `invalid email address "veille"`},
+		"server addr":        {"server:\n  addr: localhost\n", 8, "server.addr", `invalid address "localhost": want host:port`},
+		"server base_url":    {"server:\n  base_url: veille.example.org\n", 8, "server.base_url", `not an absolute http(s) URL: "veille.example.org"`},
+		"trusted proxy":      {"server:\n  trusted_proxies: [10.0.0.0/8, proxy.example.org]\n", 8, "server.trusted_proxies[1]", `invalid proxy "proxy.example.org": want a CIDR block`},
+		"trusted proxy mask": {"server:\n  trusted_proxies:\n    - 10.0.0.0/40\n", 9, "server.trusted_proxies[0]", `invalid proxy "10.0.0.0/40"`},
+		"rate per second":    {"server:\n  rate_limit:\n    per_second: 0\n    burst: 20\n", 9, "server.rate_limit.per_second", "must be more than 0"},
+		"rate burst":         {"server:\n  rate_limit:\n    per_second: 5\n    burst: 0\n", 10, "server.rate_limit.burst", "must be between 1 and 100000, got 0"},
+		"rate unknown key":   {"server:\n  rate_limit: {per_second: 5, burst: 20, per_minute: 3}\n", 8, "server.rate_limit.per_minute", `unknown key "per_minute"`},
 
 		// Documents.
 		"syntax error":  {"sources: [a\ntimezone: UTC\n", 8, "", "YAML syntax"},

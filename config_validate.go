@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"sort"
 	"strconv"
@@ -393,6 +394,32 @@ func (c checker) server(s Server) {
 	if s.BaseURL != "" && !httpURL(s.BaseURL) {
 		c.add("server.base_url", "not an absolute http(s) URL: %q", s.BaseURL)
 	}
+	for i, p := range s.TrustedProxies {
+		if _, err := ParseProxy(p); err != nil {
+			c.add(fmt.Sprintf("server.trusted_proxies[%d]", i), "%v", err)
+		}
+	}
+	if rl := s.RateLimit; rl != nil {
+		if !(rl.PerSecond > 0) || rl.PerSecond > 10000 {
+			c.add("server.rate_limit.per_second", "must be more than 0 and at most 10000 searches a second, got %v", rl.PerSecond)
+		}
+		if rl.Burst < 1 || rl.Burst > 100000 {
+			c.add("server.rate_limit.burst", "must be between 1 and 100000, got %d", rl.Burst)
+		}
+	}
+}
+
+// ParseProxy reads one entry of server.trusted_proxies: a CIDR block
+// ("10.0.0.0/8") or a single address ("127.0.0.1", "::1").
+func ParseProxy(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), nil
+	}
+	if a, err := netip.ParseAddr(s); err == nil {
+		return netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), nil
+	}
+	return netip.Prefix{}, fmt.Errorf("invalid proxy %q: want a CIDR block such as 10.0.0.0/8 or an address such as 127.0.0.1", s)
 }
 
 func (c checker) email(path, addr string) {

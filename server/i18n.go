@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"sort"
 	"strconv"
@@ -194,6 +195,13 @@ var messages = map[string]map[string]string{
 		"digests.built":           "Archivé tel que construit le %s ; c'est ce que les destinataires ont reçu.",
 		"digests.cuts":            "Sélections des membres",
 		"digests.whole":           "Le résumé complet",
+		"facets.show":             "Filtres",
+		"facets.label":            "Filtres de la recherche",
+		"limit.rate":              "Trop de recherches depuis votre adresse : au plus %s par seconde (%s d'affilée). Réessayez dans un instant.",
+		"limit.busy":              "Le serveur est occupé : %s recherches sont en cours. Réessayez dans un instant.",
+		"limit.body":              "La requête est trop volumineuse : %s octets, pour %s au plus.",
+		"limit.crossorigin":       "Requête refusée : une action d'administration doit venir de ce site.",
+		"error.method":            "La méthode %s n'est pas acceptée sur %s (acceptées : %s).",
 	},
 	langEN: {
 		"app.title":               "Regulatory and technology watch",
@@ -320,6 +328,13 @@ var messages = map[string]map[string]string{
 		"digests.built":           "Archived as built on %s; this is what the recipients received.",
 		"digests.cuts":            "Members' selections",
 		"digests.whole":           "The whole digest",
+		"facets.show":             "Filters",
+		"facets.label":            "Search filters",
+		"limit.rate":              "Too many searches from your address: at most %s a second (%s in a row). Try again in a moment.",
+		"limit.busy":              "The server is busy: %s searches are running. Try again in a moment.",
+		"limit.body":              "The request is too large: %s bytes, for at most %s.",
+		"limit.crossorigin":       "Request refused: an admin action must come from this site.",
+		"error.method":            "The method %s is not allowed on %s (allowed: %s).",
 	},
 }
 
@@ -406,6 +421,19 @@ func (t tr) Number(n int64) string {
 		return "-" + b.String()
 	}
 	return b.String()
+}
+
+// Decimal writes a number with its fractional part, if any: "0,5" in
+// French, "0.5" in English.
+func (t tr) Decimal(f float64) string {
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return t.Number(int64(f))
+	}
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if t.lang == langFR {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }
 
 // Duration says an interval the way people do: "2 h", "30 min", "1 j".

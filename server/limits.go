@@ -5,6 +5,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"strconv"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/nogentech/veille"
 )
 
 // Limits bound what one client, and all clients together, may ask of the
@@ -119,14 +122,61 @@ func (lm *limiter) allow(key string, now time.Time) bool {
 	return c.lim.AllowN(now, 1)
 }
 
-// clientKey is the client's IP address. X-Forwarded-For is not trusted:
-// any client could set it to escape its bucket.
-func clientKey(r *http.Request) string {
+// clientKey is the client's IP address: the TCP peer, or, when the peer is
+// one of the trusted proxies (server.trusted_proxies), the address its
+// X-Forwarded-For names. The header is read from the right, where the
+// trusted proxies appended; the first address that is not one of them is
+// the client. From any other peer the header is ignored: anyone could set
+// it to escape its bucket.
+func clientKey(r *http.Request, trusted []netip.Prefix) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !isTrusted(peer, trusted) {
+		return host
+	}
+	var hops []string
+	for _, h := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(h, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a garbled hop: what lies left of it cannot be trusted
+		}
+		if !isTrusted(a, trusted) {
+			return a.Unmap().String()
+		}
+		host = a.Unmap().String()
 	}
 	return host
+}
+
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	a = a.Unmap()
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// trustedProxies reads server.trusted_proxies (validated with the config;
+// an entry that does not parse here is logged and left out).
+func (s *Server) trustedProxies() []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range s.o.Config.Server.TrustedProxies {
+		pr, err := veille.ParseProxy(p)
+		if err != nil {
+			s.o.Logger.Warn("server.trusted_proxies: entry ignored", "err", err)
+			continue
+		}
+		out = append(out, pr)
+	}
+	return out
 }
 
 // limit is the middleware: cross-origin protection for unsafe methods (the
@@ -134,13 +184,16 @@ func clientKey(r *http.Request) string {
 // rate and the in-flight bound.
 func (s *Server) limit(next http.Handler) http.Handler {
 	lm := newLimiter(s.o.Limits)
+	trusted := s.trustedProxies()
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		refuse(w, r, http.StatusForbidden, "cross-origin "+r.Method+" refused: admin requests must come from this site or carry no browser origin")
+		s.refuse(w, r, http.StatusForbidden, "cross-origin "+r.Method+" refused: admin requests must come from this site or carry no browser origin",
+			"limit.crossorigin")
 	}))
 	guarded := cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > lm.l.MaxBody {
-			refuse(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body of %d bytes is over the %d-byte limit", r.ContentLength, lm.l.MaxBody))
+			s.refuse(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body of %d bytes is over the %d-byte limit", r.ContentLength, lm.l.MaxBody),
+				"limit.body", r.ContentLength, lm.l.MaxBody)
 			return
 		}
 		if r.Body != nil && r.Body != http.NoBody {
@@ -150,9 +203,10 @@ func (s *Server) limit(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if !lm.allow(clientKey(r), time.Now()) {
+		if key := clientKey(r, trusted); !lm.allow(key, time.Now()) {
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(1/lm.l.Rate))))
-			refuse(w, r, http.StatusTooManyRequests, fmt.Sprintf("too many searches from %s: at most %g a second (burst %d); try again shortly", clientKey(r), lm.l.Rate, lm.l.Burst))
+			s.refuse(w, r, http.StatusTooManyRequests, fmt.Sprintf("too many searches from %s: at most %g a second (burst %d); try again shortly", key, lm.l.Rate, lm.l.Burst),
+				"limit.rate", lm.l.Rate, lm.l.Burst)
 			return
 		}
 		if lm.slots == nil {
@@ -165,7 +219,8 @@ func (s *Server) limit(next http.Handler) http.Handler {
 		case lm.slots <- struct{}{}:
 		case <-t.C:
 			w.Header().Set("Retry-After", "1")
-			refuse(w, r, http.StatusServiceUnavailable, fmt.Sprintf("the server is busy: %d searches are running; try again in a moment", lm.l.MaxInFlight))
+			s.refuse(w, r, http.StatusServiceUnavailable, fmt.Sprintf("the server is busy: %d searches are running; try again in a moment", lm.l.MaxInFlight),
+				"limit.busy", lm.l.MaxInFlight)
 			return
 		case <-r.Context().Done():
 			return
@@ -176,12 +231,28 @@ func (s *Server) limit(next http.Handler) http.Handler {
 	return guarded
 }
 
-// refuse answers a limit: JSON under /api/, plain text elsewhere.
-func refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
+// refuse answers a limit: in JSON (English, for scripts) under /api/, else
+// as the site's error page in the reader's language. Numbers in args are
+// written as the language writes them.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, apiMsg, key string, args ...any) {
 	w.Header().Set("Cache-Control", "no-store")
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		writeError(w, status, msg)
+		writeError(w, status, apiMsg)
 		return
 	}
-	http.Error(w, msg, status)
+	l := s.locale(w, r)
+	shown := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case int:
+			shown[i] = l.Number(int64(v))
+		case int64:
+			shown[i] = l.Number(v)
+		case float64:
+			shown[i] = l.Decimal(v)
+		default:
+			shown[i] = a
+		}
+	}
+	s.renderError(w, r, l, status, l.T(key, shown...))
 }

@@ -108,6 +108,11 @@ func New(o Options) (*Server, error) {
 	if o.Metrics == nil {
 		o.Metrics = NewMetrics(MetricsOptions{Index: o.Index})
 	}
+	// server.rate_limit, when written, is the per-client rate whatever the
+	// caller's defaults (validated with the config).
+	if rl := o.Config.Server.RateLimit; rl != nil && rl.PerSecond > 0 && rl.Burst > 0 {
+		o.Limits.Rate, o.Limits.Burst = rl.PerSecond, rl.Burst
+	}
 	s := &Server{o: o, loc: o.Config.Location, mux: http.NewServeMux(), sources: map[string]veille.Source{},
 		metrics: o.Metrics, adminToken: strings.TrimSpace(o.AdminToken),
 		itemPolicy: itemPolicy(), snippetPolicy: snippetPolicy()}
@@ -177,6 +182,18 @@ func handleRobots(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("User-agent: *\nDisallow: /\n"))
 }
 
+// htmlRoute reports whether a path is one people read in a browser, whose
+// errors are the site's pages; the operational and feed routes answer
+// their tools in plain text.
+func htmlRoute(path string) bool {
+	switch {
+	case path == "/healthz", path == "/metrics", path == "/robots.txt", path == "/sources.opml",
+		strings.HasPrefix(path, "/static/"), strings.HasSuffix(path, ".atom"):
+		return false
+	}
+	return true
+}
+
 // handleFallback answers what no route claims: 405 with the allowed
 // methods when the path exists for another method, else 404; in JSON under
 // /api/, as a page elsewhere.
@@ -196,10 +213,14 @@ func (s *Server) handleFallback(w http.ResponseWriter, r *http.Request) {
 	if len(allow) > 0 {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
 		msg := fmt.Sprintf("%s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(allow, ", "))
-		if api {
+		switch {
+		case api:
 			writeError(w, http.StatusMethodNotAllowed, msg)
-		} else {
+		case !htmlRoute(r.URL.Path):
 			http.Error(w, msg, http.StatusMethodNotAllowed)
+		default:
+			l := s.locale(w, r)
+			s.renderError(w, r, l, http.StatusMethodNotAllowed, l.T("error.method", r.Method, r.URL.Path, strings.Join(allow, ", ")))
 		}
 		return
 	}
@@ -209,7 +230,7 @@ func (s *Server) handleFallback(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet || r.Method == http.MethodHead:
 		s.handleNotFound(w, r)
 	default:
-		http.Error(w, "not found", http.StatusNotFound)
+		s.handleNotFound(w, r)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"html"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -84,5 +85,41 @@ func TestSearchErrorsInFrench(t *testing.T) {
 		if resp.StatusCode != 400 || !strings.Contains(string(body), tc.api) {
 			t.Errorf("API %s: %d %s", tc.query, resp.StatusCode, body)
 		}
+	}
+}
+
+// TestMessageKeysExist: every key the templates and the Go code ask for
+// is in the catalogue, so that no page shows a bare key.
+func TestMessageKeysExist(t *testing.T) {
+	tmpl := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
+	code := regexp.MustCompile(`\bl\.T\("([a-z0-9_.]+)"[,)]`)
+	files, _ := filepath.Glob("templates/*.html")
+	goFiles, _ := filepath.Glob("*.go")
+	n := 0
+	for _, f := range append(files, goFiles...) {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		re := code
+		if strings.HasSuffix(f, ".html") {
+			re = tmpl
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			n++
+			if _, ok := messages[langFR][m[1]]; !ok {
+				// digest labels ({{.T "coverage"}} on the digest view) are digest/i18n.go's
+				if strings.HasSuffix(f, "digest.html") && !strings.Contains(m[1], ".") {
+					continue
+				}
+				t.Errorf("%s asks for %q, which the catalogue lacks", f, m[1])
+			}
+		}
+	}
+	if n < 50 {
+		t.Errorf("found only %d keys: the test no longer reads the sources", n)
 	}
 }
