@@ -648,7 +648,8 @@ type sourceRow struct {
 	LastAttempt, LastSuccess, Next   string
 	Status, Failures                 int
 	Items                            string
-	Error                            string
+	// Problem says the error in words; Error is the technical text.
+	Problem, Error string
 }
 
 // sourceState classifies a source for the page and the summary line.
@@ -684,6 +685,7 @@ func (s *Server) handleSourcesPage(w http.ResponseWriter, r *http.Request) {
 		row := sourceRow{ID: ss.ID, Name: ss.Name, Kind: l.kindName(ss.Kind), SearchURL: pageURL("/", url.Values{"source": {ss.ID}}),
 			Status: ss.Status, Failures: ss.Failures, Items: l.Number(int64(ss.Items)), Error: ss.Error,
 			LastAttempt: l.DateTime(deref(ss.LastAttempt)), LastSuccess: l.DateTime(deref(ss.LastSuccess))}
+		row.Problem = l.sourceProblem(ss.Status, ss.Error)
 		every := s.sources[ss.ID].Every.D()
 		row.Every = l.T("sources.every", l.Duration(every))
 		row.State = sourceState(ss)
