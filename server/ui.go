@@ -9,14 +9,12 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/index"
-	"github.com/nogentech/veille/store"
 )
 
 //go:embed templates
@@ -131,90 +129,6 @@ func filterValues(req veille.SearchRequest, name string) []string {
 	return nil
 }
 
-// searchState is a search as URL parameters, from which every link of the
-// page (facets, removable filters, pages, feed) is derived.
-type searchState struct{ v url.Values }
-
-func newSearchState(raw url.Values, req veille.SearchRequest) searchState {
-	v := url.Values{}
-	if req.Query != "" {
-		v.Set("q", req.Query)
-	}
-	for _, name := range filterParams {
-		for _, val := range filterValues(req, name) {
-			v.Add(name, val)
-		}
-	}
-	for _, k := range []string{"since", "until", "sort", "limit"} {
-		if s := strings.TrimSpace(raw.Get(k)); s != "" {
-			v.Set(k, s)
-		}
-	}
-	return searchState{v}
-}
-
-func (st searchState) clone() url.Values {
-	out := make(url.Values, len(st.v))
-	for k, vs := range st.v {
-		out[k] = append([]string(nil), vs...)
-	}
-	return out
-}
-
-func pageURL(path string, v url.Values) string {
-	if len(v) == 0 {
-		return path
-	}
-	return path + "?" + v.Encode()
-}
-
-// has says whether the filter name holds term, case-insensitively (the
-// index normalises keyword case).
-func (st searchState) has(name, term string) bool {
-	for _, v := range st.v[name] {
-		if strings.EqualFold(v, term) {
-			return true
-		}
-	}
-	return false
-}
-
-// toggle adds term to the filter name or removes it when present.
-func (st searchState) toggle(name, term string) string {
-	v := st.clone()
-	var kept []string
-	found := false
-	for _, x := range v[name] {
-		if strings.EqualFold(x, term) {
-			found = true
-			continue
-		}
-		kept = append(kept, x)
-	}
-	if !found {
-		kept = append(kept, term)
-	}
-	if len(kept) == 0 {
-		delete(v, name)
-	} else {
-		v[name] = kept
-	}
-	return pageURL("/", v)
-}
-
-// with returns the URL with key set to value (deleted when empty).
-func (st searchState) with(path string, kv ...string) string {
-	v := st.clone()
-	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] == "" {
-			delete(v, kv[i])
-		} else {
-			v.Set(kv[i], kv[i+1])
-		}
-	}
-	return pageURL(path, v)
-}
-
 type searchPage struct {
 	pageBase
 	Query     string
@@ -316,14 +230,6 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "search", p)
 }
 
-// feedURL follows the same search as Atom: the filters, not the paging.
-func (st searchState) feedURL() string {
-	v := st.clone()
-	delete(v, "sort")
-	delete(v, "limit")
-	return pageURL("/feed.atom", v)
-}
-
 func (s *Server) fillSearchPage(ctx context.Context, p *searchPage, l tr, st searchState, req veille.SearchRequest, res *veille.SearchResult) {
 	for _, k := range append(append([]string(nil), filterParams...), "since", "until", "limit") {
 		for _, v := range st.v[k] {
@@ -385,47 +291,16 @@ func (s *Server) fillSearchPage(ctx context.Context, p *searchPage, l tr, st sea
 	p.TookText = l.T("results.took", l.Number(res.TookMS))
 	p.Pages, p.PrevURL, p.NextURL = pagination(st, req.Offset, req.Limit, total)
 
+	// An item opened from the results carries the search, offset included,
+	// so that its "back to the search" link returns to this very page.
+	hitState := st
+	if req.Offset > 0 {
+		hitState = searchState{st.clone()}
+		hitState.v.Set("offset", strconv.Itoa(req.Offset))
+	}
 	for _, h := range res.Hits {
-		p.Hits = append(p.Hits, s.hitView(l, st, h))
+		p.Hits = append(p.Hits, s.hitView(l, hitState, h))
 	}
-}
-
-// pagination links the pages around the current one, the first and the
-// last, within the offset the API accepts.
-func pagination(st searchState, offset, limit, total int) (pages []pageLink, prev, next string) {
-	if limit <= 0 || total <= limit {
-		return nil, "", ""
-	}
-	last := (min(total, MaxOffset+limit) + limit - 1) / limit
-	cur := offset/limit + 1
-	link := func(n int) string {
-		off := ""
-		if n > 1 {
-			off = strconv.Itoa((n - 1) * limit)
-		}
-		return st.with("/", "offset", off)
-	}
-	if cur > 1 {
-		prev = link(cur - 1)
-	}
-	if cur < last {
-		next = link(cur + 1)
-	}
-	gap := false
-	for n := 1; n <= last; n++ {
-		if n == 1 || n == last || (n >= cur-2 && n <= cur+2) {
-			pl := pageLink{Number: n, Current: n == cur}
-			if !pl.Current {
-				pl.URL = link(n)
-			}
-			pages = append(pages, pl)
-			gap = false
-		} else if !gap {
-			pages = append(pages, pageLink{})
-			gap = true
-		}
-	}
-	return pages, prev, next
 }
 
 // periods are the date facet's choices, in days back from today.
@@ -471,7 +346,7 @@ func (s *Server) periodFacet(ctx context.Context, l tr, st searchState, req veil
 }
 
 func (s *Server) hitView(l tr, st searchState, h veille.Hit) hitView {
-	hv := hitView{ID: h.ID, Title: h.Title, URL: "/items/" + url.PathEscape(h.ID), Link: safeLink(h.Link),
+	hv := hitView{ID: h.ID, Title: h.Title, URL: st.with("/items/" + url.PathEscape(h.ID)), Link: safeLink(h.Link),
 		SourceName: s.sourceName(h.Source), LangName: l.LangName(h.Lang), Jurisdiction: h.Jurisdiction,
 		Snippet: template.HTML(s.snippetPolicy.Sanitize(h.Snippet))}
 	if hv.Title == "" {
@@ -562,168 +437,6 @@ func safeLink(u string) string {
 		return ""
 	}
 	return u
-}
-
-type itemPage struct {
-	pageBase
-	Item         veille.Item
-	Sources      []sourceLink
-	Published    string
-	PublishedISO string
-	FirstSeen    string
-	Updated      string
-	LangName     string
-	Tags         []tagView
-	HTML         template.HTML
-	Paragraphs   []string
-}
-
-type sourceLink struct{ Label, URL string }
-
-func (s *Server) handleItemPage(w http.ResponseWriter, r *http.Request) {
-	l := s.locale(w, r)
-	id := r.PathValue("id")
-	it, err := s.o.Store.Item(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		s.renderError(w, r, l, http.StatusNotFound, l.T("error.noitem"))
-		return
-	}
-	if err != nil {
-		s.o.Logger.Error("read item", "id", id, "err", err)
-		s.renderError(w, r, l, http.StatusInternalServerError, l.T("error.internal"))
-		return
-	}
-	it.Link = safeLink(it.Link)
-	p := itemPage{pageBase: s.base(r, l, "search", it.Title), Item: it, LangName: l.LangName(it.Lang)}
-	srcs := it.Sources
-	if len(srcs) == 0 && it.Source != "" {
-		srcs = []string{it.Source}
-	}
-	for _, id := range srcs {
-		p.Sources = append(p.Sources, sourceLink{Label: s.sourceName(id), URL: pageURL("/", url.Values{"source": {id}})})
-	}
-	p.Published = l.Date(it.Published)
-	if !it.Published.IsZero() {
-		p.PublishedISO = it.Published.UTC().Format(time.RFC3339)
-	}
-	p.FirstSeen = l.DateTime(it.FirstSeen)
-	// Updated is the publisher's date of change; the crawler sets it to the
-	// publication date when the feed gives none.
-	if !it.Updated.IsZero() && !it.Updated.Equal(it.Published) {
-		p.Updated = l.DateTime(it.Updated)
-	}
-	p.Tags = s.tags(l, it.Domains, it.Competences, it.Why, func(kind, id string) string {
-		return pageURL("/", url.Values{kind: {id}})
-	})
-	for i := range p.Tags {
-		if len(p.Tags[i].Why) > 0 {
-			p.Tags[i].WhyText = l.T("item.matched", strings.Join(p.Tags[i].Why, ", "))
-		}
-	}
-	if h := strings.TrimSpace(s.itemPolicy.Sanitize(it.HTML)); h != "" {
-		p.HTML = template.HTML(h)
-	} else {
-		text := it.Content
-		if strings.TrimSpace(text) == "" {
-			text = it.Summary
-		}
-		for _, line := range strings.Split(text, "\n") {
-			if line = strings.TrimSpace(line); line != "" {
-				p.Paragraphs = append(p.Paragraphs, line)
-			}
-		}
-	}
-	s.render(w, http.StatusOK, "item", p)
-}
-
-type sourcesPage struct {
-	pageBase
-	Summary string
-	Rows    []sourceRow
-}
-
-type sourceRow struct {
-	ID, Name, Kind, Every, SearchURL string
-	State, StateLabel, StateNote     string
-	LastAttempt, LastSuccess, Next   string
-	Status, Failures                 int
-	Items                            string
-	// Problem says the error in words; Error is the technical text.
-	Problem, Error string
-}
-
-// sourceState classifies a source for the page and the summary line.
-func sourceState(ss SourceStatus) string {
-	switch {
-	case ss.Disabled:
-		return "disabled"
-	case ss.LastAttempt == nil:
-		return "never"
-	case ss.Stale:
-		return "stale"
-	case ss.Failures > 0:
-		return "failing"
-	}
-	return "ok"
-}
-
-var stateRank = map[string]int{"stale": 0, "failing": 1, "never": 2, "ok": 3, "disabled": 4}
-
-func (s *Server) handleSourcesPage(w http.ResponseWriter, r *http.Request) {
-	l := s.locale(w, r)
-	list, err := s.Sources(r.Context())
-	if err != nil {
-		s.o.Logger.Error("read sources", "err", err)
-		s.renderError(w, r, l, http.StatusInternalServerError, l.T("error.internal"))
-		return
-	}
-	// Problems first, so that they are seen at a glance; config order within.
-	slices.SortStableFunc(list, func(a, b SourceStatus) int { return stateRank[sourceState(a)] - stateRank[sourceState(b)] })
-	p := sourcesPage{pageBase: s.base(r, l, "sources", l.T("sources.title"))}
-	var ok, failing, stale int
-	for _, ss := range list {
-		row := sourceRow{ID: ss.ID, Name: ss.Name, Kind: l.kindName(ss.Kind), SearchURL: pageURL("/", url.Values{"source": {ss.ID}}),
-			Status: ss.Status, Failures: ss.Failures, Items: l.Number(int64(ss.Items)), Error: ss.Error,
-			LastAttempt: l.DateTime(deref(ss.LastAttempt)), LastSuccess: l.DateTime(deref(ss.LastSuccess))}
-		row.Problem = l.sourceProblem(ss.Status, ss.Error)
-		every := s.sources[ss.ID].Every.D()
-		row.Every = l.T("sources.every", l.Duration(every))
-		row.State = sourceState(ss)
-		row.StateLabel = l.T("state." + row.State)
-		switch row.State {
-		case "ok":
-			ok++
-		case "failing":
-			failing++
-		case "stale":
-			stale++
-			if ss.LastSuccess != nil {
-				row.StateNote = l.T("state.stale.since", l.Date(*ss.LastSuccess))
-			} else {
-				row.StateNote = l.T("state.never.ok")
-			}
-		}
-		switch {
-		case ss.Disabled:
-			row.Next = "–"
-		case ss.NextAttempt != nil:
-			row.Next = l.DateTime(*ss.NextAttempt)
-		case ss.LastAttempt != nil && every > 0:
-			row.Next = l.DateTime(ss.LastAttempt.Add(every))
-		default:
-			row.Next = l.T("state.pending")
-		}
-		p.Rows = append(p.Rows, row)
-	}
-	p.Summary = l.T("sources.summary", l.Number(int64(len(list))), l.Number(int64(ok)), l.Number(int64(failing)), l.Number(int64(stale)))
-	s.render(w, http.StatusOK, "sources", p)
-}
-
-func deref(t *time.Time) time.Time {
-	if t == nil {
-		return time.Time{}
-	}
-	return *t
 }
 
 // search runs a search with the request deadline and records its latency.
