@@ -161,7 +161,10 @@ func RenderAlert(cfg veille.Config, rule veille.Alert, ms []Match, lang, baseURL
 	return render("alert", v, v.Subject)
 }
 
-func whyLine(lang, label string, terms []string) string {
+// whyLine names a tag and the terms found for it; a tag given by the
+// source, or implied by another, is named alone (veille.SplitWhy).
+func whyLine(lang, label string, why []string) string {
+	terms := veille.SplitWhy(why).Terms
 	if len(terms) == 0 {
 		return label
 	}

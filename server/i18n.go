@@ -221,6 +221,9 @@ var messages = map[string]map[string]string{
 		"srcerr.parse":            "la réponse de la source est illisible",
 		"srcerr.other":            "la récupération a échoué",
 		"sources.detail":          "Détail technique",
+		"why.source":              "donnée par la source %s",
+		"why.via":                 "par %s",
+		"why.sep":                 " ; ",
 	},
 	langEN: {
 		"app.title":               "Regulatory and technology watch",
@@ -373,6 +376,9 @@ var messages = map[string]map[string]string{
 		"srcerr.parse":            "the source's answer cannot be read",
 		"srcerr.other":            "the fetch failed",
 		"sources.detail":          "Technical detail",
+		"why.source":              "given by the source %s",
+		"why.via":                 "through %s",
+		"why.sep":                 "; ",
 	},
 }
 

@@ -80,14 +80,9 @@ func (s *Server) handleItemPage(w http.ResponseWriter, r *http.Request) {
 	if !it.Updated.IsZero() && !it.Updated.Equal(it.Published) {
 		p.Updated = l.DateTime(it.Updated)
 	}
-	p.Tags = s.tags(l, it.Domains, it.Competences, it.Why, func(kind, id string) string {
+	p.Tags = s.tagsSaying(l, "item.matched", it.Domains, it.Competences, it.Why, func(kind, id string) string {
 		return pageURL("/", url.Values{kind: {id}})
 	})
-	for i := range p.Tags {
-		if len(p.Tags[i].Why) > 0 {
-			p.Tags[i].WhyText = l.T("item.matched", strings.Join(p.Tags[i].Why, ", "))
-		}
-	}
 	if h := strings.TrimSpace(s.itemPolicy.Sanitize(it.HTML)); h != "" {
 		p.HTML = template.HTML(h)
 	} else {
