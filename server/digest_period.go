@@ -74,7 +74,18 @@ func (d *digestPages) handlePeriod(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, l, err)
 		return
 	default:
+		// What the archive is depends on the ledger: mailed to someone, or
+		// built (a run with no recipient, the demo) and mailed to no one.
+		rows, err := d.s.o.Store.Deliveries(r.Context(), store.DeliveryFilter{Kind: digest.KindDigest, Ref: id, Period: p.Key,
+			Status: store.DeliverySent, Limit: 1})
+		if err != nil {
+			d.fail(w, r, l, err)
+			return
+		}
 		page.State, page.Notice = periodSent, l.T("digests.built", l.DateTime(dd.Built))
+		if len(rows) == 0 {
+			page.Notice = l.T("digests.built.unsent", l.DateTime(dd.Built))
+		}
 	}
 	q := r.URL.Query()
 	for _, m := range d.s.o.Config.Members {

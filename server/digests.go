@@ -160,6 +160,12 @@ func (d *digestPages) card(ctx context.Context, l tr, dg veille.Digest, recent i
 			count[r.Status]++
 		}
 		line.Sent = l.T("digests.sent", l.Number(int64(count[store.DeliverySent])))
+		switch count[store.DeliverySent] {
+		case 0:
+			line.Sent = l.T("digests.sent.none")
+		case 1:
+			line.Sent = l.T("digests.sent.one")
+		}
 		if n := count[store.DeliverySkipped]; n > 0 {
 			line.Sent += l.T("digests.skipped", l.Number(int64(n)))
 		}
@@ -175,6 +181,9 @@ func (d *digestPages) card(ctx context.Context, l tr, dg veille.Digest, recent i
 }
 
 func (d *digestPages) itemCount(l tr, n int) string {
+	if n == 0 {
+		return l.T("digests.noitem")
+	}
 	if n == 1 {
 		return l.T("digests.item")
 	}

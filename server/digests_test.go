@@ -106,8 +106,8 @@ func TestDigestPages(t *testing.T) {
 		"list in English": {"/digests?ui=en", 200, []string{"Environment watch", "sent every Monday at 8:00", "domains: Environment",
 			"week 49 (30 November – 6 December 2026)", "in progress", "1 item so far"}},
 		"list from Accept-Language": {"/digests", 200, []string{"every Monday at 8:00"}},
-		"digest":                    {"/digests/environment-weekly", 200, []string{"semaine 48 (23–29 novembre 2026)", "0 envoyés", "0 en échec, 1 en attente"}},
-		"archived period":           {"/digests/environment-weekly/2026-W48", 200, []string{"Veille environnement", "semaine 48", "Arrêté du 7 décembre 2020", "Traitement de surface", "Couverture des sources", "Archivé tel que construit"}},
+		"digest":                    {"/digests/environment-weekly", 200, []string{"semaine 48 (23–29 novembre 2026)", "aucun envoi", "0 en échec, 1 en attente"}},
+		"archived period":           {"/digests/environment-weekly/2026-W48", 200, []string{"Veille environnement", "semaine 48", "Arrêté du 7 décembre 2020", "Traitement de surface", "Couverture des sources", "Archivé tel que construit", "envoyé à personne pour l'instant"}},
 		"english":                   {"/digests/environment-weekly/2026-W48?ui=en", 200, []string{"Environment watch", "week 48", "Source coverage", "Archived as built"}},
 		"preview":                   {"/digests/environment-weekly/2026-W47", 200, []string{"Aperçu : cette période n'a pas été envoyée", "Aucun nouvel élément"}},
 		"current period":            {"/digests/environment-weekly/2026-W49", 200, []string{"en cours", "Semaine en cours", "7 décembre 2026 à 08:00", "Décret du 30 novembre 2026"}},
@@ -145,6 +145,29 @@ func TestDigestPages(t *testing.T) {
 			if !strings.Contains(body, w) {
 				t.Errorf("%s: GET %s lacks %q", name, tc.path, w)
 			}
+		}
+	}
+}
+
+// TestDigestPageSaysWhatWasSent: once a recipient's mail is sent, the
+// archive says it is what the recipients received, and the list counts it.
+func TestDigestPageSaysWhatWasSent(t *testing.T) {
+	ts, st := digestServer(t, "")
+	rows, err := st.Deliveries(context.Background(), store.DeliveryFilter{Kind: "digest", Period: "2026-W48", Limit: 10})
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("deliveries %v %v", rows, err)
+	}
+	if err := st.MarkSent(context.Background(), rows[0].ID, time.Date(2026, 11, 30, 8, 0, 5, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		"/digests/environment-weekly/2026-W48?ui=fr": "c'est ce que les destinataires ont reçu",
+		"/digests/environment-weekly/2026-W48?ui=en": "this is what the recipients received",
+		"/digests/environment-weekly?ui=fr":          "1 envoyé",
+	} {
+		_, body, _ := digestGet(t, ts.URL+path, "")
+		if !strings.Contains(html.UnescapeString(body), want) {
+			t.Errorf("%s does not say %q", path, want)
 		}
 	}
 }

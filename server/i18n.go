@@ -224,6 +224,10 @@ var messages = map[string]map[string]string{
 		"why.source":              "donnée par la source %s",
 		"why.via":                 "par %s",
 		"why.sep":                 " ; ",
+		"digests.built.unsent":    "Archivé tel que construit le %s ; envoyé à personne pour l'instant.",
+		"digests.sent.none":       "aucun envoi",
+		"digests.noitem":          "aucun élément",
+		"digests.sent.one":        "1 envoyé",
 	},
 	langEN: {
 		"app.title":               "Regulatory and technology watch",
@@ -379,6 +383,10 @@ var messages = map[string]map[string]string{
 		"why.source":              "given by the source %s",
 		"why.via":                 "through %s",
 		"why.sep":                 "; ",
+		"digests.built.unsent":    "Archived as built on %s; mailed to no one so far.",
+		"digests.sent.none":       "none sent",
+		"digests.noitem":          "no item",
+		"digests.sent.one":        "1 sent",
 	},
 }
 

@@ -13,7 +13,7 @@ func TestTagWhyInWords(t *testing.T) {
 	src := f.cfg.Sources[0]
 	s := limitedServer(t, Limits{}, nil)
 	why := map[string][]string{
-		"environment":    {"déchets", "déchets dangereux", "source:" + src.ID},
+		"environment":     {"déchets", "déchets dangereux", "source:" + src.ID},
 		"medical-devices": {"via:surgical-instruments"},
 	}
 	link := func(kind, id string) string { return "/" }
