@@ -187,9 +187,8 @@ func Sources(baseURL string) []veille.Source {
 // Config returns the shipped config's taxonomy, time zone and members with
 // the demo sources under baseURL. Private networks are allowed (the sample
 // server is on loopback) and the per-host delay is short, since every
-// source is on one host. The digests are kept, for the digest pages (see
-// BuildDigests; the demo runs no notifier and never sends); alerts are left
-// out.
+// source is on one host; digests and alerts are left out, so that a demo
+// never sends mail (WithDigests adds the digests back for the pages).
 func Config(baseURL string) (veille.Config, error) {
 	shipped, err := veille.ParseConfig(veille.ShippedConfig, "feeds.yaml (shipped)")
 	if err != nil {
@@ -200,7 +199,7 @@ func Config(baseURL string) (veille.Config, error) {
 	cfg.Fetch.AllowPrivateNetworks = true
 	cfg.Fetch.HostDelay = veille.Duration(10 * time.Millisecond)
 	cfg.Fetch.UserAgent = "veille-demo/1"
-	cfg.Alerts = nil
+	cfg.Digests, cfg.Alerts = nil, nil
 	return cfg, nil
 }
 

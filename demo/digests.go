@@ -16,6 +16,18 @@ import (
 // the sample covers SampleSince to the day of that crawl.
 var SampleSince = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 
+// WithDigests adds the shipped config's digests to a demo config, for the
+// digest pages of `veille demo`: it runs no notifier, and BuildDigests
+// builds them without a recipient, so nothing is ever sent.
+func WithDigests(cfg veille.Config) (veille.Config, error) {
+	shipped, err := veille.ParseConfig(veille.ShippedConfig, "feeds.yaml (shipped)")
+	if err != nil {
+		return cfg, fmt.Errorf("demo: shipped config: %w", err)
+	}
+	cfg.Digests = shipped.Digests
+	return cfg, nil
+}
+
 // noMail is the demo's mailer: a demo never sends.
 type noMail struct{}
 

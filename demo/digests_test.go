@@ -30,6 +30,9 @@ func TestDemoDigests(t *testing.T) {
 	farm := httptest.NewServer(demo.Handler())
 	defer farm.Close()
 	cfg, err := demo.Config(farm.URL)
+	if err == nil {
+		cfg, err = demo.WithDigests(cfg)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,6 +61,9 @@ func runDemo(ctx context.Context, g *globals, args []string) error {
 	defer sample.Close()
 
 	cfg, err := demo.Config("http://" + ln.Addr().String())
+	if err == nil {
+		cfg, err = demo.WithDigests(cfg) // for the digest pages; never sent
+	}
 	if err != nil {
 		return fmt.Errorf("demo config: %w", err)
 	}

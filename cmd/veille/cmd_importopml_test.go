@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -183,7 +184,7 @@ func TestImportOPMLIntoShippedConfig(t *testing.T) {
 		}
 	}
 	// Members, digests and the rest are untouched.
-	if len(after.Members) != len(before.Members) || len(after.Digests) != len(before.Digests) || after.Server != before.Server {
+	if len(after.Members) != len(before.Members) || len(after.Digests) != len(before.Digests) || !reflect.DeepEqual(after.Server, before.Server) {
 		t.Error("sections after sources changed")
 	}
 }
