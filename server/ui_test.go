@@ -181,8 +181,9 @@ func TestSearchPageErrors(t *testing.T) {
 		path, want string
 		status     int
 	}{
-		"bad parameter": {"/?limit=500", "limit must be at most 100", 400},
-		"bad query":     {"/?q=" + url.QueryEscape(`"open`), "quote", 400},
+		// French by default: the mistakes are said in French.
+		"bad parameter": {"/?limit=500", "limit vaut au plus 100", 400},
+		"bad query":     {"/?q=" + url.QueryEscape(`"open`), "guillemet non refermé", 400},
 		"bad date":      {"/?since=31/12/2026", "since", 400},
 	}
 	for name, tc := range tests {
