@@ -54,11 +54,8 @@ func (d *digestPages) handleAtom(w http.ResponseWriter, r *http.Request, id stri
 	}
 	base := strings.TrimRight(d.s.o.Config.Server.BaseURL, "/")
 	self := base + "/digests/" + url.PathEscape(id)
-	feed := digestFeed{Title: dg.Title, ID: self, Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
+	feed := digestFeed{Title: digest.Title(d.s.o.Config, dg, dg.Lang), ID: self, Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
 		Links: []digestFeedLink{{Rel: "self", Type: "application/atom+xml", Href: self + ".atom"}, {Rel: "alternate", Type: "text/html", Href: self}}}
-	if feed.Title == "" {
-		feed.Title = id
-	}
 	for i, a := range periods {
 		dd, err := d.n.Archived(r.Context(), id, a.Period)
 		if err != nil {
