@@ -62,7 +62,7 @@ func (d *digestPages) handlePeriod(w http.ResponseWriter, r *http.Request) {
 		}
 		page.State, page.Notice = periodPreview, l.T("digests.preview")
 		if p.Until.After(now) {
-			page.State, page.Notice = periodProgress, l.T("digests.progress.nosend")
+			page.State, page.Notice = periodProgress, l.T("digests.progress.any")
 			if sc, err := digest.ParseSchedule(dg.Schedule, loc); err == nil && dg.Schedule != "" {
 				// The week in progress goes out at the first run after it ends.
 				if next := sc.Next(p.Until.Add(-time.Second)); !next.IsZero() {
