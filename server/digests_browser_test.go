@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/nogentech/veille/demo"
 )
 
 // cspWatch gathers the Content-Security-Policy violations Chromium reports
@@ -78,17 +81,37 @@ func TestDigestPagesCSP(t *testing.T) {
 	// let the second arrive before the digest pages are counted.
 	time.Sleep(500 * time.Millisecond)
 
-	pages := []struct{ path, sel, want, shot string }{
-		{"/digests?ui=fr", "section.digest-card", "chaque lundi à 8\u00a0h", "digests-fr.png"},
-		{"/digests/environment-weekly/2026-W48?ui=fr", "article.digest", "Couverture des sources", "digest-week-fr.png"},
-		{"/digests/environment-weekly/2026-W49?ui=fr", "article.digest", "en cours", "digest-current-fr.png"},
-		{"/digests?ui=en", "section.digest-card", "every Monday at 8:00", "digests-en.png"},
-		{"/digests/environment-weekly/2026-W48?ui=en", "article.digest", "Source coverage", "digest-week-en.png"},
-		{"/digests/environment-weekly/2026-W49?ui=en", "article.digest", "in progress", "digest-current-en.png"},
+	// The sample's digests, as `veille demo` builds them: real feed text.
+	f := sharedFixture(t)
+	dcfg, err := demo.WithDigests(f.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sample, err := demo.BuildDigests(context.Background(), dcfg, f.store, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dsrv, err := New(Options{Config: dcfg, Index: f.index, Store: f.store, Logger: testLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	demoTS := httptest.NewServer(dsrv.Handler())
+	defer demoTS.Close()
+
+	pages := []struct{ base, path, sel, want, shot string }{
+		{ts.URL, "/digests?ui=fr", "section.digest-card", "chaque lundi à 8\u00a0h", "digests-fr.png"},
+		{ts.URL, "/digests/environment-weekly/2026-W48?ui=fr", "article.digest", "Couverture des sources", "digest-week-fr.png"},
+		{ts.URL, "/digests/environment-weekly/2026-W49?ui=fr", "article.digest", "en cours", "digest-current-fr.png"},
+		{ts.URL, "/digests?ui=en", "section.digest-card", "every Monday at 8:00", "digests-en.png"},
+		{ts.URL, "/digests/environment-weekly/2026-W48?ui=en", "article.digest", "Source coverage", "digest-week-en.png"},
+		{ts.URL, "/digests/environment-weekly/2026-W49?ui=en", "article.digest", "in progress", "digest-current-en.png"},
+		{demoTS.URL, "/digests?ui=fr", "section.digest-card", "Votre veille", "demo-digests-fr.png"},
+		{demoTS.URL, "/digests/environment-weekly/" + sample.Key + "?ui=fr", "ul.entries", "Lire la source", "demo-digest-fr.png"},
+		{demoTS.URL, "/digests/members-weekly/" + sample.Key + "?ui=en&member=forge-exemple", "article.digest", "Selection for", "demo-member-en.png"},
 	}
 	for _, p := range pages {
 		before := csp.count()
-		b.navigate(t, "open "+p.path, chromedp.Navigate(ts.URL+p.path))
+		b.navigate(t, "open "+p.path, chromedp.Navigate(p.base+p.path))
 		b.do(t, "wait for "+p.path, chromedp.WaitVisible(chromedp.CSS(p.sel)))
 		if got := b.text(t, "main"); !strings.Contains(got, p.want) {
 			t.Errorf("%s does not say %q", p.path, p.want)
