@@ -114,6 +114,9 @@ func TestRefusalsInTheReadersLanguage(t *testing.T) {
 			!strings.Contains(body, `<html lang="`+lang+`"`) || rec.Header().Get("Cache-Control") != "no-store" {
 			t.Errorf("429 in %s: %d %s %q, want the page saying %q", lang, rec.Code, rec.Header().Get("Content-Type"), body[:min(300, len(body))], want)
 		}
+		if !strings.Contains(body, `<a class="back" href="/?q=chrome">`) {
+			t.Errorf("429 in %s: the way back drops the search", lang)
+		}
 	}
 	rec := serveFrom(h, "GET", "/api/search?q=chrome", "192.0.2.60:1")
 	if rec.Code != 429 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {

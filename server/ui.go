@@ -98,10 +98,16 @@ type errorPage struct {
 	pageBase
 	Status  int
 	Message string
+	BackURL string
 }
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, l tr, status int, msg string) {
-	s.render(w, status, "error", errorPage{pageBase: s.base(r, l, "", l.T("error.title")), Status: status, Message: msg})
+	// A refused search (429, 503) goes back to that same search.
+	back := "/"
+	if r.URL.Path == "/" {
+		back = backToSearch(r.URL.Query(), s.loc)
+	}
+	s.render(w, status, "error", errorPage{pageBase: s.base(r, l, "", l.T("error.title")), Status: status, Message: msg, BackURL: back})
 }
 
 // handleNotFound answers every path no route claims.
