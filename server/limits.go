@@ -184,7 +184,7 @@ func (s *Server) trustedProxies() []netip.Prefix {
 // rate and the in-flight bound.
 func (s *Server) limit(next http.Handler) http.Handler {
 	lm := newLimiter(s.o.Limits)
-	trusted := s.trustedProxies()
+	trusted := s.trusted
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusForbidden, "cross-origin "+r.Method+" refused: admin requests must come from this site or carry no browser origin",

@@ -90,7 +90,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			d := time.Since(start)
 			s.metrics.observeRequest(route, sw.status, d)
 			s.o.Logger.Info("http", "method", r.Method, "path", r.URL.Path, "route", route, "status", sw.status,
-				"bytes", sw.bytes, "dur_ms", d.Milliseconds(), "remote", r.RemoteAddr)
+				"bytes", sw.bytes, "dur_ms", d.Milliseconds(), "remote", r.RemoteAddr, "client", clientKey(r, s.trusted))
 		}()
 		next.ServeHTTP(sw, r)
 	})

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"html"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -125,5 +127,24 @@ func TestRefusalsInTheReadersLanguage(t *testing.T) {
 	rec = serveFrom(h, "DELETE", "/sources?ui=fr", "192.0.2.61:1")
 	if body := html.UnescapeString(rec.Body.String()); rec.Code != 405 || !strings.Contains(body, "La méthode DELETE n'est pas acceptée sur /sources") {
 		t.Errorf("405 page: %d %s", rec.Code, body)
+	}
+}
+
+// TestAccessLogNamesTheClient: behind a trusted proxy the access log names
+// the client, not only the proxy.
+func TestAccessLogNamesTheClient(t *testing.T) {
+	var buf bytes.Buffer
+	s := limitedServer(t, Limits{}, func(o *Options) {
+		o.Config.Server.TrustedProxies = []string{"10.0.0.0/8"}
+		o.Logger = slog.New(slog.NewJSONHandler(&buf, nil))
+	})
+	serveFrom(s.Handler(), "GET", "/robots.txt", "10.0.0.1:443", "X-Forwarded-For", "198.51.100.7")
+	serveFrom(s.Handler(), "GET", "/robots.txt", "203.0.113.9:443", "X-Forwarded-For", "198.51.100.8")
+	logs := buf.String()
+	if !strings.Contains(logs, `"remote":"10.0.0.1:443","client":"198.51.100.7"`) {
+		t.Errorf("the log does not name the client behind the proxy:\n%s", logs)
+	}
+	if !strings.Contains(logs, `"remote":"203.0.113.9:443","client":"203.0.113.9"`) {
+		t.Errorf("the log believed a forged X-Forwarded-For:\n%s", logs)
 	}
 }

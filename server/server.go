@@ -12,6 +12,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"sync"
@@ -77,8 +78,11 @@ type Server struct {
 	adminToken    string
 	itemPolicy    *bluemonday.Policy
 	snippetPolicy *bluemonday.Policy
-	crawlMu       sync.Mutex
-	bg            sync.WaitGroup
+	// trusted are the reverse proxies whose X-Forwarded-For names the
+	// client (server.trusted_proxies).
+	trusted []netip.Prefix
+	crawlMu sync.Mutex
+	bg      sync.WaitGroup
 }
 
 // MaxLimit caps the page size of HTTP searches; the CLI has no cap.
@@ -125,6 +129,7 @@ func New(o Options) (*Server, error) {
 	for _, src := range o.Config.Sources {
 		s.sources[src.ID] = src
 	}
+	s.trusted = s.trustedProxies()
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
