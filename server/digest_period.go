@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/nogentech/veille/digest"
@@ -88,7 +89,11 @@ func (d *digestPages) handlePeriod(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	q := r.URL.Query()
+	// Members' cuts are offered where the digest goes to members.
 	for _, m := range d.s.o.Config.Members {
+		if strings.TrimSpace(dg.Members) == "" {
+			break
+		}
 		name := m.Name
 		if name == "" {
 			name = m.ID
