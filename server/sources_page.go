@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"slices"
 	"time"
+
+	"github.com/nogentech/veille/digest"
 )
 
 type sourcesPage struct {
@@ -56,7 +58,10 @@ func (s *Server) handleSourcesPage(w http.ResponseWriter, r *http.Request) {
 		row := sourceRow{ID: ss.ID, Name: ss.Name, Kind: l.kindName(ss.Kind), SearchURL: pageURL("/", url.Values{"source": {ss.ID}}),
 			Status: ss.Status, Failures: ss.Failures, Items: l.Number(int64(ss.Items)), Error: ss.Error,
 			LastAttempt: l.DateTime(deref(ss.LastAttempt)), LastSuccess: l.DateTime(deref(ss.LastSuccess))}
-		row.Problem = l.sourceProblem(ss.Status, ss.Error)
+		if ss.Error != "" || ss.Status >= 400 {
+			// Said as the digests' coverage says it (one home: digest.ErrorWords).
+			row.Problem = digest.ErrorWords(l.lang, ss.Status, ss.Error)
+		}
 		every := s.sources[ss.ID].Every.D()
 		row.Every = l.T("sources.every", l.Duration(every))
 		row.State = sourceState(ss)
