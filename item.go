@@ -34,6 +34,45 @@ type Item struct {
 	Competences []string `json:"competences"`
 	// Why maps each domain and competence to the terms that earned it.
 	Why map[string][]string `json:"why"`
+
+	// Refs, Dates and Act are what the item cites, the dates it sets and the
+	// act it is (REFS.md), extracted from its title and text by package refs.
+	Refs  []Ref     `json:"refs"`
+	Dates []KeyDate `json:"dates"`
+	Act   *ActID    `json:"act,omitempty"`
+}
+
+// Ref is one reference an item cites: its kind ("eu-act", "fr-code"…), its
+// id written the one way REFS.md writes it, so that two items citing the
+// same act carry the same id, and one occurrence as the item wrote it. Rel
+// says what the item does to it when its title says so (amends, repeals,
+// transposes, implements).
+type Ref struct {
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+	Text string `json:"text"`
+	Rel  string `json:"rel,omitempty"`
+}
+
+// Key is the reference as the index and the ref= filter hold it: "kind:id".
+func (r Ref) Key() string { return RefKey(r.Kind, r.ID) }
+
+// RefKey joins a reference kind and id the way the index stores them.
+func RefKey(kind, id string) string { return kind + ":" + id }
+
+// KeyDate is a date an item sets (entry-into-force, application, deadline,
+// comment-deadline), as YYYY-MM-DD, with the words that set it.
+type KeyDate struct {
+	Kind string `json:"kind"`
+	Date string `json:"date"`
+	Text string `json:"text"`
+}
+
+// ActID names the act an item is (a JORF décret, an EU regulation…), in the
+// same kinds and ids as Ref.
+type ActID struct {
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
 }
 
 // ItemID derives a stable document id from a key (the canonical link, or a

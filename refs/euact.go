@@ -1,0 +1,130 @@
+package refs
+
+import (
+	"regexp"
+	"strings"
+)
+
+// EU acts. Since 2015 every act is numbered "(UE) year/number" after its
+// type; before, regulations were "(CE) n° number/year" and directives and
+// decisions "year/number/CE". The id keeps the numbering as written, names
+// the type in English, drops "n°" and the implementing/delegated qualifier
+// (REFS.md): "règlement d'exécution (UE) 2018/2066" → "Regulation (EU)
+// 2018/2066", "directive 2003/87/CE" → "Directive 2003/87/EC".
+const (
+	euType = `(?i:(r[èe]glements?|directives?(?:-cadres?)?|d[ée]cisions?|regulations?|decisions?))`
+	// qualifiers between the type and the number, in French and English
+	euQual = `(?i:(?: (?:d'ex[ée]cution|d[ée]l[ée]gu[ée]e?s?|de la Commission|du Conseil|du Parlement europ[ée]en et du Conseil|europ[ée]en(?:ne)?|communautaires?|implementing|delegated))*)`
+	euSfx  = `(UE|CE|CEE|EU|EC|EEC|Euratom|UE, Euratom|EU, Euratom)`
+	euNo   = `(?:(?i:n[°º]|no\.?|nr\.?|num[ée]ro) ?)?`
+)
+
+var (
+	// "règlement d'exécution (UE) 2018/2066", "Regulation (EC) No 1907/2006"
+	reEUNew = regexp.MustCompile(euType + euQual + ` \(` + euSfx + `\) ` + euNo + `(\d{1,4}/\d{1,4})\b`)
+	// "directive 2003/87/CE", "Council Directive 93/42/EEC"
+	reEUOld = regexp.MustCompile(euType + euQual + ` ` + euNo + `(\d{2,4}/\d{1,4})/(CEE|CE|UE|EEC|EC|EU|Euratom|PESC|CFSP)\b`)
+	// "(CE) n° 1907/2006" without its type: only regulations carried "n°"
+	reEUBare = regexp.MustCompile(`\((CE|CEE|EC|EEC|UE|EU)\) (?i:n[°º]|no\.?) ?(\d{1,4}/\d{2,4})\b`)
+	// more numbers of the same type in a list: "règlements (UE) 2018/2066 et 2018/2067"
+	reEUMore = regexp.MustCompile(`^(?:, | et | and | ou | or )` + euNo + `(\d{1,4}/\d{1,4})(?:/(CEE|CE|UE|EEC|EC|EU))?\b`)
+)
+
+// euTypeName is the English type of an act from its French or English word.
+func euTypeName(w string) string {
+	w = strings.ToLower(w)
+	switch {
+	case strings.HasPrefix(w, "r"):
+		return "Regulation"
+	case strings.HasPrefix(w, "directive"):
+		return "Directive"
+	default:
+		return "Decision"
+	}
+}
+
+// euSuffix writes the suffix of an act in English: UE → EU, CE → EC.
+func euSuffix(s string) string {
+	switch strings.ToUpper(s) {
+	case "UE", "EU":
+		return "EU"
+	case "CE", "EC":
+		return "EC"
+	case "CEE", "EEC":
+		return "EEC"
+	case "PESC", "CFSP":
+		return "CFSP"
+	case "UE, EURATOM", "EU, EURATOM":
+		return "EU, Euratom"
+	}
+	return s
+}
+
+func findEUActs(d *doc) {
+	s := d.s
+	for _, m := range reEUNew.FindAllStringSubmatchIndex(s, -1) {
+		if wordBefore(s, m[0]) {
+			continue
+		}
+		typ, sfx := euTypeName(s[m[2]:m[3]]), euSuffix(s[m[4]:m[5]])
+		d.add(KindEUAct, typ+" ("+sfx+") "+s[m[6]:m[7]], m[0], m[1])
+		d.claim(m[0], m[1])
+		end := m[1]
+		for {
+			mm := reEUMore.FindStringSubmatchIndex(s[end:])
+			if mm == nil || mm[4] >= 0 {
+				break
+			}
+			d.add(KindEUAct, typ+" ("+sfx+") "+s[end+mm[2]:end+mm[3]], end+mm[2], end+mm[1])
+			d.claim(end, end+mm[1])
+			end += mm[1]
+		}
+	}
+	for _, m := range reEUOld.FindAllStringSubmatchIndex(s, -1) {
+		if wordBefore(s, m[0]) || d.isClaimed(m[0], m[1]) {
+			continue
+		}
+		typ := euTypeName(s[m[2]:m[3]])
+		d.add(KindEUAct, typ+" "+s[m[4]:m[5]]+"/"+euSuffix(s[m[6]:m[7]]), m[0], m[1])
+		d.claim(m[0], m[1])
+		end := m[1]
+		for {
+			mm := reEUMore.FindStringSubmatchIndex(s[end:])
+			if mm == nil || mm[4] < 0 {
+				break
+			}
+			d.add(KindEUAct, typ+" "+s[end+mm[2]:end+mm[3]]+"/"+euSuffix(s[end+mm[4]:end+mm[5]]), end+mm[2], end+mm[1])
+			d.claim(end, end+mm[1])
+			end += mm[1]
+		}
+	}
+	for _, m := range reEUBare.FindAllStringSubmatchIndex(s, -1) {
+		if d.isClaimed(m[0], m[1]) {
+			continue
+		}
+		d.add(KindEUAct, "Regulation ("+euSuffix(s[m[2]:m[3]])+") "+s[m[4]:m[5]], m[0], m[1])
+		d.claim(m[0], m[1])
+	}
+}
+
+// CELEX numbers: sector digit, year, document type letters, number
+// ("32017R0745"), alone or in an EUR-Lex address ("uri=CELEX:32017R0745",
+// "CELEX%3A32017R0745").
+var reCELEX = regexp.MustCompile(`[1-9C](?:19|20)\d\d[A-Z]{1,2}\d{4}`)
+
+func findCELEX(d *doc) {
+	s := d.s
+	for _, m := range reCELEX.FindAllStringIndex(s, -1) {
+		before := s[:m[0]]
+		prefixed := strings.HasSuffix(strings.ToUpper(before), "CELEX%3A") || strings.HasSuffix(strings.ToUpper(before), "CELEX:") ||
+			strings.HasSuffix(strings.ToUpper(before), "CELEX: ") || strings.HasSuffix(strings.ToUpper(before), "CELEX ")
+		if !prefixed && (wordBefore(s, m[0]) || (m[0] > 0 && strings.ContainsRune("-/_.=", rune(s[m[0]-1])))) {
+			continue
+		}
+		if wordAfter(s, m[1]) {
+			continue
+		}
+		d.add(KindCELEX, s[m[0]:m[1]], m[0], m[1])
+		d.claim(m[0], m[1])
+	}
+}

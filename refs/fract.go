@@ -1,0 +1,192 @@
+package refs
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/nogentech/veille"
+)
+
+// French acts. A law, an ordonnance, a décret and most decisions carry a
+// number ("décret n° 2021-147 du 11 février 2021"); an arrêté is cited by its
+// date ("arrêté du 1er juin 2015"). The id is the type in lower case and the
+// number, or the type and the date (REFS.md). Adjectives that do not change
+// which act it is (ministériel, préfectoral, modifié) are dropped.
+const (
+	frType = `(?i:(lois? organiques?|lois?|ordonnances?|d[ée]crets?|arr[êe]t[ée]s?|d[ée]cisions?|d[ée]lib[ée]rations?|instructions?|circulaires?))`
+	frAdj  = `(?i:(?: (?:interminist[ée]riels?|minist[ée]riels?|pr[ée]fectora(?:l|ux)|conjoints?|modifi[ée]e?s?|susvis[ée]e?s?|rectificati(?:f|ve)s?))*)`
+	frNo   = `(?i:n[°º] ?|n ° ?|no\.? |num[ée]ro )`
+	// a number: "2021-147", "97-1185", "2021-DC-0702", "2020/12"
+	frNum = `(\d{2,4}(?:-[A-Z]{1,4})?-\d{1,5}(?:-\d+)?)`
+)
+
+var (
+	reFRNumbered = regexp.MustCompile(`\b` + frType + frAdj + ` ` + frNo + frNum + `\b(?:(?i: du) ` + frDate + `)?`)
+	reFRDated    = regexp.MustCompile(`\b` + frType + frAdj + `(?i: du |, en date du ) ?` + frDate + `\b`)
+	// further acts of the same type: "décrets n° 2020-1262 du 16 octobre 2020 et n° 2020-1310 du …"
+	reFRMoreNo   = regexp.MustCompile(`^(?:, | et | ou )(?:le |du |au )?` + frNo + frNum + `\b(?:(?i: du) ` + frDate + `)?`)
+	reFRMoreDate = regexp.MustCompile(`^(?:, | et | ou )(?:celui |ceux )?du ` + frDate + `\b`)
+	reNOR        = regexp.MustCompile(`\b[A-Z]{4}\d{7}[A-Z]\b`)
+)
+
+// frTypeName is the singular, lower-case type of a French act.
+func frTypeName(w string) string {
+	w = strings.ToLower(w)
+	w = strings.NewReplacer("é", "e", "ê", "e").Replace(w)
+	switch {
+	case strings.HasPrefix(w, "loi") && strings.Contains(w, "organique"):
+		return "loi organique"
+	case strings.HasPrefix(w, "loi"):
+		return "loi"
+	case strings.HasPrefix(w, "ordonnance"):
+		return "ordonnance"
+	case strings.HasPrefix(w, "decret"):
+		return "décret"
+	case strings.HasPrefix(w, "arrete"):
+		return "arrêté"
+	case strings.HasPrefix(w, "decision"):
+		return "décision"
+	case strings.HasPrefix(w, "deliberation"):
+		return "délibération"
+	case strings.HasPrefix(w, "instruction"):
+		return "instruction"
+	}
+	return "circulaire"
+}
+
+// frAct is one French act cited in the text.
+type frAct struct {
+	typ, num, date string // num or date empty
+	start, end     int
+}
+
+func findFRActs(d *doc) {
+	s := d.s
+	var acts []frAct
+	for _, m := range reFRNumbered.FindAllStringSubmatchIndex(s, -1) {
+		if d.isClaimed(m[0], m[1]) {
+			continue
+		}
+		typ := frTypeName(s[m[2]:m[3]])
+		a := frAct{typ: typ, num: s[m[4]:m[5]], start: m[0], end: m[1]}
+		if m[6] >= 0 {
+			if t, ok := parseFrDate(s[m[6]:m[7]], s[m[8]:m[9]], s[m[10]:m[11]]); ok {
+				a.date = frDateID(t)
+			}
+		}
+		acts = append(acts, a)
+		end := m[1]
+		for {
+			mm := reFRMoreNo.FindStringSubmatchIndex(s[end:])
+			if mm == nil {
+				break
+			}
+			b := frAct{typ: typ, num: s[end+mm[2] : end+mm[3]], start: end + strings.IndexAny(s[end:end+mm[1]], "nN"), end: end + mm[1]}
+			if mm[4] >= 0 {
+				if t, ok := parseFrDate(s[end+mm[4]:end+mm[5]], s[end+mm[6]:end+mm[7]], s[end+mm[8]:end+mm[9]]); ok {
+					b.date = frDateID(t)
+				}
+			}
+			acts = append(acts, b)
+			end += mm[1]
+		}
+		d.claim(m[0], end)
+	}
+	for _, m := range reFRDated.FindAllStringSubmatchIndex(s, -1) {
+		if d.isClaimed(m[0], m[1]) {
+			continue
+		}
+		typ := frTypeName(s[m[2]:m[3]])
+		t, ok := parseFrDate(s[m[4]:m[5]], s[m[6]:m[7]], s[m[8]:m[9]])
+		if !ok {
+			continue
+		}
+		acts = append(acts, frAct{typ: typ, date: frDateID(t), start: m[0], end: m[1]})
+		end := m[1]
+		for {
+			mm := reFRMoreDate.FindStringSubmatchIndex(s[end:])
+			if mm == nil {
+				break
+			}
+			if t, ok := parseFrDate(s[end+mm[2]:end+mm[3]], s[end+mm[4]:end+mm[5]], s[end+mm[6]:end+mm[7]]); ok {
+				acts = append(acts, frAct{typ: typ, date: frDateID(t), start: end + strings.Index(s[end:], "du"), end: end + mm[1]})
+			}
+			end += mm[1]
+		}
+		d.claim(m[0], end)
+	}
+
+	// A date-only citation is the numbered act of the same type and date
+	// when the text writes that number (REFS.md) and only one such act.
+	numbers := map[string][]string{}
+	for _, a := range acts {
+		if a.num != "" && a.date != "" {
+			k := a.typ + "\x00" + a.date
+			if !contains(numbers[k], a.num) {
+				numbers[k] = append(numbers[k], a.num)
+			}
+		}
+	}
+	for _, a := range acts {
+		switch {
+		case a.num != "":
+			d.add(KindFRAct, a.typ+" n° "+a.num, a.start, a.end)
+		case len(numbers[a.typ+"\x00"+a.date]) == 1:
+			d.add(KindFRAct, a.typ+" n° "+numbers[a.typ+"\x00"+a.date][0], a.start, a.end)
+		default:
+			d.add(KindFRAct, a.typ+" du "+a.date, a.start, a.end)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// findNOR reads NOR numbers: three letters of the ministry, one of the
+// service, the year, five digits and the kind of text ("TREL1821693V").
+func findNOR(d *doc) {
+	for _, m := range reNOR.FindAllStringIndex(d.s, -1) {
+		n := d.s[m[0]:m[1]]
+		if n[4] < '0' || n[4] > '9' {
+			continue
+		}
+		d.add(KindNOR, n, m[0], m[1])
+		d.claim(m[0], m[1])
+	}
+}
+
+// ownAct is the act the item is: the designation that opens its title
+// ("Décret n° 2021-147 du 11 février 2021 relatif…", "Arrêté du 17 décembre
+// 2020 modifiant…", "Commission Implementing Regulation (EU) 2021/2078…").
+func ownAct(d *doc) *veille.ActID {
+	title := d.s[:d.titleEnd]
+	// the designation must open the title, after at most a short qualifier
+	// ("Commission Implementing", "Rectificatif au")
+	first := -1
+	var best found
+	for _, f := range d.refs {
+		if f.start >= d.titleEnd || (f.kind != KindFRAct && f.kind != KindEUAct) {
+			continue
+		}
+		if first < 0 || f.start < first {
+			first, best = f.start, f
+		}
+	}
+	if first < 0 {
+		return nil
+	}
+	lead := strings.ToLower(strings.TrimSpace(title[:first]))
+	switch lead {
+	case "", "commission", "council", "commission implementing", "commission delegated",
+		"council implementing", "the commission", "texte n°":
+	default:
+		return nil
+	}
+	return &veille.ActID{Kind: best.kind, ID: best.id}
+}

@@ -1,0 +1,105 @@
+package refs
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// US references. A CFR citation is title, "CFR", part, then an optional
+// section and paragraphs: "29 CFR 1910.1200(j)(2)(i)", "21 CFR part 820",
+// "29 CFR 1910 subpart Q"; id "<title> CFR <part>[.section][(para)…][ subpart
+// X]". A bare "Sec. 1910.1200" or "§ 1910.1200" takes its title from the CFR
+// citation of the same sentence. A Federal Register citation is volume, "FR",
+// page: "89 FR 44144".
+const cfrTail = `(\d{1,5})(?:\.(\d{1,5}[a-z]?(?:-\d+)?))?((?:\([a-zA-Z0-9]{1,4}\))*)(?: (?i:subpart) ([A-Z]{1,3})\b)?`
+
+var (
+	reCFR = regexp.MustCompile(`\b(\d{1,2}) C\.? ?F\.? ?R\.? (?:(?i:parts?|pts?\.?|sections?|secs?\.|§§?) ?)?` + cfrTail)
+	// more parts or sections of the same title: "21 CFR parts 801 and 820"
+	reCFRMore = regexp.MustCompile(`^(?:, and |, or |, | and | or | through | to )(?:§§? ?)?` + cfrTail)
+	reCFRBare = regexp.MustCompile(`(?:\bSecs?\. ?|§§? ?)(\d{1,5})\.(\d{1,5}[a-z]?(?:-\d+)?)((?:\([a-zA-Z0-9]{1,4}\))*)`)
+	reCFRInS  = regexp.MustCompile(`\b(\d{1,2}) C\.? ?F\.? ?R\.?`)
+	reFRDoc   = regexp.MustCompile(`\b(\d{1,3}) (?:FR|Fed\. ?Reg\.) (\d{1,6})\b`)
+)
+
+func cfrID(title string, m []int, s string) string {
+	id := title + " CFR " + s[m[0]:m[1]]
+	if m[2] >= 0 {
+		id += "." + s[m[2]:m[3]]
+	}
+	id += s[m[4]:m[5]]
+	if m[6] >= 0 {
+		id += " subpart " + s[m[6]:m[7]]
+	}
+	return id
+}
+
+func findCFR(d *doc) {
+	s := d.s
+	for _, m := range reCFR.FindAllStringSubmatchIndex(s, -1) {
+		if d.isClaimed(m[0], m[1]) {
+			continue
+		}
+		title := s[m[2]:m[3]]
+		if n, _ := strconv.Atoi(title); n < 1 || n > 50 {
+			continue
+		}
+		d.add(KindCFR, cfrID(title, m[4:], s), m[0], m[1])
+		d.claim(m[0], m[1])
+		end := m[1]
+		for {
+			mm := reCFRMore.FindStringSubmatchIndex(s[end:])
+			if mm == nil || wordAfter(s, end+mm[1]) {
+				break
+			}
+			abs := make([]int, len(mm))
+			for i, v := range mm {
+				abs[i] = v
+				if v >= 0 {
+					abs[i] = v + end
+				}
+			}
+			d.add(KindCFR, cfrID(title, abs[2:], s), abs[2], abs[1])
+			d.claim(end, abs[1])
+			end = abs[1]
+		}
+	}
+	for _, m := range reCFRBare.FindAllStringSubmatchIndex(s, -1) {
+		if d.isClaimed(m[0], m[1]) {
+			continue
+		}
+		from, to := sentenceStart(s, m[0]), sentenceEnd(s, m[1])
+		titles := reCFRInS.FindAllStringSubmatch(s[from:to], -1)
+		if len(titles) == 0 {
+			continue
+		}
+		title := titles[0][1]
+		for _, t := range titles[1:] {
+			if t[1] != title {
+				title = "" // two titles in one sentence: which one is unsaid
+			}
+		}
+		if title == "" {
+			continue
+		}
+		d.add(KindCFR, cfrID(title, append(m[2:8:8], -1, -1), s), m[0], m[1])
+		d.claim(m[0], m[1])
+	}
+}
+
+func findFRDocs(d *doc) {
+	s := d.s
+	for _, m := range reFRDoc.FindAllStringSubmatchIndex(s, -1) {
+		vol, _ := strconv.Atoi(s[m[2]:m[3]])
+		if vol < 1 || vol > 200 || d.isClaimed(m[0], m[1]) {
+			continue
+		}
+		// "FR" is also France: "2 FR 45" in French text is not a citation
+		if strings.HasPrefix(s[m[2]:m[3]], "0") {
+			continue
+		}
+		d.add(KindFRDoc, s[m[2]:m[3]]+" FR "+s[m[4]:m[5]], m[0], m[1])
+		d.claim(m[0], m[1])
+	}
+}
