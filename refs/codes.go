@@ -22,7 +22,8 @@ var (
 	// an article of a list written without its letter, after one with it ("R. 211-38 à 211-45")
 	reArtNoLetter = regexp.MustCompile(`^(?:,? (?:et|ou|à) |, )(\d{1,5}(?:-\d{1,5})+)\b`)
 	// between an article (or list) and the code it belongs to
-	reCodeGap = regexp.MustCompile(`^(?:,? ?(?:de la partie (?:l[ée]gislative|r[ée]glementaire|arr[êe]t[ée]s) )?(?:du|de|au|à la|à|en) ?|,? ?\(?|,? )$`)
+	// (a subdivision may come between: "article L. 162-17, deuxième alinéa, du code")
+	reCodeGap = regexp.MustCompile(`^(?: et (?:suivants|s\.))?(?:, (?:[^,;:()\n]{1,40}),)?(?:,? ?(?:de la partie (?:l[ée]gislative|r[ée]glementaire|arr[êe]t[ée]s) )?(?:du|de|au|à la|à|en) ?|,? ?\(?|,? )$`)
 	// an article written without a letter: "article 266 sexies du code des douanes"
 	reArtPlain = regexp.MustCompile(`(?i:\barticles? )(\d{1,5}(?:-\d{1,5})*(?: (?:bis|ter|quater|quinquies|sexies|septies|octies|nonies|decies|[A-Z])\b)?)`)
 	reHeading  = regexp.MustCompile(`(?:^|\n|[a-zé])Article (?:\d+(?:er)?|premier)\s*(?:\n|$)`)
@@ -185,7 +186,7 @@ func findCodeArticles(d *doc) {
 // trailingCode is the code named right after position end, if any.
 func trailingCode(s string, ms []codeMention, end int) string {
 	i := sort.Search(len(ms), func(i int) bool { return ms[i].start >= end })
-	if i == len(ms) || ms[i].start-end > 40 || !reCodeGap.MatchString(s[end:ms[i].start]) {
+	if i == len(ms) || ms[i].start-end > 80 || !reCodeGap.MatchString(s[end:ms[i].start]) {
 		return ""
 	}
 	return ms[i].name

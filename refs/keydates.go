@@ -54,7 +54,7 @@ var reCommentWords = regexp.MustCompile(`\b(?:comments?|commentaires|observation
 
 // reScope: "installations autorisées avant le …" says which installations,
 // not by when: a scope date is not a deadline.
-var reScope = regexp.MustCompile(`(?:construit|autoris|mis en service|mise en service|mises en service|installé|déclaré|enregistré|existant|créé|implanté|délivré|conclu|fabriqué|mis sur le marché|importé|commencé|déposé|engagé|réalisé|acquis|immatricul|né|nés|née|nées|produit|placé)e?s? (?:[a-zé]+ )?(?:avant|après) le $`)
+var reScope = regexp.MustCompile(`\b(?:construit|autoris|mis|mise|installé|déclaré|enregistr|existant|créé|implanté|délivré|conclu|fabriqu|importé|commencé|déposé|engagé|réalisé|acquis|immatricul|né|produit|placé|ouvert|exploité)[a-zé]* (?:[a-zé]+ ){0,3}(?:avant|après) le $`)
 
 // reThatDate: "applicable à compter de cette date" refers to the date before it in the sentence.
 var reThatDate = regexp.MustCompile(`(?i)\b(?:cette (?:même )?date|that date|this date)\b`)
