@@ -70,15 +70,16 @@ type dateSpan struct {
 }
 
 // findDates returns every calendar date of s in text order.
-func findDates(s string) []dateSpan {
+func findDates(d *doc) []dateSpan {
+	s := d.s
 	var out []dateSpan
-	for _, m := range reFrDate.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range d.findAll(reFrDate, d.windows(true, anchorsFRMonth, 16, 8)) {
 		y, _ := strconv.Atoi(s[m[6]:m[7]])
 		if t, ok := mkDate(y, monthNum[strings.ToLower(s[m[4]:m[5]])], dayNum(s[m[2]:m[3]])); ok {
 			out = append(out, dateSpan{m[0], m[1], t})
 		}
 	}
-	for _, m := range reEnDate.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range d.findAll(reEnDate, d.windows(true, anchorsENMonth, 4, 16)) {
 		var mo, d, y string
 		if m[2] >= 0 {
 			mo, d, y = s[m[2]:m[3]], s[m[4]:m[5]], s[m[6]:m[7]]
@@ -90,7 +91,7 @@ func findDates(s string) []dateSpan {
 			out = append(out, dateSpan{m[0], m[1], t})
 		}
 	}
-	for _, m := range reNumDate.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range d.findAll(reNumDate, d.windows(false, []string{"/", "."}, 3, 8)) {
 		d, _ := strconv.Atoi(s[m[2]:m[3]])
 		mo, _ := strconv.Atoi(s[m[4]:m[5]])
 		y, _ := strconv.Atoi(s[m[6]:m[7]])

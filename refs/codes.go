@@ -46,7 +46,8 @@ type codeMention struct {
 func codeMentions(d *doc) []codeMention {
 	s := d.s
 	var ms []codeMention
-	for _, m := range reCodeName.FindAllStringIndex(s, -1) {
+	codeWs := d.windows(true, []string{"code"}, 0, 130)
+	for _, m := range d.findAll(reCodeName, codeWs) {
 		if wordBefore(s, m[0]) {
 			continue
 		}
@@ -60,15 +61,14 @@ func codeMentions(d *doc) []codeMention {
 		}
 		ms = append(ms, codeMention{start: m[0], end: m[1], name: name})
 	}
-	for _, m := range reCodeAbbrev.FindAllStringIndex(s, -1) {
+	for _, m := range d.findAll(reCodeAbbrev, d.windows(false, []string{"CSS", "CSP", "CGCT", "CGI", "CMF", "CRPA"}, 1, 2)) {
 		ms = append(ms, codeMention{start: m[0], end: m[1], name: codeAbbrev[s[m[0]:m[1]]]})
 	}
-	anaphors := reCodeAnaphor.FindAllStringIndex(s, -1)
-	for _, m := range anaphors {
+	for _, m := range d.findAll(reCodeAnaphor, d.windows(true, []string{"code"}, 20, 6)) {
 		ms = append(ms, codeMention{start: m[0], end: m[1]})
 	}
 	sortMentions(ms)
-	headings := reHeading.FindAllStringIndex(s, -1)
+	headings := d.findAll(reHeading, d.windows(false, []string{"Article"}, 1, 20))
 	last, scopeName, scopeEnd := "", "", -1
 	for i := range ms {
 		m := &ms[i]
@@ -138,7 +138,9 @@ func findCodeArticles(d *doc) {
 		}
 	}
 	prevEnd := -1
-	for _, m := range reCodeArt.FindAllStringSubmatchIndex(s, -1) {
+	artWs := mergeWindows(d.windows(false, []string{"L.", "R.", "D.", "L*", "R*", "D*"}, 1, 40),
+		d.windows(true, []string{"article", "art."}, 0, 60))
+	for _, m := range d.findAll(reCodeArt, artWs) {
 		if wordBefore(s, m[0]) || wordAfter(s, m[1]) || d.isClaimed(m[0], m[1]) {
 			continue
 		}
@@ -172,7 +174,7 @@ func findCodeArticles(d *doc) {
 	flush()
 
 	// articles without a letter, only where the code is named right after
-	for _, m := range reArtPlain.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range d.findAll(reArtPlain, d.windows(true, []string{"article"}, 0, 40)) {
 		if d.isClaimed(m[0], m[1]) || wordAfter(s, m[1]) {
 			continue
 		}

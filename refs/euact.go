@@ -62,7 +62,8 @@ func euSuffix(s string) string {
 
 func findEUActs(d *doc) {
 	s := d.s
-	for _, m := range reEUNew.FindAllStringSubmatchIndex(s, -1) {
+	ws := d.windows(false, []string{"/"}, 140, 40)
+	for _, m := range d.findAll(reEUNew, ws) {
 		if wordBefore(s, m[0]) {
 			continue
 		}
@@ -80,7 +81,7 @@ func findEUActs(d *doc) {
 			end += mm[1]
 		}
 	}
-	for _, m := range reEUOld.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range d.findAll(reEUOld, ws) {
 		if wordBefore(s, m[0]) || d.isClaimed(m[0], m[1]) {
 			continue
 		}
@@ -98,7 +99,7 @@ func findEUActs(d *doc) {
 			end += mm[1]
 		}
 	}
-	for _, m := range reEUBare.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range d.findAll(reEUBare, ws) {
 		if d.isClaimed(m[0], m[1]) {
 			continue
 		}

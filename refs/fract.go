@@ -63,7 +63,8 @@ type frAct struct {
 func findFRActs(d *doc) {
 	s := d.s
 	var acts []frAct
-	for _, m := range reFRNumbered.FindAllStringSubmatchIndex(s, -1) {
+	ws := d.windows(true, anchorsFRAct, 2, 170)
+	for _, m := range d.findAll(reFRNumbered, ws) {
 		if d.isClaimed(m[0], m[1]) {
 			continue
 		}
@@ -92,7 +93,7 @@ func findFRActs(d *doc) {
 		}
 		d.claim(m[0], end)
 	}
-	for _, m := range reFRDated.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range d.findAll(reFRDated, ws) {
 		if d.isClaimed(m[0], m[1]) {
 			continue
 		}

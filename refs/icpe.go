@@ -19,7 +19,7 @@ var (
 
 func findICPE(d *doc) {
 	s := d.s
-	for _, h := range reICPEHead.FindAllStringIndex(s, -1) {
+	for _, h := range d.findAll(reICPEHead, d.windows(true, []string{"rubrique", "icpe", "installation"}, 0, 30)) {
 		pos := h[1]
 		for {
 			m := reICPENum.FindStringSubmatchIndex(s[pos:])

@@ -61,10 +61,10 @@ var reThatDate = regexp.MustCompile(`(?i)\b(?:cette (?:même )?date|that date|th
 
 func findKeyDates(d *doc) []veille.KeyDate {
 	s := d.s
-	spans := findDates(s)
+	spans := findDates(d)
 	// "cette date" stands for the date just before it in the same sentence
 	n := len(spans)
-	for _, m := range reThatDate.FindAllStringIndex(s, -1) {
+	for _, m := range d.findAll(reThatDate, d.windows(true, []string{" date"}, 12, 6)) {
 		i := sort.Search(n, func(i int) bool { return spans[i].end > m[0] }) - 1
 		if i >= 0 && spans[i].start >= sentenceStart(s, m[0]) {
 			spans = append(spans, dateSpan{m[0], m[1], spans[i].t})

@@ -69,23 +69,36 @@ type found struct {
 // doc is the text under analysis and what has been found in it so far.
 type doc struct {
 	s        string // normalised title + "\n" + text
+	low      string // s with ASCII letters in lower case, for anchors
 	titleEnd int    // s[:titleEnd] is the title
 	refs     []found
-	claimed  []span // spans a later, looser grammar must not read again
+	// claimed marks, one bit a byte, the text a stricter grammar read, which
+	// a later, looser one must not read again. A bitmap and not a list of
+	// spans, so that checking a match costs its length, not the number of
+	// references found before it (a 10 MB text may hold 100,000).
+	claimed []uint64
 }
-
-type span struct{ start, end int }
 
 func (d *doc) add(kind, id string, start, end int) {
 	d.refs = append(d.refs, found{kind: kind, id: id, start: start, end: end, text: oneLine(d.s[start:end])})
 }
 
-func (d *doc) claim(start, end int) { d.claimed = append(d.claimed, span{start, end}) }
+func (d *doc) claim(start, end int) {
+	if d.claimed == nil {
+		d.claimed = make([]uint64, len(d.s)/64+1)
+	}
+	for i := max(0, start); i < end && i < len(d.s); i++ {
+		d.claimed[i>>6] |= 1 << (i & 63)
+	}
+}
 
-// isClaimed tells whether [start,end) overlaps a span a stricter grammar read.
+// isClaimed tells whether [start,end) overlaps text a stricter grammar read.
 func (d *doc) isClaimed(start, end int) bool {
-	for _, c := range d.claimed {
-		if start < c.end && c.start < end {
+	if d.claimed == nil {
+		return false
+	}
+	for i := max(0, start); i < end && i < len(d.s); i++ {
+		if d.claimed[i>>6]&(1<<(i&63)) != 0 {
 			return true
 		}
 	}
@@ -100,6 +113,7 @@ func Extract(title, text string) Result {
 	if body := normalize(text); body != "" {
 		d.s = t + "\n" + body
 	}
+	d.low = lowerASCII(d.s)
 	// Stricter grammars first: they claim their spans, so that the numbers
 	// inside "R. 1413-61-2" or "(CE) n° 1907/2006" are not read again as a
 	// CAS number or a standard.

@@ -47,7 +47,7 @@ func findStandards(d *doc) {
 		d.add(KindStandard, id, start, end)
 		d.claim(start, end)
 	}
-	for _, m := range reStdAFNOR.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range d.findAll(reStdAFNOR, d.windows(false, []string{"NF ", "XP ", "FD ", "GA "}, 0, 30)) {
 		if wordBefore(s, m[0]) || wordAfter(s, m[1]) {
 			continue
 		}
@@ -57,7 +57,7 @@ func findStandards(d *doc) {
 		}
 		add(s[m[2]:m[3]]+" "+s[m[4]:m[5]]+s[m[6]:m[7]], m[0], m[1], year)
 	}
-	for _, m := range reStd.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range d.findAll(reStd, d.windows(false, []string{"EN", "ISO", "IEC", "CEI", "ASTM", "UTE", "CEN", "CLC"}, 8, 50)) {
 		if wordBefore(s, m[0]) || wordAfter(s, m[1]) || d.isClaimed(m[0], m[1]) {
 			continue
 		}

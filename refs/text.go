@@ -103,6 +103,7 @@ func sentenceEnd(s string, pos int) int {
 // isAbbrev tells whether the word ending s is an abbreviation that a period
 // follows inside a sentence.
 func isAbbrev(s string) bool {
+	s = s[max(0, len(s)-8):] // the longest abbreviation is short
 	i := strings.LastIndexAny(s, " \n(") + 1
 	w := strings.ToLower(s[i:])
 	switch w {

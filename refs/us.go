@@ -37,7 +37,7 @@ func cfrID(title string, m []int, s string) string {
 
 func findCFR(d *doc) {
 	s := d.s
-	for _, m := range reCFR.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range d.findAll(reCFR, d.windows(true, []string{"cfr", "c.f.r", "c. f. r"}, 4, 60)) {
 		if d.isClaimed(m[0], m[1]) {
 			continue
 		}
@@ -65,7 +65,7 @@ func findCFR(d *doc) {
 			end = abs[1]
 		}
 	}
-	for _, m := range reCFRBare.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range d.findAll(reCFRBare, d.windows(false, []string{"Sec", "§"}, 0, 40)) {
 		if d.isClaimed(m[0], m[1]) {
 			continue
 		}
@@ -90,7 +90,7 @@ func findCFR(d *doc) {
 
 func findFRDocs(d *doc) {
 	s := d.s
-	for _, m := range reFRDoc.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range d.findAll(reFRDoc, d.windows(false, []string{" FR ", "Fed"}, 4, 12)) {
 		vol, _ := strconv.Atoi(s[m[2]:m[3]])
 		if vol < 1 || vol > 200 || d.isClaimed(m[0], m[1]) {
 			continue

@@ -1,0 +1,124 @@
+package refs
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Go's regular expressions run in linear time but read every byte of the
+// text with an automaton: twenty grammars over a 10 MB text took seconds.
+// Each grammar has words it cannot match without (a month, "code", "/"),
+// which strings.Index finds at memory speed; the grammar then runs only on a
+// short window around each, and costs what the citations cost, not what the
+// prose around them does.
+
+// lowerASCII lower-cases ASCII letters only, so that byte offsets into the
+// result are offsets into s.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// window is a stretch of the text a grammar runs on.
+type window struct{ start, end int }
+
+// windows are the merged stretches [p-back, p+len(anchor)+fwd] around every
+// occurrence p of an anchor: in d.low when fold, else in d.s. A window
+// starts at the beginning of a word, so that \b reads as in the whole text.
+func (d *doc) windows(fold bool, anchors []string, back, fwd int) []window {
+	hay := d.s
+	if fold {
+		hay = d.low
+	}
+	var ps []window
+	for _, a := range anchors {
+		// an anchor with a leading space also stands at the very start
+		if a[0] == ' ' && strings.HasPrefix(hay, a[1:]) {
+			ps = append(ps, window{0, min(len(hay), len(a)+fwd)})
+		}
+		for i := 0; ; {
+			j := strings.Index(hay[i:], a)
+			if j < 0 {
+				break
+			}
+			p := i + j
+			ps = append(ps, window{max(0, p-back), min(len(hay), p+len(a)+fwd)})
+			i = p + len(a)
+		}
+	}
+	if len(ps) == 0 {
+		return nil
+	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i].start < ps[j].start })
+	out := ps[:0:0]
+	for _, w := range ps {
+		for k := 0; k < 40 && w.start > 0 && !isSpaceByte(d.s[w.start-1]); k++ {
+			w.start--
+		}
+		for w.start > 0 && !utf8.RuneStart(d.s[w.start]) {
+			w.start--
+		}
+		for w.end < len(d.s) && !utf8.RuneStart(d.s[w.end]) {
+			w.end++
+		}
+		if n := len(out); n > 0 && w.start <= out[n-1].end {
+			out[n-1].end = max(out[n-1].end, w.end)
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// mergeWindows joins two sets of windows into one, in text order.
+func mergeWindows(a, b []window) []window {
+	all := append(append([]window(nil), a...), b...)
+	sort.Slice(all, func(i, j int) bool { return all[i].start < all[j].start })
+	out := all[:0:0]
+	for _, w := range all {
+		if n := len(out); n > 0 && w.start <= out[n-1].end {
+			out[n-1].end = max(out[n-1].end, w.end)
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// Anchors: words a grammar cannot match without, as they appear in d.low
+// (ASCII folded; an accented capital stays as written).
+var (
+	anchorsFRAct = []string{"arrêt", "arret", "arrÊt", "décret", "decret", "dÉcret", " loi", "\nloi", "ordonnance",
+		"décision", "decision", "dÉcision", "délibération", "deliberation", "dÉlibÉration", "instruction", "circulaire"}
+	anchorsFRMonth = []string{"janvier", "février", "fevrier", "fÉvrier", "mars", "avril", "mai", "juin", "juillet",
+		"août", "aout", "aoÛt", "septembre", "octobre", "novembre", "décembre", "decembre", "dÉcembre"}
+	anchorsENMonth = []string{"january", "february", "march", "april", "may", "june", "july", "august",
+		"september", "october", "november", "december", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.",
+		"sep.", "sept.", "oct.", "nov.", "dec."}
+)
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' }
+
+// findAll is re.FindAllStringSubmatchIndex over the windows, with offsets
+// into the whole text.
+func (d *doc) findAll(re *regexp.Regexp, ws []window) [][]int {
+	var out [][]int
+	for _, w := range ws {
+		for _, m := range re.FindAllStringSubmatchIndex(d.s[w.start:w.end], -1) {
+			for i := range m {
+				if m[i] >= 0 {
+					m[i] += w.start
+				}
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
