@@ -37,8 +37,10 @@ type Item struct {
 
 	// Refs, Dates and Act are what the item cites, the dates it sets and the
 	// act it is (REFS.md), extracted from its title and text by package refs.
-	Refs  []Ref     `json:"refs"`
-	Dates []KeyDate `json:"dates"`
+	// Left out of the JSON when empty, so that the stored record (and its
+	// fingerprint) of an item that cites nothing is what it was before.
+	Refs  []Ref     `json:"refs,omitempty"`
+	Dates []KeyDate `json:"dates,omitempty"`
 	Act   *ActID    `json:"act,omitempty"`
 }
 

@@ -11,6 +11,8 @@ type SearchRequest struct {
 	Sources       []string
 	Langs         []string
 	Jurisdictions []string
+	// Refs are "kind:id" references (REFS.md): items whose refs or act hold one.
+	Refs          []string
 	Since, Until  time.Time // Until is exclusive; zero means unbounded
 	Limit, Offset int
 	// Sort is "relevance" (default for a text query) or "date" (newest first,
@@ -43,6 +45,9 @@ type Hit struct {
 	Domains      []string            `json:"domains"`
 	Competences  []string            `json:"competences"`
 	Why          map[string][]string `json:"why"`
+	Refs         []Ref               `json:"refs"`
+	Dates        []KeyDate           `json:"dates"`
+	Act          *ActID              `json:"act,omitempty"`
 	Score        float64             `json:"score"`
 	Snippet      string              `json:"snippet"`
 }

@@ -309,6 +309,9 @@ func document(it *veille.Item) (map[string]interface{}, int, error) {
 	if c := keywords(fCompetences, it.Competences); len(c) > 0 {
 		doc[fCompetences] = c
 	}
+	if err := addRefs(doc, it); err != nil {
+		return nil, 0, err
+	}
 	if len(it.Why) > 0 {
 		why, err := json.Marshal(it.Why)
 		if err != nil {

@@ -42,16 +42,20 @@ const (
 	fTitle        = "title"
 	fLink         = "link"
 	fWhy          = "why"
-	fHighlight    = "highlight"
-	fTitleFr      = "title_fr"
-	fTextFr       = "text_fr"
-	fTitleEn      = "title_en"
-	fTextEn       = "text_en"
+	// fRefs holds "kind:id" of every reference and of the item's own act,
+	// as keywords; fRefsJSON the refs, dates and act a hit shows.
+	fRefs      = "refs"
+	fRefsJSON  = "refs_json"
+	fHighlight = "highlight"
+	fTitleFr   = "title_fr"
+	fTextFr    = "text_fr"
+	fTitleEn   = "title_en"
+	fTextEn    = "text_en"
 )
 
 // storedFields are the fields a hit is rebuilt from.
 var storedFields = []string{fTitle, fLink, fSource, fSources, fPublishedAt, fLang,
-	fJurisdiction, fDomains, fCompetences, fWhy}
+	fJurisdiction, fDomains, fCompetences, fWhy, fRefsJSON}
 
 func init() {
 	// The accent folding must be a token filter, not bleve's asciifolding
@@ -126,6 +130,7 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	for _, name := range []string{fSource, fSources, fLang, fJurisdiction, fDomains, fCompetences} {
 		dm.AddFieldMappingsAt(name, kw(true))
 	}
+	dm.AddFieldMappingsAt(fRefs, kw(false))
 
 	pub := mapping.NewDateTimeFieldMapping()
 	pub.Store = false
@@ -143,7 +148,7 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 		f.DocValues = false
 		return f
 	}
-	for _, name := range []string{fPublishedAt, fTitle, fLink, fWhy, fHighlight} {
+	for _, name := range []string{fPublishedAt, fTitle, fLink, fWhy, fHighlight, fRefsJSON} {
 		dm.AddFieldMappingsAt(name, storedOnly())
 	}
 

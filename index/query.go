@@ -85,9 +85,10 @@ var queryFields = map[string]string{
 	"competences":  fCompetences,
 	"compétence":   fCompetences,
 	"compétences":  fCompetences,
+	"ref":          fRefs,
 }
 
-const knownFields = "domain, competence, source, lang, jurisdiction, id"
+const knownFields = "domain, competence, source, lang, jurisdiction, id, ref"
 
 // normalizeKeyword puts a filter value in the form keyword fields are
 // indexed in: jurisdictions upper case (FR, EU, US), everything else lower.

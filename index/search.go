@@ -209,6 +209,7 @@ func filters(r veille.SearchRequest) (query.Query, error) {
 		{fSources, r.Sources},
 		{fLang, r.Langs},
 		{fJurisdiction, r.Jurisdictions},
+		{fRefs, r.Refs},
 	} {
 		values := keywords(f.field, f.values)
 		if len(values) > 0 {
@@ -302,6 +303,7 @@ func hitFromFields(id string, f map[string]interface{}) veille.Hit {
 			h.Published = t
 		}
 	}
+	hitRefs(&h, stringField(f, fRefsJSON))
 	if s := stringField(f, fWhy); s != "" {
 		// Written by document(); a decoding failure leaves Why empty
 		// rather than hiding the hit.

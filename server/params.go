@@ -13,7 +13,7 @@ import (
 // knownParams are the search parameters; anything else is a mistake worth
 // telling the user about rather than silently ignoring.
 var knownParams = map[string]bool{
-	"q": true, "domain": true, "competence": true, "source": true, "lang": true, "jurisdiction": true,
+	"q": true, "domain": true, "competence": true, "source": true, "lang": true, "jurisdiction": true, "ref": true,
 	"since": true, "until": true, "limit": true, "offset": true, "sort": true, "page": true, "ui": true,
 }
 
@@ -26,7 +26,7 @@ func ParseSearch(v url.Values, loc *time.Location, maxLimit int) (veille.SearchR
 	var r veille.SearchRequest
 	for k := range v {
 		if !knownParams[k] {
-			return r, userErrorf("unknown parameter %q (known: q, domain, competence, source, lang, jurisdiction, since, until, limit, offset, sort)", k)
+			return r, userErrorf("unknown parameter %q (known: q, domain, competence, source, lang, jurisdiction, ref, since, until, limit, offset, sort)", k)
 		}
 	}
 	r.Query = strings.TrimSpace(v.Get("q"))
@@ -35,6 +35,15 @@ func ParseSearch(v url.Values, loc *time.Location, maxLimit int) (veille.SearchR
 	r.Sources = splitValues(v["source"])
 	r.Langs = splitValues(v["lang"])
 	r.Jurisdictions = splitValues(v["jurisdiction"])
+	// repeatable only: an id may hold a comma ("Regulation (EU, Euratom) 2018/1046")
+	for _, s := range v["ref"] {
+		if s = strings.TrimSpace(s); s != "" {
+			if !strings.Contains(s, ":") {
+				return r, userErrorf("ref must be KIND:ID, e.g. eu-act:Regulation (EU) 2017/745, got %q", s)
+			}
+			r.Refs = append(r.Refs, s)
+		}
+	}
 	var err error
 	if r.Since, err = ParseDay(v.Get("since"), loc, false); err != nil {
 		return r, userErrorf("since: want a date as YYYY-MM-DD, got %q", v.Get("since"))

@@ -22,6 +22,7 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/index"
+	"github.com/nogentech/veille/refs"
 	"github.com/nogentech/veille/store"
 	"github.com/nogentech/veille/watch"
 )
@@ -289,7 +290,29 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "could not read the item")
 		return
 	}
-	writeJSON(w, http.StatusOK, it)
+	// Read with the grammars of this version, as reindex does for the
+	// index: an item stored before them gets its references too.
+	refs.Apply(&it)
+	writeJSON(w, http.StatusOK, itemJSON{Item: it, Refs: it.Refs, Dates: it.Dates})
+}
+
+// itemJSON is an item as the API shows it: refs and dates always present,
+// empty lists when it cites nothing (the stored record leaves them out).
+type itemJSON struct {
+	veille.Item
+	Refs  []veille.Ref     `json:"refs"`
+	Dates []veille.KeyDate `json:"dates"`
+}
+
+func (j itemJSON) MarshalJSON() ([]byte, error) {
+	if j.Refs == nil {
+		j.Refs = []veille.Ref{}
+	}
+	if j.Dates == nil {
+		j.Dates = []veille.KeyDate{}
+	}
+	type plain itemJSON // without this method
+	return json.Marshal(plain(j))
 }
 
 // SourceStatus is one line of /api/sources.

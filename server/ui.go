@@ -117,7 +117,7 @@ func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
 }
 
 // filterParams are the facet filters, in the order the page shows them.
-var filterParams = []string{"domain", "competence", "source", "lang", "jurisdiction"}
+var filterParams = []string{"domain", "competence", "source", "lang", "jurisdiction", "ref"}
 
 func filterValues(req veille.SearchRequest, name string) []string {
 	switch name {
@@ -131,6 +131,8 @@ func filterValues(req veille.SearchRequest, name string) []string {
 		return req.Langs
 	case "jurisdiction":
 		return req.Jurisdictions
+	case "ref":
+		return req.Refs
 	}
 	return nil
 }

@@ -29,15 +29,16 @@ func (e *userError) Error() string { return fmt.Sprintf(e.Format, e.Args...) }
 // is written «\u00a0…\u00a0» in French, “…” in English, never escaped.
 var errorsFR = map[string]string{
 	// server/params.go
-	"unknown parameter %q (known: q, domain, competence, source, lang, jurisdiction, since, until, limit, offset, sort)": "paramètre inconnu %q (paramètres connus : q, domain, competence, source, lang, jurisdiction, since, until, limit, offset, sort)",
-	"since: want a date as YYYY-MM-DD, got %q":                     "since : une date AAAA-MM-JJ est attendue, pas %q",
-	"until: want a date as YYYY-MM-DD, got %q":                     "until : une date AAAA-MM-JJ est attendue, pas %q",
-	"until (%s) is before since (%s)":                              "la fin (%s) précède le début (%s)",
-	"limit must be a positive integer, got %q":                     "limit doit être un entier positif, pas %q",
-	"limit must be at most %d, got %d":                             "limit vaut au plus %d, pas %d",
-	"offset must be a non-negative integer, got %q":                "offset doit être un entier positif ou nul, pas %q",
-	"offset must be at most %d, got %d; narrow the search instead": "offset vaut au plus %d, pas %d ; précisez plutôt la recherche",
-	"sort must be relevance or date, got %q":                       "le tri est « relevance » ou « date », pas %q",
+	"unknown parameter %q (known: q, domain, competence, source, lang, jurisdiction, ref, since, until, limit, offset, sort)": "paramètre inconnu %q (paramètres connus : q, domain, competence, source, lang, jurisdiction, ref, since, until, limit, offset, sort)",
+	"ref must be KIND:ID, e.g. eu-act:Regulation (EU) 2017/745, got %q":                                                       "ref s'écrit TYPE:ID, par exemple eu-act:Regulation (EU) 2017/745, pas %q",
+	"since: want a date as YYYY-MM-DD, got %q":                                                                                "since : une date AAAA-MM-JJ est attendue, pas %q",
+	"until: want a date as YYYY-MM-DD, got %q":                                                                                "until : une date AAAA-MM-JJ est attendue, pas %q",
+	"until (%s) is before since (%s)":                                                                                         "la fin (%s) précède le début (%s)",
+	"limit must be a positive integer, got %q":                                                                                "limit doit être un entier positif, pas %q",
+	"limit must be at most %d, got %d":                                                                                        "limit vaut au plus %d, pas %d",
+	"offset must be a non-negative integer, got %q":                                                                           "offset doit être un entier positif ou nul, pas %q",
+	"offset must be at most %d, got %d; narrow the search instead":                                                            "offset vaut au plus %d, pas %d ; précisez plutôt la recherche",
+	"sort must be relevance or date, got %q":                                                                                  "le tri est « relevance » ou « date », pas %q",
 	// index/query.go
 	"query is not valid UTF-8":                      "la requête n'est pas un texte UTF-8 valide",
 	"query is too long (%d bytes, at most %d)":      "la requête est trop longue (%d octets, au plus %d)",

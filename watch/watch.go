@@ -16,6 +16,7 @@ import (
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/crawler"
 	"github.com/nogentech/veille/index"
+	"github.com/nogentech/veille/refs"
 	"github.com/nogentech/veille/store"
 )
 
@@ -219,6 +220,7 @@ func (w *Watch) crawl(ctx context.Context, co CrawlOptions, scheduled bool) (Rep
 			// single writer.
 			for i := range r.Items {
 				w.o.Tagger.Tag(&r.Items[i], src)
+				refs.Apply(&r.Items[i])
 			}
 			results <- r
 		}()

@@ -9,6 +9,7 @@ import (
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/index"
 	"github.com/nogentech/veille/internal/datadir"
+	"github.com/nogentech/veille/refs"
 	"github.com/nogentech/veille/store"
 )
 
@@ -64,6 +65,11 @@ func rebuildIndex(ctx context.Context, st *store.Store, data string, progress fu
 	}
 	n := 0
 	err = st.ItemsAfter(ctx, 0, 1000, func(items []veille.Item, last int64) error {
+		// re-extracted, so that a new version of the grammars reaches items
+		// stored before it
+		for i := range items {
+			refs.Apply(&items[i])
+		}
 		if err := ix.Upsert(ctx, items, last); err != nil {
 			return err
 		}

@@ -22,13 +22,14 @@ import (
 
 func runSearch(ctx context.Context, g *globals, args []string) error {
 	fs := newFlagSet(g, "search")
-	var domains, competences, sources, langs, jurisdictions multiFlag
+	var domains, competences, sources, langs, jurisdictions, refsF multiFlag
 	asJSON := fs.Bool("json", false, "print the search JSON")
 	fs.Var(&domains, "domain", "only items of this domain (repeatable: OR)")
 	fs.Var(&competences, "competence", "only items of this competence (repeatable: OR)")
 	fs.Var(&sources, "source", "only items of this source (repeatable: OR)")
 	fs.Var(&langs, "lang", "only items in this language: fr, en (repeatable: OR)")
 	fs.Var(&jurisdictions, "jurisdiction", "only items of this jurisdiction: FR, EU, US, UK (repeatable: OR)")
+	fs.Var(&refsF, "ref", "only items citing (or being) this act: KIND:ID, e.g. 'eu-act:Regulation (EU) 2017/745' (repeatable: OR)")
 	since := fs.String("since", "", "only items published on or after this day (YYYY-MM-DD)")
 	until := fs.String("until", "", "only items published on or before this day (YYYY-MM-DD)")
 	limit := fs.Int("limit", 20, "number of results")
@@ -51,7 +52,7 @@ func runSearch(ctx context.Context, g *globals, args []string) error {
 		}
 	}
 	setIf("q", q)
-	for k, list := range map[string][]string{"domain": domains, "competence": competences, "source": sources, "lang": langs, "jurisdiction": jurisdictions} {
+	for k, list := range map[string][]string{"domain": domains, "competence": competences, "source": sources, "lang": langs, "jurisdiction": jurisdictions, "ref": refsF} {
 		for _, s := range list {
 			v.Add(k, s)
 		}
