@@ -177,6 +177,22 @@ func TestCrawlSearchEndToEnd(t *testing.T) {
 		t.Errorf("readable search output lacks tags or why (exit %d):\n%s", code, out)
 	}
 
+	// The crawl read each item's references: --ref finds the items that cite
+	// an act, and only them.
+	mdr := searchJSON(t, append(common, "--ref", "eu-act:Regulation (EU) 528/2012", "--limit", "100", "")...)
+	if mdr.Total == 0 {
+		t.Error("--ref found no item citing Regulation (EU) 528/2012")
+	}
+	for _, h := range mdr.Hits {
+		cites := false
+		for _, r := range h.Refs {
+			cites = cites || r.Key() == "eu-act:Regulation (EU) 528/2012"
+		}
+		if !cites {
+			t.Errorf("--ref hit %q does not cite the act: %v", h.Title, h.Refs)
+		}
+	}
+
 	// reindex rebuilds the same documents from the store.
 	code, out, errs = veilleCmd(t, append([]string{"reindex"}, common...)...)
 	if code != 0 {
@@ -184,6 +200,9 @@ func TestCrawlSearchEndToEnd(t *testing.T) {
 	}
 	if after := searchJSON(t, append(common, "--limit", "1", "")...); after.Total != all.Total {
 		t.Errorf("reindex changed the count: %d → %d", all.Total, after.Total)
+	}
+	if after := searchJSON(t, append(common, "--ref", "eu-act:Regulation (EU) 528/2012", "--limit", "1", "")...); after.Total != mdr.Total {
+		t.Errorf("reindex changed what --ref finds: %d → %d", mdr.Total, after.Total)
 	}
 
 	// A bad query is a usage error, not a crash.
