@@ -82,7 +82,7 @@ type options struct {
 	phases                                   []string
 }
 
-var allPhases = []string{"floor-ingest", "crawl", "recrawl", "search", "serve", "digest"}
+var allPhases = []string{"floor-ingest", "crawl", "extract", "recrawl", "search", "serve", "digest"}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("veille-bench", flag.ContinueOnError)
@@ -247,6 +247,9 @@ func bench(ctx context.Context, o options, logw io.Writer) (*report, error) {
 		return nil, err
 	}
 	rep.Detail.CrawlAnswers = answers{OK: fs.ok.Load(), NotModified: fs.notModified.Load(), Other: fs.other.Load(), Bytes: fs.bytes.Load()}
+	if _, err := runPhase("extract"); err != nil {
+		return nil, err
+	}
 	fs.resetCounts()
 	if _, err := runPhase("recrawl"); err != nil {
 		return nil, err

@@ -89,7 +89,7 @@ func TestTable(t *testing.T) {
 	if code := run(context.Background(), []string{"-n", "200", "-feeds", "4", "-queries", "3"}, &out, &errs); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs.String())
 	}
-	for _, want := range []string{"items/s", "veille/floor", "one-word", "faceted", "re-crawl of 4 unchanged feeds: 4×304", "targets:"} {
+	for _, want := range []string{"items/s", "veille/floor", "extraction (refs", "one-word", "faceted", "re-crawl of 4 unchanged feeds: 4×304", "targets:"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}

@@ -67,6 +67,7 @@ type phaseResult struct {
 var phases = map[string]func(context.Context, spec) (phaseResult, error){
 	"floor-ingest": floorIngest,
 	"crawl":        veilleCrawl,
+	"extract":      extractRefs,
 	"recrawl":      veilleRecrawl,
 	"search":       searchPaths,
 	"serve":        veilleServe,

@@ -167,6 +167,11 @@ func printTable(w io.Writer, r *report) {
 	fmt.Fprintf(tw, "items per CPU s\t%.0f\t%.0f\t%s\t\n", float64(r.N)/fi.CPUS, float64(r.N)/cr.CPUS, ratio(fi.CPUS, cr.CPUS))
 	fmt.Fprintf(tw, "peak RSS MB\t%.0f\t%.0f\t%s\t\n", fi.PeakRSSMB, cr.PeakRSSMB, ratio(cr.PeakRSSMB, fi.PeakRSSMB))
 	tw.Flush()
+	if ex := ph["extract"]; ex.Items > 0 {
+		fmt.Fprintf(w, "extraction (refs, part of the crawl above, here alone on the same items): %.1f µs CPU per item, %.0f items per CPU s, %.1f%% of the crawl's CPU; %.0f refs and %.0f dates, %.0f items citing something\n",
+			1e6*ex.CPUS/float64(ex.Items), float64(ex.Items)/ex.CPUS, 100*ex.CPUS/cr.CPUS,
+			toFloat(ex.Notes["refs"]), toFloat(ex.Notes["dates"]), toFloat(ex.Notes["items_with_refs"]))
+	}
 
 	fmt.Fprintf(w, "\nsearch, ms (%d samples per kind and path, the paths interleaved; 20 hits, stored fields, 5 facets; veille and HTTP add snippets)\n", d.Queries)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
