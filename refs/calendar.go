@@ -17,9 +17,10 @@ const (
 )
 
 var (
-	reFrDate = regexp.MustCompile(`(?i)\b` + frDate + `\b`)
+	// a key date may name its weekday: "au plus tard le mardi 16 mars 2021"
+	reFrDate = regexp.MustCompile(`(?i)\b(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) )?` + frDate + `\b`)
 	// English: "January 30, 2025", "30 January 2025".
-	reEnDate = regexp.MustCompile(`\b(?:(` + enMonths + `) ([0-3]?\d),? ((?:19|20)\d\d)|([0-3]?\d) (` + enMonths + `) ((?:19|20)\d\d))\b`)
+	reEnDate = regexp.MustCompile(`\b(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),? )?(?:(` + enMonths + `) ([0-3]?\d),? ((?:19|20)\d\d)|([0-3]?\d) (` + enMonths + `) ((?:19|20)\d\d))\b`)
 	// Numeric French dates, day first: "01/01/2021", "1.1.2021".
 	reNumDate = regexp.MustCompile(`\b([0-3]?\d)[/.]([01]?\d)[/.]((?:19|20)\d\d)\b`)
 )

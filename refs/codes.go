@@ -29,7 +29,7 @@ var (
 	reHeading  = regexp.MustCompile(`(?:^|\n|[a-zé])Article (?:\d+(?:er)?|premier)\s*(?:\n|$)`)
 	// a sentence that amends the code it names opens a passage where bare
 	// articles are that code's
-	reAmending = regexp.MustCompile(`(?i)\b(?:ainsi modifi[ée]e?s?|ainsi r[ée]dig[ée]e?s?|est compl[ée]t[ée]e?|sont compl[ée]t[ée]e?s|est ins[ée]r[ée]e?|sont ins[ée]r[ée]e?s|est r[ée]tabli|est ajout[ée]e?|sont ajout[ée]e?s|est remplac[ée]e?|est modifi[ée]e?|sont modifi[ée]e?s|is amended)\b`)
+	reAmending = regexp.MustCompile(`(?i)\b(?:ainsi modifi[ée]e?s?|ainsi r[ée]dig[ée]e?s?|est compl[ée]t[ée]e?|sont compl[ée]t[ée]e?s|est ins[ée]r[ée]e?|sont ins[ée]r[ée]e?s|est r[ée]tabli|est ajout[ée]e?|sont ajout[ée]e?s|est remplac[ée]e?|est modifi[ée]e?|sont modifi[ée]e?s|is amended)(?:[^\p{L}]|$)`)
 )
 
 // codeMention is a code named, abbreviated or referred back to.

@@ -23,29 +23,31 @@ type trigger struct {
 	// needs, when set, must occur in the sentence: "au" is a tariff's date
 	// only where the sentence speaks of a tariff or price
 	needs *regexp.Regexp
+	// generic: the wording says when, not what ("à compter du")
+	generic bool
 }
 
 var triggers = []trigger{
-	{DateEntryIntoForce, regexp.MustCompile(`(?:entre|entrent|entrera|entreront|entrer|entré|entrés|entrée|entrées) en vigueur ?:? ?(?:le |à compter du |à partir du |au |dès le |à la date du )?$`), nil},
-	{DateEntryIntoForce, regexp.MustCompile(`(?:enters?|entered|shall enter|will enter|entry) into force ?:? ?(?:on |as of |from )?$`), nil},
-	{DateEntryIntoForce, regexp.MustCompile(`(?:\bis|\bare|will be|shall be|becomes?|\bbe|dates: ?|dates:|^) ?effective ?:? ?(?:on |as of |beginning |starting )?$`), nil},
-	{DateEntryIntoForce, regexp.MustCompile(`effective date(?: of (?:this|the) (?:final |interim final |direct final )?(?:rule|regulation|amendment|action|order))? ?(?:is |will be |:|: )?$`), nil},
-	{DateEntryIntoForce, regexp.MustCompile(`prend(?:ra|ront|nent)? effet (?:le |à compter du |à partir du |au |dès le )?$`), nil},
+	{DateEntryIntoForce, regexp.MustCompile(`(?:entre|entrent|entrera|entreront|entrer|entrant|entré|entrés|entrée|entrées) en vigueur ?:? ?(?:le |à compter du |à partir du |au |dès le |à la date du )?$`), nil, false},
+	{DateEntryIntoForce, regexp.MustCompile(`(?:enters?|entered|shall enter|will enter|entry) into force ?:? ?(?:on |as of |from )?$`), nil, false},
+	{DateEntryIntoForce, regexp.MustCompile(`(?:\bis|\bare|will be|shall be|becomes?|\bbe|dates: ?|dates:|^) ?effective ?:? ?(?:on |as of |beginning |starting )?$`), nil, false},
+	{DateEntryIntoForce, regexp.MustCompile(`effective date(?: of (?:this|the) (?:final |interim final |direct final )?(?:rule|regulation|amendment|action|order))? ?(?:is |will be |:|: )?$`), nil, false},
+	{DateEntryIntoForce, regexp.MustCompile(`prend(?:ra|ront|nent)? effet (?:le |à compter du |à partir du |au |dès le )?$`), nil, false},
 
-	{DateComment, regexp.MustCompile(`comment period (?:closes|ends|will close|will end|expires)(?: on)? $|comments? (?:are |is )?due (?:on |by )?$`), nil},
+	{DateComment, regexp.MustCompile(`comment period (?:closes|ends|will close|will end|expires)(?: on)? $|comments? (?:are |is )?due (?:on |by )?$`), nil, false},
 
-	{DateDeadline, regexp.MustCompile(`(?:au plus tard|avant|pas après|d'ici|jusqu'à) (?:le |au |à la date du |du )?$|\bjusqu'au $|\bavant le $`), nil},
-	{DateDeadline, regexp.MustCompile(`(?:repouss|report|prorog|prolong|décal|repouss)ée?s? (?:au|jusqu'au|à la date du) $`), nil},
-	{DateDeadline, regexp.MustCompile(`date limite(?: [a-zéèêàç' ]{0,60})? ?(?:est |:|: |fixée au |au )(?:le |au |fixée au )?$`), nil},
+	{DateDeadline, regexp.MustCompile(`(?:au plus tard|avant|pas après|d'ici|jusqu'à) (?:le |au |à la date du |du )?$|\bjusqu'au $|\bavant le $`), nil, false},
+	{DateDeadline, regexp.MustCompile(`(?:repouss|report|prorog|prolong|décal|repouss)ée?s? (?:au|jusqu'au|à la date du) $`), nil, false},
+	{DateDeadline, regexp.MustCompile(`date limite(?: [a-zéèêàç' ]{0,60})? ?(?:est |:|: |fixée au |au )(?:le |au |fixée au )?$`), nil, false},
 	{DateDeadline, regexp.MustCompile(`(?:no later than|not later than|on or before|prior to|compliance date(?: [a-z ]{0,40})? (?:is|of|on)|comply(?: [a-z ]{0,40})? by|extended (?:to|until|through)|delayed (?:to|until)|until|before|by|through) $`),
-		regexp.MustCompile(`\b(?:must|shall|comply|compliance|deadline|required|requirement|comments?|submit|extended|delayed|no later than)\b`)},
+		regexp.MustCompile(`\b(?:must|shall|comply|compliance|deadline|required|requirement|comments?|submit|extended|delayed|no later than)\b`), false},
 
-	{DateApplication, regexp.MustCompile(`(?:applicables?|s'appliquent|s'applique|s'appliqueront|s'appliquera|appliqués?|appliquées?) (?:le |à compter du |à partir du |à partir |dès le |au )$`), nil},
-	{DateApplication, regexp.MustCompile(`(?:\bapply|applies|applicable|application|apply to [a-z ]{0,40}) (?:from|as of|on|beginning|starting) $`), nil},
-	{DateApplication, regexp.MustCompile(`(?:à compter du|à partir du|à partir|à dater du|dès le|à compter de la date du) $`), nil},
+	{DateApplication, regexp.MustCompile(`(?:applicables?|s'appliquent|s'applique|s'appliqueront|s'appliquera|appliqués?|appliquées?) (?:le |à compter du |à partir du |à partir |dès le |au )$`), nil, false},
+	{DateApplication, regexp.MustCompile(`(?:\bapply|applies|applicable|application|apply to [a-z ]{0,40}) (?:from|as of|on|beginning|starting) $`), nil, false},
+	{DateApplication, regexp.MustCompile(`(?:à compter du|à partir du|à partir|à dater du|dès le|à compter de la date du) $`), nil, true},
 	// "à compter de cette date": the anaphor stands where the date would
-	{DateApplication, regexp.MustCompile(`(?:applicables?|s'applique(?:nt)?) (?:à compter de|à partir de) $`), nil},
-	{DateApplication, regexp.MustCompile(`\bau $`), regexp.MustCompile(`\b(?:tarifs?|prix)\b`)},
+	{DateApplication, regexp.MustCompile(`(?:applicables?|s'applique(?:nt)?) (?:à compter de|à partir de) $`), nil, false},
+	{DateApplication, regexp.MustCompile(`\bau $`), regexp.MustCompile(`\b(?:tarifs?|prix)\b`), false},
 }
 
 // reCommentWords: a deadline in a sentence about comments or a public
@@ -55,6 +57,24 @@ var reCommentWords = regexp.MustCompile(`\b(?:comments?|commentaires|observation
 // reScope: "installations autorisées avant le …" says which installations,
 // not by when: a scope date is not a deadline.
 var reScope = regexp.MustCompile(`\b(?:construit|autoris|mis|mise|installé|déclaré|enregistr|existant|créé|implanté|délivré|conclu|fabriqu|importé|commencé|déposé|engagé|réalisé|acquis|immatricul|né|produit|placé|ouvert|exploité)[a-zé]* (?:[a-zé]+ ){0,3}(?:avant|après) le $`)
+
+// reScopePast: "elles ont débuté leur activité avant le …" is a condition on
+// the past, not a deadline.
+// (Go's \b knows ASCII letters only: a word ending in "é" is followed by a
+// space or the end, never by \b.)
+var reScopePast = regexp.MustCompile(`\b(?:ont|a|avaient|avait|aient|ait) (?:(?:pas|jamais|déjà) )*(?:été|[a-zé]+(?:é|ée|és|ées|i|is|ie|ies|u|us|ue|ues|t|ts))(?: [a-zé']+){0,6} avant le $`)
+
+// reStaffMeasure: the date a person is appointed, retires or is promoted
+// is when an individual measure takes effect, not a date a regulation sets.
+var reStaffMeasure = regexp.MustCompile(`\b(?:nommée?s?|renouvelée?s? dans (?:ses|leurs) fonctions|admise?s? à faire valoir|réintégrée?s?|détachée?s?|promue?s?|titularisée?s?|radiée?s?|mise?s? à disposition|chargée?s? des fonctions|maintenue?s? en (?:activité|fonctions)|placée?s? en (?:position|disponibilité|congé)|mis fin aux fonctions|cessent? (?:ses|leurs) fonctions|intégrée?s? dans le corps|inscrite?s? au tableau d'avancement|élevée?s? à la dignité|nommée?s? au grade)(?:[^\p{L}]|$)`)
+
+// reReplacedWords: "les mots : « jusqu'au 31 décembre 2020 » sont remplacés
+// par …": the date in the words an amendment removes is no longer one.
+var reReplacedWords = regexp.MustCompile(`^[ ,]*(?:sont|est) (?:remplacée?s?|supprimée?s?)`)
+
+// reEventWords: "les épreuves auront lieu à partir du …" schedules an event;
+// "à partir du" there is not when a rule starts to apply.
+var reEventWords = regexp.MustCompile(`\b(?:aura lieu|auront lieu|se d[ée]roulera|se d[ée]rouleront|d[ée]buteront|commenceront|consultables?|consult[ée]s|affich[ée]e?s|publi[ée]e?s)(?:[^\p{L}]|$)`)
 
 // reThatDate: "applicable à compter de cette date" refers to the date before it in the sentence.
 var reThatDate = regexp.MustCompile(`(?i)\b(?:cette (?:même )?date|that date|this date)\b`)
@@ -74,13 +94,17 @@ func findKeyDates(d *doc) []veille.KeyDate {
 
 	var out []veille.KeyDate
 	seen := map[string]bool{}
-	for _, sp := range spans {
+	prev, prevKind := -1, ""
+	for i, sp := range spans {
 		if d.isClaimed(sp.start, sp.end) {
 			continue // the date of an act's citation
 		}
+		if inReplacedWords(s, sp.start) {
+			continue
+		}
 		from := max(cellStart(s, sp.start), sp.start-160)
 		before := strings.ToLower(strings.ReplaceAll(s[from:sp.start], "\n", " "))
-		kind, at := "", 0
+		kind, at, generic := "", 0, false
 		for _, tr := range triggers {
 			loc := tr.re.FindStringIndex(before)
 			if loc == nil {
@@ -89,17 +113,29 @@ func findKeyDates(d *doc) []veille.KeyDate {
 			if tr.needs != nil && !tr.needs.MatchString(strings.ToLower(s[cellStart(s, sp.start):sentenceEnd(s, sp.end)])) {
 				continue
 			}
-			kind, at = tr.kind, loc[0]
+			kind, at, generic = tr.kind, loc[0], tr.generic
 			break
 		}
+		// the end of a window: "applicables du 1er janvier 2021 au 31 décembre 2021"
+		if kind == "" && prev >= 0 && strings.HasSuffix(before, " au ") && sp.start-spans[prev].end == len(" au ") &&
+			strings.HasSuffix(strings.ToLower(s[max(0, spans[prev].start-4):spans[prev].start]), "du ") && prevKind != "" {
+			kind, at = DateDeadline, len(before)-len("au ")
+		}
+		prev, prevKind = i, kind
 		if kind == "" {
 			continue
 		}
+		sentence := strings.ToLower(s[cellStart(s, sp.start):sentenceEnd(s, sp.end)])
+		if reStaffMeasure.MatchString(sentence) {
+			continue
+		}
+		if kind == DateApplication && generic && reEventWords.MatchString(sentence) {
+			continue
+		}
 		if kind == DateDeadline {
-			if reScope.MatchString(before) {
+			if reScope.MatchString(before) || reScopePast.MatchString(before) || scopeParticiple(before) {
 				continue
 			}
-			sentence := strings.ToLower(s[sentenceStart(s, sp.start):sentenceEnd(s, sp.end)])
 			if reCommentWords.MatchString(sentence) {
 				kind = DateComment
 			}
@@ -132,3 +168,49 @@ func cellStart(s string, pos int) int {
 	}
 	return from
 }
+
+// inReplacedWords tells whether pos lies inside « … » that an amendment
+// replaces or deletes.
+func inReplacedWords(s string, pos int) bool {
+	from := max(0, pos-300)
+	open := strings.LastIndex(s[from:pos], "«")
+	if open < 0 || strings.Contains(s[from+open:pos], "»") {
+		return false
+	}
+	rest := s[pos:min(len(s), pos+300)]
+	closeAt := strings.Index(rest, "»")
+	if closeAt < 0 {
+		return false
+	}
+	return reReplacedWords.MatchString(rest[closeAt+len("»"):])
+}
+
+// scopeParticiple tells whether "avant le" follows a participle that
+// describes a thing ("permis édité avant le", "ayant débuté leur activité
+// avant le"), not an auxiliary that sets a duty ("doit être déposé avant le").
+func scopeParticiple(before string) bool {
+	if !strings.HasSuffix(before, "avant le ") {
+		return false
+	}
+	words := strings.Fields(strings.NewReplacer("«", " ", "»", " ", ",", " ").Replace(strings.TrimSuffix(before, "avant le ")))
+	words = words[max(0, len(words)-5):]
+	for i, w := range words {
+		if w == "ayant" {
+			return true
+		}
+		if i < len(words)-3 || strings.HasPrefix(w, "susvis") || strings.HasPrefix(w, "précit") || strings.HasPrefix(w, "modifi") {
+			continue // what cites an act, not what describes a thing
+		}
+		if strings.HasSuffix(w, "é") || strings.HasSuffix(w, "ée") || strings.HasSuffix(w, "és") || strings.HasSuffix(w, "ées") {
+			if i == 0 || !duty[words[i-1]] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// duty are the words before a participle that make it a duty to do by a date.
+var duty = map[string]bool{"être": true, "est": true, "sont": true, "sera": true, "seront": true, "soit": true,
+	"soient": true, "été": true, "doit": true, "doivent": true, "devra": true, "devront": true, "peut": true,
+	"peuvent": true, "pourra": true, "pourront": true, "dûment": true}
