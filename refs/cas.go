@@ -12,11 +12,14 @@ import (
 // ("0541-02-06" → "541-02-6"), and a number that is part of a code article
 // or a date is not one (REFS.md): the article grammars run first and claim
 // their text; dates fail the checks below.
-var reCAS = regexp.MustCompile(`\b(\d{2,7})-(\d{2})-(\d{1,2})\b`)
+var (
+	reCAS           = regexp.MustCompile(`\b(\d{2,7})-(\d{2})-(\d{1,2})\b`)
+	reArticleBefore = regexp.MustCompile(`(?:^|[^\pL])[LRDA](?:\. ?\*? ?|\*? ?)$`)
+)
 
 func findCAS(d *doc) {
 	s := d.s
-	for _, m := range reCAS.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range d.findAll(reCAS, d.windows(false, []string{"-"}, 8, 6)) {
 		if d.isClaimed(m[0], m[1]) {
 			continue
 		}
@@ -27,8 +30,8 @@ func findCAS(d *doc) {
 		if m[1] < len(s) && (s[m[1]] == '-' || s[m[1]] == '/') {
 			continue
 		}
-		if m[0] >= 2 && strings.ContainsRune("LRDA", rune(s[m[0]-2])) && (s[m[0]-1] == ' ' || s[m[0]-1] == '.') {
-			continue
+		if reArticleBefore.MatchString(s[max(0, m[0]-6):m[0]]) {
+			continue // "R. 1413-61-2" whose code the text does not name
 		}
 		id, ok := casID(s[m[2]:m[3]], s[m[4]:m[5]], s[m[6]:m[7]])
 		if !ok {

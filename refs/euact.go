@@ -115,17 +115,28 @@ var reCELEX = regexp.MustCompile(`[1-9C](?:19|20)\d\d[A-Z]{1,2}\d{4}`)
 
 func findCELEX(d *doc) {
 	s := d.s
-	for _, m := range reCELEX.FindAllStringIndex(s, -1) {
-		before := s[:m[0]]
-		prefixed := strings.HasSuffix(strings.ToUpper(before), "CELEX%3A") || strings.HasSuffix(strings.ToUpper(before), "CELEX:") ||
-			strings.HasSuffix(strings.ToUpper(before), "CELEX: ") || strings.HasSuffix(strings.ToUpper(before), "CELEX ")
-		if !prefixed && (wordBefore(s, m[0]) || (m[0] > 0 && strings.ContainsRune("-/_.=", rune(s[m[0]-1])))) {
+	// the letters follow five digits: look from each letter after a digit
+	// instead of running the pattern over every byte
+	for i := 5; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' || !isDigit(s[i-1]) {
 			continue
 		}
-		if wordAfter(s, m[1]) {
+		start := i - 5
+		m := reCELEX.FindStringIndex(s[start:min(len(s), i+6)])
+		if m == nil || m[0] != 0 {
 			continue
 		}
-		d.add(KindCELEX, s[m[0]:m[1]], m[0], m[1])
-		d.claim(m[0], m[1])
+		end := start + m[1]
+		upper := strings.ToUpper(s[max(0, start-9):start])
+		prefixed := strings.HasSuffix(upper, "CELEX%3A") || strings.HasSuffix(upper, "CELEX:") ||
+			strings.HasSuffix(upper, "CELEX: ") || strings.HasSuffix(upper, "CELEX ")
+		if !prefixed && (wordBefore(s, start) || (start > 0 && strings.ContainsRune("-/_.=", rune(s[start-1])))) {
+			continue
+		}
+		if wordAfter(s, end) {
+			continue
+		}
+		d.add(KindCELEX, s[start:end], start, end)
+		d.claim(start, end)
 	}
 }

@@ -152,13 +152,17 @@ func contains(list []string, s string) bool {
 // findNOR reads NOR numbers: three letters of the ministry, one of the
 // service, the year, five digits and the kind of text ("TREL1821693V").
 func findNOR(d *doc) {
-	for _, m := range reNOR.FindAllStringIndex(d.s, -1) {
-		n := d.s[m[0]:m[1]]
-		if n[4] < '0' || n[4] > '9' {
+	s := d.s
+	// a NOR's seven digits follow four capitals: look from each run of
+	// digits instead of running a pattern over every byte
+	for i := 4; i+8 <= len(s); i++ {
+		if !isDigit(s[i]) || isDigit(s[i-1]) {
 			continue
 		}
-		d.add(KindNOR, n, m[0], m[1])
-		d.claim(m[0], m[1])
+		if m := reNOR.FindStringIndex(s[i-4 : i+8]); m != nil && m[0] == 0 && !wordBefore(s, i-4) && !wordAfter(s, i+8) {
+			d.add(KindNOR, s[i-4:i+8], i-4, i+8)
+			d.claim(i-4, i+8)
+		}
 	}
 }
 

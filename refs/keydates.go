@@ -25,29 +25,33 @@ type trigger struct {
 	needs *regexp.Regexp
 	// generic: the wording says when, not what ("à compter du")
 	generic bool
+	// lit: words the pattern cannot match without, looked for first: most
+	// dates have none of them before, and a substring search is far cheaper
+	// than trying the pattern at every position
+	lit []string
 }
 
 var triggers = []trigger{
-	{DateEntryIntoForce, regexp.MustCompile(`(?:entre|entrent|entrera|entreront|entrer|entrant|entré|entrés|entrée|entrées) en vigueur ?:? ?(?:le |à compter du |à partir du |au |dès le |à la date du )?$`), nil, false},
-	{DateEntryIntoForce, regexp.MustCompile(`(?:enters?|entered|shall enter|will enter|entry) into force ?:? ?(?:on |as of |from )?$`), nil, false},
-	{DateEntryIntoForce, regexp.MustCompile(`(?:\bis|\bare|will be|shall be|becomes?|\bbe|dates: ?|dates:|^) ?effective ?:? ?(?:on |as of |beginning |starting )?$`), nil, false},
-	{DateEntryIntoForce, regexp.MustCompile(`effective date(?: of (?:this|the) (?:final |interim final |direct final )?(?:rule|regulation|amendment|action|order))? ?(?:is |will be |:|: )?$`), nil, false},
-	{DateEntryIntoForce, regexp.MustCompile(`prend(?:ra|ront|nent)? effet (?:le |à compter du |à partir du |au |dès le )?$`), nil, false},
+	{DateEntryIntoForce, regexp.MustCompile(`(?:entre|entrent|entrera|entreront|entrer|entrant|entré|entrés|entrée|entrées) en vigueur ?:? ?(?:le |à compter du |à partir du |au |dès le |à la date du )?$`), nil, false, []string{"vigueur"}},
+	{DateEntryIntoForce, regexp.MustCompile(`(?:enters?|entered|shall enter|will enter|entry) into force ?:? ?(?:on |as of |from )?$`), nil, false, []string{"into force"}},
+	{DateEntryIntoForce, regexp.MustCompile(`(?:\bis|\bare|will be|shall be|becomes?|\bbe|dates: ?|dates:|^) ?effective ?:? ?(?:on |as of |beginning |starting )?$`), nil, false, []string{"effective"}},
+	{DateEntryIntoForce, regexp.MustCompile(`effective date(?: of (?:this|the) (?:final |interim final |direct final )?(?:rule|regulation|amendment|action|order))? ?(?:is |will be |:|: )?$`), nil, false, []string{"effective date"}},
+	{DateEntryIntoForce, regexp.MustCompile(`prend(?:ra|ront|nent)? effet (?:le |à compter du |à partir du |au |dès le )?$`), nil, false, []string{"effet"}},
 
-	{DateComment, regexp.MustCompile(`comment period (?:closes|ends|will close|will end|expires)(?: on)? $|comments? (?:are |is )?due (?:on |by )?$`), nil, false},
+	{DateComment, regexp.MustCompile(`comment period (?:closes|ends|will close|will end|expires)(?: on)? $|comments? (?:are |is )?due (?:on |by )?$`), nil, false, []string{"comment"}},
 
-	{DateDeadline, regexp.MustCompile(`(?:au plus tard|avant|pas après|d'ici|jusqu'à) (?:le |au |à la date du |du )?$|\bjusqu'au $|\bavant le $`), nil, false},
-	{DateDeadline, regexp.MustCompile(`(?:repouss|report|prorog|prolong|décal|repouss)ée?s? (?:au|jusqu'au|à la date du) $`), nil, false},
-	{DateDeadline, regexp.MustCompile(`date limite(?: [a-zéèêàç' ]{0,60})? ?(?:est |:|: |fixée au |au )(?:le |au |fixée au )?$`), nil, false},
+	{DateDeadline, regexp.MustCompile(`(?:au plus tard|avant|pas après|d'ici|jusqu'à) (?:le |au |à la date du |du )?$|\bjusqu'au $|\bavant le $`), nil, false, []string{"plus tard", "avant", "pas après", "d'ici", "jusqu"}},
+	{DateDeadline, regexp.MustCompile(`(?:repouss|report|prorog|prolong|décal|repouss)ée?s? (?:au|jusqu'au|à la date du) $`), nil, false, []string{"repouss", "report", "prorog", "prolong", "décal"}},
+	{DateDeadline, regexp.MustCompile(`date limite(?: [a-zéèêàç' ]{0,60})? ?(?:est |:|: |fixée au |au )(?:le |au |fixée au )?$`), nil, false, []string{"date limite"}},
 	{DateDeadline, regexp.MustCompile(`(?:no later than|not later than|on or before|prior to|compliance date(?: [a-z ]{0,40})? (?:is|of|on)|comply(?: [a-z ]{0,40})? by|extended (?:to|until|through)|delayed (?:to|until)|until|before|by|through) $`),
-		regexp.MustCompile(`\b(?:must|shall|comply|compliance|deadline|required|requirement|comments?|submit|extended|delayed|no later than)\b`), false},
+		regexp.MustCompile(`\b(?:must|shall|comply|compliance|deadline|required|requirement|comments?|submit|extended|delayed|no later than)\b`), false, []string{"later than", "before", "prior to", "compliance", "comply", "extended", "delayed", "until", "by ", "through"}},
 
-	{DateApplication, regexp.MustCompile(`(?:applicables?|s'appliquent|s'applique|s'appliqueront|s'appliquera|appliqués?|appliquées?) (?:le |à compter du |à partir du |à partir |dès le |au )$`), nil, false},
-	{DateApplication, regexp.MustCompile(`(?:\bapply|applies|applicable|application|apply to [a-z ]{0,40}) (?:from|as of|on|beginning|starting) $`), nil, false},
-	{DateApplication, regexp.MustCompile(`(?:à compter du|à partir du|à partir|à dater du|dès le|à compter de la date du) $`), nil, true},
+	{DateApplication, regexp.MustCompile(`(?:applicables?|s'appliquent|s'applique|s'appliqueront|s'appliquera|appliqués?|appliquées?) (?:le |à compter du |à partir du |à partir |dès le |au |du )$`), nil, false, []string{"appli"}},
+	{DateApplication, regexp.MustCompile(`(?:\bapply|applies|applicable|application|apply to [a-z ]{0,40}) (?:from|as of|on|beginning|starting) $`), nil, false, []string{"appl"}},
+	{DateApplication, regexp.MustCompile(`(?:à compter du|à partir du|à partir|à dater du|dès le|à compter de la date du) $`), nil, true, []string{"compter", "partir", "dater", "dès le"}},
 	// "à compter de cette date": the anaphor stands where the date would
-	{DateApplication, regexp.MustCompile(`(?:applicables?|s'applique(?:nt)?) (?:à compter de|à partir de) $`), nil, false},
-	{DateApplication, regexp.MustCompile(`\bau $`), regexp.MustCompile(`\b(?:tarifs?|prix)\b`), false},
+	{DateApplication, regexp.MustCompile(`(?:applicables?|s'applique(?:nt)?) (?:à compter de|à partir de) $`), nil, false, []string{"compter de", "partir de"}},
+	{DateApplication, regexp.MustCompile(`\bau $`), regexp.MustCompile(`\b(?:tarifs?|prix)\b`), false, []string{"au "}},
 }
 
 // reCommentWords: a deadline in a sentence about comments or a public
@@ -106,6 +110,9 @@ func findKeyDates(d *doc) []veille.KeyDate {
 		before := strings.ToLower(strings.ReplaceAll(s[from:sp.start], "\n", " "))
 		kind, at, generic := "", 0, false
 		for _, tr := range triggers {
+			if !containsAny(before, tr.lit) {
+				continue
+			}
 			loc := tr.re.FindStringIndex(before)
 			if loc == nil {
 				continue
@@ -214,3 +221,12 @@ func scopeParticiple(before string) bool {
 var duty = map[string]bool{"être": true, "est": true, "sont": true, "sera": true, "seront": true, "soit": true,
 	"soient": true, "été": true, "doit": true, "doivent": true, "devra": true, "devront": true, "peut": true,
 	"peuvent": true, "pourra": true, "pourront": true, "dûment": true}
+
+func containsAny(s string, subs []string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}

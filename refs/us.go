@@ -20,6 +20,7 @@ var (
 	reCFRMore = regexp.MustCompile(`^(?:, and |, or |, | and | or | through | to )(?:§§? ?)?` + cfrTail)
 	reCFRBare = regexp.MustCompile(`(?:\bSecs?\. ?|§§? ?)(\d{1,5})\.(\d{1,5}[a-z]?(?:-\d+)?)((?:\([a-zA-Z0-9]{1,4}\))*)`)
 	reCFRInS  = regexp.MustCompile(`\b(\d{1,2}) C\.? ?F\.? ?R\.?`)
+	reCFRNext = regexp.MustCompile(`^ ?C\.? ?F\.? ?R\b`)
 	reFRDoc   = regexp.MustCompile(`\b(\d{1,3}) (?:FR|Fed\. ?Reg\.) (\d{1,6})\b`)
 )
 
@@ -50,8 +51,8 @@ func findCFR(d *doc) {
 		end := m[1]
 		for {
 			mm := reCFRMore.FindStringSubmatchIndex(s[end:])
-			if mm == nil || wordAfter(s, end+mm[1]) {
-				break
+			if mm == nil || wordAfter(s, end+mm[1]) || reCFRNext.MatchString(s[end+mm[1]:min(len(s), end+mm[1]+8)]) {
+				break // "… and 21 CFR 820": the number is another title
 			}
 			abs := make([]int, len(mm))
 			for i, v := range mm {
