@@ -46,15 +46,15 @@ type codeMention struct {
 func codeMentions(d *doc) []codeMention {
 	s := d.s
 	var ms []codeMention
-	codeWs := d.windows(true, []string{"code"}, 0, 130)
-	for _, m := range d.findAll(reCodeName, codeWs) {
-		if wordBefore(s, m[0]) {
+	for _, w := range d.anchorSpans(true, []string{"code"}, 0, 0) {
+		if wordBefore(s, w.start) {
 			continue
 		}
-		name := codeByKey[codeKey(s[m[0]:m[1]])]
+		name, end := codeNameAt(s, w.start)
 		if name == "" {
 			continue
 		}
+		m := []int{w.start, end}
 		rest := strings.ToLower(s[m[1]:min(len(s), m[1]+12)])
 		if name == "code des douanes" && (strings.HasPrefix(rest, " de l'union") || strings.HasPrefix(rest, " communautaire")) {
 			continue // the Union Customs Code is an EU regulation

@@ -21,8 +21,8 @@ const (
 )
 
 var (
-	reFRNumbered = regexp.MustCompile(`\b` + frType + frAdj + ` ` + frNo + frNum + `\b(?:(?i: du) ` + frDate + `)?`)
-	reFRDated    = regexp.MustCompile(`\b` + frType + frAdj + `(?i: du |, en date du ) ?` + frDate + `\b`)
+	reFRNumbered  = regexp.MustCompile(`\b` + frType + frAdj + ` ` + frNo + frNum + `\b(?:(?i: du) ` + frDate + `)?`)
+	reFRDatedHead = regexp.MustCompile(frType + frAdj + `(?i: du |, en date du )$`)
 	// further acts of the same type: "décrets n° 2020-1262 du 16 octobre 2020 et n° 2020-1310 du …"
 	reFRMoreNo   = regexp.MustCompile(`^(?:, | et | ou )(?:le |du |au )?` + frNo + frNum + `\b(?:(?i: du) ` + frDate + `)?`)
 	reFRMoreDate = regexp.MustCompile(`^(?:, | et | ou )(?:celui |ceux )?du ` + frDate + `\b`)
@@ -63,7 +63,8 @@ type frAct struct {
 func findFRActs(d *doc) {
 	s := d.s
 	var acts []frAct
-	ws := d.windows(true, anchorsFRAct, 2, 170)
+	// a numbered act writes "n°"
+	ws := d.windows(true, []string{"n°", "nº", "n °", "no ", "no.", "numéro"}, 70, 60)
 	for _, m := range d.findAll(reFRNumbered, ws) {
 		if d.isClaimed(m[0], m[1]) {
 			continue
@@ -93,17 +94,20 @@ func findFRActs(d *doc) {
 		}
 		d.claim(m[0], end)
 	}
-	for _, m := range d.findAll(reFRDated, ws) {
-		if d.isClaimed(m[0], m[1]) {
+	// an act cited by its date: the type just before a date ("arrêté du")
+	for _, ds := range d.dateSpans() {
+		from := max(0, ds.start-90)
+		before := d.low[from:ds.start]
+		if d.isClaimed(ds.start, ds.end) || !(strings.HasSuffix(before, "du ") || strings.HasSuffix(before, "date du ")) {
 			continue
 		}
-		typ := frTypeName(s[m[2]:m[3]])
-		t, ok := parseFrDate(s[m[4]:m[5]], s[m[6]:m[7]], s[m[8]:m[9]])
-		if !ok {
+		m := reFRDatedHead.FindStringSubmatchIndex(s[from:ds.start])
+		if m == nil || wordBefore(s, from+m[0]) {
 			continue
 		}
-		acts = append(acts, frAct{typ: typ, date: frDateID(t), start: m[0], end: m[1]})
-		end := m[1]
+		typ := frTypeName(s[from+m[2] : from+m[3]])
+		acts = append(acts, frAct{typ: typ, date: frDateID(ds.t), start: from + m[0], end: ds.end})
+		end := ds.end
 		for {
 			mm := reFRMoreDate.FindStringSubmatchIndex(s[end:])
 			if mm == nil {
@@ -114,7 +118,7 @@ func findFRActs(d *doc) {
 			}
 			end += mm[1]
 		}
-		d.claim(m[0], end)
+		d.claim(from+m[0], end)
 	}
 
 	// A date-only citation is the numbered act of the same type and date

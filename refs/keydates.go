@@ -85,7 +85,7 @@ var reThatDate = regexp.MustCompile(`(?i)\b(?:cette (?:même )?date|that date|th
 
 func findKeyDates(d *doc) []veille.KeyDate {
 	s := d.s
-	spans := findDates(d)
+	spans := append([]dateSpan(nil), d.dateSpans()...)
 	// "cette date" stands for the date just before it in the same sentence
 	n := len(spans)
 	for _, m := range d.findAll(reThatDate, d.windows(true, []string{" date"}, 12, 6)) {

@@ -68,9 +68,11 @@ type found struct {
 
 // doc is the text under analysis and what has been found in it so far.
 type doc struct {
-	s        string // normalised title + "\n" + text
-	low      string // s with ASCII letters in lower case, for anchors
-	titleEnd int    // s[:titleEnd] is the title
+	s        string     // normalised title + "\n" + text
+	low      string     // s with ASCII letters in lower case, for anchors
+	years    []int      // where s writes a year (see yearSpans), once computed
+	dates    []dateSpan // the calendar dates of s, once computed
+	titleEnd int        // s[:titleEnd] is the title
 	refs     []found
 	// claimed marks, one bit a byte, the text a stricter grammar read, which
 	// a later, looser one must not read again. A bitmap and not a list of

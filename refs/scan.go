@@ -33,6 +33,11 @@ type window struct{ start, end int }
 // occurrence p of an anchor: in d.low when fold, else in d.s. A window
 // starts at the beginning of a word, so that \b reads as in the whole text.
 func (d *doc) windows(fold bool, anchors []string, back, fwd int) []window {
+	return d.merge(d.anchorSpans(fold, anchors, back, fwd))
+}
+
+// anchorSpans are the stretches around each anchor, unsorted, not merged.
+func (d *doc) anchorSpans(fold bool, anchors []string, back, fwd int) []window {
 	hay := d.s
 	if fold {
 		hay = d.low
@@ -53,6 +58,35 @@ func (d *doc) windows(fold bool, anchors []string, back, fwd int) []window {
 			i = p + len(a)
 		}
 	}
+	return ps
+}
+
+// yearSpans are the stretches around every year (19xx, 20xx, as a number
+// of its own): every written date holds one, and so do most acts' citations.
+func (d *doc) yearSpans(back, fwd int) []window {
+	if d.years == nil {
+		d.years = []int{}
+		s := d.s
+		for i := 0; i+4 <= len(s); i++ {
+			if !isDigit(s[i]) || (i > 0 && isDigit(s[i-1])) {
+				continue
+			}
+			if (s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') && isDigit(s[i+2]) && isDigit(s[i+3]) &&
+				(i+4 == len(s) || !isDigit(s[i+4])) {
+				d.years = append(d.years, i)
+			}
+			i += 3
+		}
+	}
+	ps := make([]window, len(d.years))
+	for k, p := range d.years {
+		ps[k] = window{max(0, p-back), min(len(d.s), p+4+fwd)}
+	}
+	return ps
+}
+
+// merge sorts stretches, starts each at a word, and joins those that touch.
+func (d *doc) merge(ps []window) []window {
 	if len(ps) == 0 {
 		return nil
 	}
@@ -91,18 +125,6 @@ func mergeWindows(a, b []window) []window {
 	}
 	return out
 }
-
-// Anchors: words a grammar cannot match without, as they appear in d.low
-// (ASCII folded; an accented capital stays as written).
-var (
-	anchorsFRAct = []string{"arrêt", "arret", "arrÊt", "décret", "decret", "dÉcret", " loi", "\nloi", "ordonnance",
-		"décision", "decision", "dÉcision", "délibération", "deliberation", "dÉlibÉration", "instruction", "circulaire"}
-	anchorsFRMonth = []string{"janvier", "février", "fevrier", "fÉvrier", "mars", "avril", "mai", "juin", "juillet",
-		"août", "aout", "aoÛt", "septembre", "octobre", "novembre", "décembre", "decembre", "dÉcembre"}
-	anchorsENMonth = []string{"january", "february", "march", "april", "may", "june", "july", "august",
-		"september", "october", "november", "december", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.",
-		"sep.", "sept.", "oct.", "nov.", "dec."}
-)
 
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' }
 
