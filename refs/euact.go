@@ -62,7 +62,14 @@ func euSuffix(s string) string {
 
 func findEUActs(d *doc) {
 	s := d.s
-	ws := d.windows(false, []string{"/"}, 140, 40)
+	// every EU act's number is digits, "/", digits
+	var spans []window
+	for _, w := range d.anchorSpans(false, []string{"/"}, 0, 0) {
+		if p := w.start; p > 0 && p+1 < len(s) && isDigit(s[p-1]) && isDigit(s[p+1]) {
+			spans = append(spans, window{max(0, p-120), min(len(s), p+30)})
+		}
+	}
+	ws := d.merge(spans)
 	for _, m := range d.findAll(reEUNew, ws) {
 		if wordBefore(s, m[0]) {
 			continue

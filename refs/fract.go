@@ -160,7 +160,7 @@ func findNOR(d *doc) {
 	// a NOR's seven digits follow four capitals: look from each run of
 	// digits instead of running a pattern over every byte
 	for i := 4; i+8 <= len(s); i++ {
-		if !isDigit(s[i]) || isDigit(s[i-1]) {
+		if !isDigit(s[i]) || !isUpperASCII(s[i-1]) || !isUpperASCII(s[i-4]) {
 			continue
 		}
 		if m := reNOR.FindStringIndex(s[i-4 : i+8]); m != nil && m[0] == 0 && !wordBefore(s, i-4) && !wordAfter(s, i+8) {
@@ -199,3 +199,5 @@ func ownAct(d *doc) *veille.ActID {
 	}
 	return &veille.ActID{Kind: best.kind, ID: best.id}
 }
+
+func isUpperASCII(c byte) bool { return 'A' <= c && c <= 'Z' }
