@@ -21,9 +21,13 @@ const (
 
 var (
 	// "règlement d'exécution (UE) 2018/2066", "Regulation (EC) No 1907/2006"
-	reEUNew = regexp.MustCompile(euType + euQual + ` \(` + euSfx + `\) ` + euNo + `(\d{1,4}/\d{1,4})\b`)
+	// (the brackets are sometimes left out: "règlement UE n°1178/2011")
+	reEUNew = regexp.MustCompile(euType + euQual + ` (?:\(` + euSfx + `\)|` + euSfx + `) ` + euNo + `(\d{1,4}/\d{1,4})\b`)
 	// "directive 2003/87/CE", "Council Directive 93/42/EEC"
-	reEUOld = regexp.MustCompile(euType + euQual + ` ` + euNo + `(\d{2,4}/\d{1,4})/(CEE|CE|UE|EEC|EC|EU|Euratom|PESC|CFSP)\b`)
+	reEUOld = regexp.MustCompile(euType + euQual + ` ` + euNo + `(\d{2,4}/\d{1,4}) ?/ ?(CEE|CE|UE|EEC|EC|EU|Euratom|PESC|CFSP)\b`)
+	// "le règlement n° 389/2013 susvisé": the number without its suffix, which
+	// the text gives where it cites the act in full
+	reEUNoSuffix = regexp.MustCompile(euType + euQual + ` ` + euNo + `(\d{1,4}/\d{1,4})\b`)
 	// "(CE) n° 1907/2006" without its type: only regulations carried "n°"
 	reEUBare = regexp.MustCompile(`\((CE|CEE|EC|EEC|UE|EU)\) (?i:n[°º]|no\.?) ?(\d{1,4}/\d{2,4})\b`)
 	// more numbers of the same type in a list: "règlements (UE) 2018/2066 et 2018/2067"
@@ -74,8 +78,12 @@ func findEUActs(d *doc) {
 		if wordBefore(s, m[0]) {
 			continue
 		}
-		typ, sfx := euTypeName(s[m[2]:m[3]]), euSuffix(s[m[4]:m[5]])
-		d.add(KindEUAct, typ+" ("+sfx+") "+s[m[6]:m[7]], m[0], m[1])
+		sfxAt := m[4:6] // "(UE)", else "UE" (group 3)
+		if sfxAt[0] < 0 {
+			sfxAt = m[6:8]
+		}
+		typ, sfx := euTypeName(s[m[2]:m[3]]), euSuffix(s[sfxAt[0]:sfxAt[1]])
+		d.add(KindEUAct, typ+" ("+sfx+") "+s[m[8]:m[9]], m[0], m[1])
 		d.claim(m[0], m[1])
 		end := m[1]
 		for {
@@ -112,6 +120,31 @@ func findEUActs(d *doc) {
 		}
 		d.add(KindEUAct, "Regulation ("+euSuffix(s[m[2]:m[3]])+") "+s[m[4]:m[5]], m[0], m[1])
 		d.claim(m[0], m[1])
+	}
+	// a number without suffix is the act of that type and number cited in
+	// full elsewhere in the text, when there is exactly one
+	full := map[string][]string{}
+	for _, f := range d.refs {
+		if f.kind != KindEUAct {
+			continue
+		}
+		typ, num := f.id[:strings.IndexByte(f.id, ' ')], f.id[strings.LastIndexByte(f.id, ' ')+1:]
+		if i := strings.IndexByte(num, '/'); strings.Count(num, "/") == 2 { // old style "2003/87/EC"
+			num = num[:i+strings.IndexByte(num[i+1:], '/')+1]
+		}
+		k := typ + " " + num
+		if !contains(full[k], f.id) {
+			full[k] = append(full[k], f.id)
+		}
+	}
+	for _, m := range d.findAll(reEUNoSuffix, ws) {
+		if wordBefore(s, m[0]) || d.isClaimed(m[0], m[1]) || wordAfter(s, m[1]) || (m[1] < len(s) && s[m[1]] == '/') {
+			continue
+		}
+		if ids := full[euTypeName(s[m[2]:m[3]])+" "+s[m[4]:m[5]]]; len(ids) == 1 {
+			d.add(KindEUAct, ids[0], m[0], m[1])
+			d.claim(m[0], m[1])
+		}
 	}
 }
 

@@ -157,3 +157,27 @@ func TestKeyDates(t *testing.T) {
 		})
 	}
 }
+
+func TestEUActWithoutSuffix(t *testing.T) {
+	tests := map[string]struct {
+		text string
+		want []string
+	}{
+		"resolved":       {"Vu le règlement (UE) n° 389/2013 ; l'article 10 du règlement n° 389/2013 susvisé", []string{"eu-act:Regulation (EU) 389/2013"}},
+		"no brackets":    {"le règlement UE n°1178/2011 susvisé", []string{"eu-act:Regulation (EU) 1178/2011"}},
+		"spaced suffix":  {"la directive 2006/112/ CE du Conseil", []string{"eu-act:Directive 2006/112/EC"}},
+		"never in full":  {"le règlement n° 389/2013", nil},
+		"old style full": {"la directive 2003/87/CE ; la directive n° 2003/87 précitée", []string{"eu-act:Directive 2003/87/EC"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var got []string
+			for _, r := range refs.Extract("", tc.text).Refs {
+				got = append(got, r.Key())
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
