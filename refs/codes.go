@@ -87,7 +87,8 @@ func codeMentions(d *doc) []codeMention {
 			continue
 		}
 		last = m.name
-		if reAmending.MatchString(s[m.end:sentenceEnd(s, m.end)]) {
+		// "Le code X est ainsi modifié :" says it right after the name
+		if reAmending.MatchString(s[m.end:min(sentenceEnd(s, m.end), m.end+160)]) {
 			scopeName, scopeEnd = m.name, len(s)
 			if h := sort.Search(len(headings), func(i int) bool { return headings[i][0] > m.end }); h < len(headings) {
 				scopeEnd = headings[h][0]
@@ -138,8 +139,9 @@ func findCodeArticles(d *doc) {
 		}
 	}
 	prevEnd := -1
-	artWs := mergeWindows(d.windows(false, []string{"L.", "R.", "D.", "L*", "R*", "D*"}, 1, 40),
-		d.windows(true, []string{"article", "art."}, 0, 60))
+	// "L." / "R." / "D." (or "R.*"), the form every citation of a lettered
+	// article takes; "article L541-2" without a period is left out
+	artWs := d.windows(false, []string{"L.", "R.", "D.", "L*", "R*", "D*"}, 1, 40)
 	for _, m := range d.findAll(reCodeArt, artWs) {
 		if wordBefore(s, m[0]) || wordAfter(s, m[1]) || d.isClaimed(m[0], m[1]) {
 			continue

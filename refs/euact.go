@@ -34,6 +34,10 @@ var (
 	reEUMore = regexp.MustCompile(`^(?:, | et | and | ou | or )` + euNo + `(\d{1,4}/\d{1,4})(?:/(CEE|CE|UE|EEC|EC|EU))?\b`)
 )
 
+// euWords are what an EU act's citation holds before its number, folded
+// as d.low folds (ASCII only).
+var euWords = []string{"glement", "directive", "cision", "regulation", "(ce)", "(ue)", "(cee)", "(ec)", "(eu)", "(eec)"}
+
 // euTypeName is the English type of an act from its French or English word.
 func euTypeName(w string) string {
 	w = strings.ToLower(w)
@@ -69,7 +73,12 @@ func findEUActs(d *doc) {
 	// every EU act's number is digits, "/", digits
 	var spans []window
 	for _, w := range d.anchorSpans(false, []string{"/"}, 0, 0) {
-		if p := w.start; p > 0 && p+1 < len(s) && isDigit(s[p-1]) && isDigit(s[p+1]) {
+		p := w.start
+		if p == 0 || p+1 >= len(s) || !isDigit(s[p-1]) || !isDigit(s[p+1]) {
+			continue
+		}
+		// and the act's type, or its suffix in brackets, comes before it
+		if before := d.low[max(0, p-120):p]; containsAny(before, euWords) {
 			spans = append(spans, window{max(0, p-120), min(len(s), p+30)})
 		}
 	}

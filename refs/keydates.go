@@ -132,7 +132,8 @@ func findKeyDates(d *doc) []veille.KeyDate {
 		if kind == "" {
 			continue
 		}
-		sentence := strings.ToLower(s[cellStart(s, sp.start):sentenceEnd(s, sp.end)])
+		// the words that change a date's role stand near it
+		sentence := strings.ToLower(s[max(cellStart(s, sp.start), sp.start-300):min(sentenceEnd(s, sp.end), sp.end+150)])
 		if reStaffMeasure.MatchString(sentence) {
 			continue
 		}

@@ -12,41 +12,52 @@ import (
 // they end sentences and paragraphs ("Article 3" headings), which bound the
 // context a reference or a date is read in.
 func normalize(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	b := make([]byte, 0, len(s))
 	space, line := false, false
-	for _, r := range s {
-		switch r {
-		case '\u2019', '\u2018', '\u02bc', '\u2032':
-			r = '\''
-		case '\u00a0', '\u202f', '\u2009', '\u2007', '\t', '\v', '\f':
-			r = ' '
-		case '\r', '\u2028', '\u2029', '\u0085':
-			r = '\n'
-		case '\u2010', '\u2011':
-			r = '-'
-		case utf8.RuneError:
-			r = ' '
+	for i := 0; i < len(s); {
+		c := s[i]
+		var r rune
+		if c < utf8.RuneSelf {
+			r = rune(c)
+			i++
+		} else {
+			var n int
+			r, n = utf8.DecodeRuneInString(s[i:])
+			i += n
+			switch r {
+			case '\u2019', '\u2018', '\u02bc', '\u2032':
+				r = '\''
+			case '\u2028', '\u2029', '\u0085':
+				r = '\n'
+			case '\u2010', '\u2011':
+				r = '-'
+			case utf8.RuneError:
+				r = ' '
+			default:
+				if unicode.IsSpace(r) { // no-break, thin and other spaces
+					r = ' '
+				}
+			}
 		}
-		if r == '\n' {
+		switch {
+		case r == '\n' || r == '\r':
 			line = true
 			continue
-		}
-		if r == ' ' || (r < 0x20) || unicode.IsSpace(r) {
+		case r <= ' ':
 			space = true
 			continue
 		}
 		if line {
-			if b.Len() > 0 {
-				b.WriteByte('\n')
+			if len(b) > 0 {
+				b = append(b, '\n')
 			}
-		} else if space && b.Len() > 0 {
-			b.WriteByte(' ')
+		} else if space && len(b) > 0 {
+			b = append(b, ' ')
 		}
 		space, line = false, false
-		b.WriteRune(r)
+		b = utf8.AppendRune(b, r)
 	}
-	return b.String()
+	return string(b)
 }
 
 // oneLine is a piece of normalised text as a reference's "text": the line
