@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nogentech/veille"
 )
@@ -91,7 +93,6 @@ var codeAbbrev = map[string]string{
 }
 
 var (
-	reCodeAnaphor *regexp.Regexp
 	// codeKeys are the codes' folded names (see codeKey), the longest first:
 	// "code rural et de la pêche maritime" before "code rural".
 	codeKeys []codeName
@@ -107,7 +108,6 @@ func init() {
 		codeKeys = append(codeKeys, codeName{codeKey(n), n})
 	}
 	sort.SliceStable(codeKeys, func(i, j int) bool { return len(codeKeys[i].key) > len(codeKeys[j].key) })
-	reCodeAnaphor = regexp.MustCompile(`(?i)\b(?:du m[êe]me code|dudit code|de ce code|du pr[ée]sent code|ledit code|ce m[êe]me code|ce code|le m[êe]me code|audit code|au m[êe]me code|au pr[ée]sent code|le pr[ée]sent code)\b`)
 }
 
 // codeKey folds a code's name as written: case, accents, spaces and
@@ -123,35 +123,29 @@ func codeKey(s string) string {
 // code's folded name, the longest first, which is what a pattern of 65
 // alternatives did at every "code" of the text, for a fraction of the cost.
 func codeNameAt(s string, p int) (name string, end int) {
-	var key []byte
-	var ends []int // ends[i]: where in s the i-th folded byte's rune ends
-	for i, r := range s[p:min(len(s), p+200)] {
-		if r == ' ' || r == '\'' || r == '\n' {
-			if r == '\n' {
-				break
-			}
+	window := s[p:min(len(s), p+160)]
+	if nl := strings.IndexByte(window, '\n'); nl >= 0 {
+		window = window[:nl]
+	}
+	key := codeKey(window)
+	for _, c := range codeKeys {
+		if !strings.HasPrefix(key, c.key) {
 			continue
 		}
-		f := string(r)
-		if r < 0x80 {
-			if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
+		// where the name ends in s: walk the runes, counting the folded
+		// bytes each gives (spaces and apostrophes none, œ two, a letter one)
+		n := 0
+		for i, r := range window {
+			switch {
+			case r == ' ' || r == '\'' || unicode.Is(unicode.Mn, r):
+			case r == 'œ' || r == 'Œ' || r == 'æ' || r == 'Æ' || r == 'ß':
+				n += 2
+			default:
+				n++
 			}
-			f = string(r)
-		} else {
-			f = veille.Fold(f)
-		}
-		for range len(f) {
-			ends = append(ends, p+i+len(string(r)))
-		}
-		key = append(key, f...)
-		if len(key) > 100 {
-			break
-		}
-	}
-	for _, c := range codeKeys {
-		if len(key) >= len(c.key) && string(key[:len(c.key)]) == c.key {
-			return c.name, ends[len(c.key)-1]
+			if n >= len(c.key) {
+				return c.name, p + i + utf8.RuneLen(r)
+			}
 		}
 	}
 	return "", 0

@@ -26,7 +26,6 @@ var (
 	reCodeGap = regexp.MustCompile(`^(?: et (?:suivants|s\.))?(?:, (?:[^,;:()\n]{1,40}),)?(?:,? ?(?:de la partie (?:l[ée]gislative|r[ée]glementaire|arr[êe]t[ée]s) )?(?:du|de|au|à la|à|en) ?|,? ?\(?|,? )$`)
 	// an article written without a letter: "article 266 sexies du code des douanes"
 	reArtPlain = regexp.MustCompile(`(?i:\barticles? )(\d{1,5}(?:-\d{1,5})*(?: (?:bis|ter|quater|quinquies|sexies|septies|octies|nonies|decies|[A-Z])\b)?)`)
-	reHeading  = regexp.MustCompile(`(?:^|\n|[a-zé])Article (?:\d+(?:er)?|premier)\s*(?:\n|$)`)
 	// a sentence that amends the code it names opens a passage where bare
 	// articles are that code's
 	reAmending = regexp.MustCompile(`(?i)\b(?:ainsi modifi[ée]e?s?|ainsi r[ée]dig[ée]e?s?|est compl[ée]t[ée]e?|sont compl[ée]t[ée]e?s|est ins[ée]r[ée]e?|sont ins[ée]r[ée]e?s|est r[ée]tabli|est ajout[ée]e?|sont ajout[ée]e?s|est remplac[ée]e?|est modifi[ée]e?|sont modifi[ée]e?s|is amended)(?:[^\p{L}]|$)`)
@@ -64,11 +63,13 @@ func codeMentions(d *doc) []codeMention {
 	for _, m := range d.findAll(reCodeAbbrev, d.windows(false, []string{"CSS", "CSP", "CGCT", "CGI", "CMF", "CRPA"}, 1, 2)) {
 		ms = append(ms, codeMention{start: m[0], end: m[1], name: codeAbbrev[s[m[0]:m[1]]]})
 	}
-	for _, m := range d.findAll(reCodeAnaphor, d.windows(true, []string{"code"}, 20, 6)) {
-		ms = append(ms, codeMention{start: m[0], end: m[1]})
+	for _, w := range d.anchorSpans(true, codeAnaphors, 0, 0) {
+		if !wordBefore(s, w.start) && !wordAfter(s, w.end) {
+			ms = append(ms, codeMention{start: w.start, end: w.end})
+		}
 	}
 	sortMentions(ms)
-	headings := d.findAll(reHeading, d.windows(false, []string{"Article"}, 1, 20))
+	headings := articleHeadings(d)
 	last, scopeName, scopeEnd := "", "", -1
 	for i := range ms {
 		m := &ms[i]
@@ -88,7 +89,7 @@ func codeMentions(d *doc) []codeMention {
 		}
 		last = m.name
 		// "Le code X est ainsi modifié :" says it right after the name
-		if reAmending.MatchString(s[m.end:min(sentenceEnd(s, m.end), m.end+160)]) {
+		if after := s[m.end:min(sentenceEnd(s, m.end), m.end+160)]; containsAny(after, amendingWords) && reAmending.MatchString(after) {
 			scopeName, scopeEnd = m.name, len(s)
 			if h := sort.Search(len(headings), func(i int) bool { return headings[i][0] > m.end }); h < len(headings) {
 				scopeEnd = headings[h][0]
@@ -176,13 +177,21 @@ func findCodeArticles(d *doc) {
 	flush()
 
 	// articles without a letter, only where the code is named right after
-	for _, m := range d.findAll(reArtPlain, d.windows(true, []string{"article"}, 0, 40)) {
-		if d.isClaimed(m[0], m[1]) || wordAfter(s, m[1]) {
+	// (looked for back from each code's name, which is rarer than "article")
+	for _, c := range ms {
+		from := max(0, c.start-90)
+		if !strings.Contains(d.low[from:c.start], "article") {
 			continue
 		}
-		if code := trailingCode(s, ms, m[1]); code != "" {
-			d.add(KindFRCode, code+" "+s[m[2]:m[3]], m[0], m[1])
-			d.claim(m[0], m[1])
+		for _, m := range reArtPlain.FindAllStringSubmatchIndex(s[from:c.start], -1) {
+			start, end := from+m[0], from+m[1]
+			if d.isClaimed(start, end) || wordAfter(s, end) || wordBefore(s, start) {
+				continue
+			}
+			if code := trailingCode(s, ms, end); code != "" {
+				d.add(KindFRCode, code+" "+s[from+m[2]:from+m[3]], start, end)
+				d.claim(start, end)
+			}
 		}
 	}
 }
@@ -211,4 +220,48 @@ func contextCode(ms []codeMention, pos int) string {
 
 func sortMentions(ms []codeMention) {
 	sort.Slice(ms, func(i, j int) bool { return ms[i].start < ms[j].start })
+}
+
+// codeAnaphors refer back to the code named last ("du même code"), as the
+// text is folded in d.low.
+var codeAnaphors = []string{"même code", "meme code", "mÊme code", "dudit code", "ledit code", "audit code",
+	"ce code", "présent code", "present code", "prÉsent code"}
+
+// amendingWords: one of them is in every text reAmending matches.
+var amendingWords = []string{"ainsi", "compl", "ins", "tabli", "ajout", "remplac", "modifi", "amended"}
+
+// articleHeadings are where an "Article 3" heading stands on a line of its
+// own (or glued to the heading before it, "…financierArticle 4"): the end of
+// the passage an amending sentence opened.
+func articleHeadings(d *doc) [][]int {
+	s := d.s
+	var out [][]int
+	for _, w := range d.anchorSpans(false, []string{"Article "}, 0, 0) {
+		p := w.start
+		if p > 0 && s[p-1] != '\n' && !(s[p-1] >= 'a' && s[p-1] <= 'z') && !strings.HasSuffix(s[:p], "é") {
+			continue
+		}
+		i := p + len("Article ")
+		j := i
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		switch {
+		case j > i:
+			if strings.HasPrefix(s[j:], "er") {
+				j += 2
+			}
+		case strings.HasPrefix(s[i:], "premier"):
+			j = i + len("premier")
+		default:
+			continue
+		}
+		for j < len(s) && s[j] == ' ' {
+			j++
+		}
+		if j == len(s) || s[j] == '\n' {
+			out = append(out, []int{p, j})
+		}
+	}
+	return out
 }

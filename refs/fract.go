@@ -29,6 +29,9 @@ var (
 	reNOR        = regexp.MustCompile(`\b[A-Z]{4}\d{7}[A-Z]\b`)
 )
 
+// frTypeWords: one is in every French act's type, as d.low folds it.
+var frTypeWords = []string{"arr", "cret", "loi", "ordonnance", "cision", "lib", "instruction", "circulaire"}
+
 // frTypeName is the singular, lower-case type of a French act.
 func frTypeName(w string) string {
 	w = strings.ToLower(w)
@@ -98,7 +101,7 @@ func findFRActs(d *doc) {
 	for _, ds := range d.dateSpans() {
 		from := max(0, ds.start-90)
 		before := d.low[from:ds.start]
-		if d.isClaimed(ds.start, ds.end) || !(strings.HasSuffix(before, "du ") || strings.HasSuffix(before, "date du ")) {
+		if d.isClaimed(ds.start, ds.end) || !strings.HasSuffix(before, "du ") || !containsAny(before, frTypeWords) {
 			continue
 		}
 		m := reFRDatedHead.FindStringSubmatchIndex(s[from:ds.start])

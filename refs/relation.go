@@ -15,6 +15,9 @@ var (
 	reClause   = regexp.MustCompile(`(?i:\b(?:relati(?:f|ve|fs|ves)|portant|fixant|prescrivant|autorisant|concernant|d[ée]finissant|instaurant|pr[ée]cisant|d[ée]signant|d[ée]terminant|approuvant|homologuant|laying down|as regards|concerning|with regard to|supplementing|in respect of|correcting|on the|establishing)\b)`)
 )
 
+// relationWords: one is in every title reRelation matches (d.low folds ASCII only).
+var relationWords = []string{"modifi", "abrog", "transpos", "application", "amending", "repealing", "implementing"}
+
 // relSpan is a stretch of the title where references take a relation.
 type relSpan struct {
 	start, end int
@@ -48,6 +51,9 @@ func relName(verb string) string {
 
 func titleRelations(d *doc) relations {
 	title := d.s[:d.titleEnd]
+	if !containsAny(d.low[:d.titleEnd], relationWords) {
+		return nil
+	}
 	verbs := reRelation.FindAllStringSubmatchIndex(title, -1)
 	var out relations
 	for i, v := range verbs {
