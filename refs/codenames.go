@@ -110,11 +110,13 @@ func init() {
 	sort.SliceStable(codeKeys, func(i, j int) bool { return len(codeKeys[i].key) > len(codeKeys[j].key) })
 }
 
+var keySpaces = strings.NewReplacer(" ", "", "'", "")
+
 // codeKey folds a code's name as written: case, accents, spaces and
 // apostrophes do not count ("Code de l'Education", "code monétaire et
 // financierest ainsi modifié" where the words ran together).
 func codeKey(s string) string {
-	return strings.NewReplacer(" ", "", "'", "").Replace(veille.Fold(s))
+	return keySpaces.Replace(veille.Fold(s))
 }
 
 // codeNameAt reads the name of a code starting at p ("code de …"): the

@@ -22,20 +22,26 @@ const (
 
 var (
 	reFRNumbered  = regexp.MustCompile(`\b` + frType + frAdj + ` ` + frNo + frNum + `\b(?:(?i: du) ` + frDate + `)?`)
-	reFRDatedHead = regexp.MustCompile(frType + frAdj + `(?i: du |, en date du )$`)
+	reFRDatedHead = regexp.MustCompile(`^` + frType + frAdj + `(?i: du |, en date du )$`)
 	// further acts of the same type: "décrets n° 2020-1262 du 16 octobre 2020 et n° 2020-1310 du …"
 	reFRMoreNo   = regexp.MustCompile(`^(?:, | et | ou )(?:le |du |au )?` + frNo + frNum + `\b(?:(?i: du) ` + frDate + `)?`)
 	reFRMoreDate = regexp.MustCompile(`^(?:, | et | ou )(?:celui |ceux )?du ` + frDate + `\b`)
 	reNOR        = regexp.MustCompile(`\b[A-Z]{4}\d{7}[A-Z]\b`)
 )
 
+// frTypeStems: where a type word starts, as d.low folds it.
+var frTypeStems = []string{"arrêt", "arret", "arrÊt", "décret", "decret", "dÉcret", "loi", "ordonnance",
+	"décision", "decision", "dÉcision", "délibération", "deliberation", "dÉlibÉration", "instruction", "circulaire"}
+
 // frTypeWords: one is in every French act's type, as d.low folds it.
 var frTypeWords = []string{"arr", "cret", "loi", "ordonnance", "cision", "lib", "instruction", "circulaire"}
+
+var unaccent = strings.NewReplacer("é", "e", "ê", "e")
 
 // frTypeName is the singular, lower-case type of a French act.
 func frTypeName(w string) string {
 	w = strings.ToLower(w)
-	w = strings.NewReplacer("é", "e", "ê", "e").Replace(w)
+	w = unaccent.Replace(w)
 	switch {
 	case strings.HasPrefix(w, "loi") && strings.Contains(w, "organique"):
 		return "loi organique"
@@ -67,7 +73,7 @@ func findFRActs(d *doc) {
 	s := d.s
 	var acts []frAct
 	// a numbered act writes "n°"
-	ws := d.windows(true, []string{"n°", "nº", "n °", "no ", "no.", "numéro"}, 70, 60)
+	ws := d.windows(true, []string{"n°", "nº", "n °", " no ", " no.", "numéro"}, 70, 60)
 	for _, m := range d.findAll(reFRNumbered, ws) {
 		if d.isClaimed(m[0], m[1]) {
 			continue
@@ -104,6 +110,15 @@ func findFRActs(d *doc) {
 		if d.isClaimed(ds.start, ds.end) || !strings.HasSuffix(before, "du ") || !containsAny(before, frTypeWords) {
 			continue
 		}
+		// the pattern runs from the last type word before the date, anchored
+		at := -1
+		for _, w := range frTypeStems {
+			at = max(at, lastWordIndex(before, w))
+		}
+		if at < 0 {
+			continue
+		}
+		from += at
 		m := reFRDatedHead.FindStringSubmatchIndex(s[from:ds.start])
 		if m == nil || wordBefore(s, from+m[0]) {
 			continue
@@ -204,3 +219,15 @@ func ownAct(d *doc) *veille.ActID {
 }
 
 func isUpperASCII(c byte) bool { return 'A' <= c && c <= 'Z' }
+
+// lastWordIndex is the last index of w in s where w starts a word ("loi",
+// not the end of "emploi"), or -1.
+func lastWordIndex(s, w string) int {
+	for end := len(s); ; {
+		i := strings.LastIndex(s[:end], w)
+		if i <= 0 || !wordBefore(s, i) {
+			return i
+		}
+		end = i
+	}
+}

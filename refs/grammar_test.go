@@ -181,3 +181,13 @@ func TestEUActWithoutSuffix(t *testing.T) {
 		})
 	}
 }
+
+func TestFRActAfterAWordEndingLikeAType(t *testing.T) {
+	var got []string
+	for _, r := range refs.Extract("", "l'arrêté sur l'emploi du 3 mars 2020 ; l'arrêté du 4 mars 2020").Refs {
+		got = append(got, r.Key())
+	}
+	if !slices.Equal(got, []string{"fr-act:arrêté du 4 mars 2020"}) {
+		t.Errorf("got %v", got)
+	}
+}

@@ -200,7 +200,7 @@ func scopeParticiple(before string) bool {
 	if !strings.HasSuffix(before, "avant le ") {
 		return false
 	}
-	words := strings.Fields(strings.NewReplacer("«", " ", "»", " ", ",", " ").Replace(strings.TrimSuffix(before, "avant le ")))
+	words := strings.Fields(quotesCommas.Replace(strings.TrimSuffix(before, "avant le ")))
 	words = words[max(0, len(words)-5):]
 	for i, w := range words {
 		if w == "ayant" {
@@ -217,6 +217,8 @@ func scopeParticiple(before string) bool {
 	}
 	return false
 }
+
+var quotesCommas = strings.NewReplacer("«", " ", "»", " ", ",", " ")
 
 // duty are the words before a participle that make it a duty to do by a date.
 var duty = map[string]bool{"être": true, "est": true, "sont": true, "sera": true, "seront": true, "soit": true,
