@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"html"
@@ -135,8 +136,13 @@ func TestXSSCorpusInPages(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("api search: %d", resp.StatusCode)
 		}
-		for _, id := range strings.Split(string(body), `"id":"`)[1:] {
-			ids = append(ids, id[:strings.IndexByte(id, '"')])
+		// decoded, not split on "id": an act ({"kind", "id"}) holds one too
+		var res veille.SearchResult
+		if err := json.Unmarshal(body, &res); err != nil {
+			t.Fatalf("api search: %v", err)
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
 		}
 	}
 	if shown < n {
