@@ -196,6 +196,31 @@ func (n *Notifier) editionDigest(ctx context.Context, dg veille.Digest, p Period
 	if e.Status == store.EditionDraft {
 		return nil, fmt.Errorf("digest %s %s: the edition is a draft: approve it first", dg.ID, p.Key)
 	}
+	return n.asDigest(ctx, dg, p, e)
+}
+
+// EditionPreview is the edition of week p as it stands (a draft too), as
+// a digest: what staff print before approving. An approved or sent
+// edition is its archive.
+func (n *Notifier) EditionPreview(ctx context.Context, id string, p Period) (*Digest, store.Edition, error) {
+	dg, err := n.EditorialDigest(id)
+	if err != nil {
+		return nil, store.Edition{}, err
+	}
+	e, err := n.syncEdition(ctx, dg, p)
+	if err != nil {
+		return nil, e, err
+	}
+	if e.Status != store.EditionDraft {
+		if d, err := n.Archived(ctx, id, p.Key); err == nil && d.Edition != nil {
+			return d, e, nil
+		}
+	}
+	d, err := n.asDigest(ctx, dg, p, e)
+	return d, e, err
+}
+
+func (n *Notifier) asDigest(ctx context.Context, dg veille.Digest, p Period, e store.Edition) (*Digest, error) {
 	d, err := n.build(ctx, dg, p)
 	if err != nil {
 		return nil, err

@@ -17,18 +17,44 @@ import (
 type editionView struct {
 	*view
 	Intro    []string // paragraphs
-	Sections []editionSection
+	Sections []EditionSection
 	Approved string
 }
 
-type editionSection struct {
+// EditionSection is a run of items under one heading ("" for none).
+type EditionSection struct {
 	Heading string
-	Items   []editionEntry
+	Items   []EditionEntry
 }
 
-type editionEntry struct {
-	entryView
-	Note []string // paragraphs
+// EditionEntry is one item of an edition as the mail and the pages show it.
+type EditionEntry struct {
+	ID      string
+	Title   string
+	Link    string // the publisher's page, http(s) only
+	ItemURL string
+	Date    string
+	Source  string
+	Summary string
+	Note    []string // paragraphs
+}
+
+// EditionPage is an approved edition laid out in lang for the web pages:
+// the same sections, headings and notes as the mail.
+type EditionPage struct {
+	Title, PeriodLabel, Approved, Notice, Total string
+	Intro                                       []string
+	Sections                                    []EditionSection
+}
+
+// NewEditionPage lays an archived edition out in lang.
+func NewEditionPage(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL string) EditionPage {
+	if d.Edition == nil {
+		d.Edition = &EditionContent{}
+	}
+	v := newEditionView(cfg, dg, d, normLang(lang), baseURL)
+	return EditionPage{Title: v.Title, PeriodLabel: v.PeriodLabel, Approved: v.Approved, Notice: v.Notice,
+		Total: v.TotalLabel, Intro: v.Intro, Sections: v.Sections}
 }
 
 // EditionPath is the archive page of an edition, under the site's root.
@@ -63,12 +89,12 @@ func newEditionView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseUR
 		}
 		h := oneLine(en.Heading)
 		if len(v.Sections) == 0 || v.Sections[len(v.Sections)-1].Heading != h {
-			v.Sections = append(v.Sections, editionSection{Heading: h})
+			v.Sections = append(v.Sections, EditionSection{Heading: h})
 		}
 		name := firstNonEmpty(sourceNames[it.Source], it.Source)
-		e := editionEntry{entryView: entry(cfg, d, it, "", name, lang, baseURL, loc),
-			Note: paragraphs(pick(lang, en.Note, en.NoteEN))}
-		e.AlsoIn = ""
+		ev := entry(cfg, d, it, "", name, lang, baseURL, loc)
+		e := EditionEntry{ID: it.ID, Title: ev.Title, Link: ev.Link, ItemURL: ev.ItemURL, Date: ev.Date, Source: ev.Source,
+			Summary: ev.Summary, Note: paragraphs(pick(lang, en.Note, en.NoteEN))}
 		s := &v.Sections[len(v.Sections)-1]
 		s.Items = append(s.Items, e)
 	}
@@ -163,4 +189,10 @@ func (n *Notifier) reminderPayload(ctx context.Context, row store.Delivery) (pay
 	}
 	return payload{mail: &Mail{From: n.o.Config.SMTP.From, To: row.Recipient, Subject: r.Subject, MessageID: row.MessageID,
 		Date: row.ClaimedAt, Text: r.Text, HTML: r.HTML}}, nil
+}
+
+// DigestTitle is a digest's title in lang: the configured one, else one
+// made from what it selects ("Veille environnement").
+func DigestTitle(cfg veille.Config, dg veille.Digest, lang string) string {
+	return oneLine(digestTitle(cfg, dg, normLang(lang)))
 }

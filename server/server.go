@@ -21,6 +21,7 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/digest"
 	"github.com/nogentech/veille/index"
 	"github.com/nogentech/veille/store"
 	"github.com/nogentech/veille/watch"
@@ -64,6 +65,10 @@ type Options struct {
 	// Local answers the CLI's read-only commands (server/admin.go); nil
 	// answers 503 there.
 	Local LocalFunc
+	// Notifier sends the commission's edition when staff approve it
+	// (server/editions_api.go): pass the scheduler's, so that one notifier
+	// serialises every send. Nil: approving answers 503.
+	Notifier *digest.Notifier
 }
 
 // Server holds the handlers.
@@ -160,8 +165,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/sources", s.handleSources)
 	s.mux.HandleFunc("POST /api/crawl", s.handleCrawlAll)
 	s.mux.HandleFunc("POST /api/crawl/{source}", s.handleCrawlSource)
-	s.localRoutes()  // /api/admin/local/… (server/admin.go)
-	s.digestRoutes() // /digests…, /api/deliveries (server/digests.go)
+	s.localRoutes()   // /api/admin/local/… (server/admin.go)
+	s.digestRoutes()  // /digests…, /api/deliveries (server/digests.go)
+	s.editionRoutes() // /editions…, /api/editions… (server/editions_api.go)
 	// Everything else: 404, or 405 when the path exists for another method.
 	s.mux.HandleFunc("/", s.handleFallback)
 }

@@ -175,6 +175,8 @@ type hitView struct {
 	LangName, Jurisdiction string
 	Snippet                template.HTML
 	Tags                   []tagView
+	// Editions are the commission's editions that carried the item.
+	Editions []editionMention
 }
 
 type tagView struct {
@@ -233,6 +235,7 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.fillSearchPage(r.Context(), p, l, st, req, res)
+	s.addEditionMentions(r.Context(), l, p.Hits)
 	s.render(w, http.StatusOK, "search", p)
 }
 
