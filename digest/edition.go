@@ -95,7 +95,7 @@ func (n *Notifier) syncEdition(ctx context.Context, dg veille.Digest, p Period) 
 	for _, it := range d.Items {
 		cands = append(cands, store.EditionItem{ID: it.ID, Title: oneLine(it.Title)})
 	}
-	return n.o.Store.SyncEdition(ctx, dg.ID, p.Key, cands, WhoWatch)
+	return n.o.Store.SyncEdition(ctx, dg.ID, p.Key, cands, WhoWatch, n.now())
 }
 
 // SaveEdition writes staff's edit of the draft (see store.SaveEdition for
@@ -131,7 +131,7 @@ func (n *Notifier) SaveEdition(ctx context.Context, id string, p Period, e store
 		e.Items[i] = store.EditionItem{ID: it.ID, Title: oneLine(stored.Title), Note: strings.TrimSpace(it.Note),
 			NoteEN: strings.TrimSpace(it.NoteEN), Heading: oneLine(it.Heading)}
 	}
-	return n.o.Store.SaveEdition(ctx, e, who)
+	return n.o.Store.SaveEdition(ctx, e, who, n.now())
 }
 
 // ApproveEdition approves the edition of digest id for week p and sends
@@ -155,7 +155,7 @@ func (n *Notifier) approveAndSend(ctx context.Context, dg veille.Digest, p Perio
 	if _, err := n.syncEdition(ctx, dg, p); err != nil {
 		return DigestResult{}, store.Edition{}, err
 	}
-	e, fresh, err := n.o.Store.ApproveEdition(ctx, dg.ID, p.Key, who)
+	e, fresh, err := n.o.Store.ApproveEdition(ctx, dg.ID, p.Key, who, n.now())
 	if err != nil {
 		return DigestResult{}, e, err
 	}
@@ -182,7 +182,7 @@ func (n *Notifier) settleEdition(ctx context.Context, id, period string, res Dig
 			return n.o.Store.Edition(ctx, id, period)
 		}
 	}
-	return n.o.Store.MarkEditionSent(ctx, id, period)
+	return n.o.Store.MarkEditionSent(ctx, id, period, n.now())
 }
 
 // editionDigest is the approved edition of week p as a digest to archive:
@@ -272,4 +272,13 @@ func (n *Notifier) dueEdition(ctx context.Context, dg veille.Digest, p Period) (
 	}
 	res, _, err := n.approveAndSend(ctx, dg, p, WhoSendTime)
 	return res, err == nil, err
+}
+
+// SetDiscussed records the date (YYYY-MM-DD, empty to clear) of the
+// meeting that discussed the edition of digest id for week p.
+func (n *Notifier) SetDiscussed(ctx context.Context, id string, p Period, date, who string) (store.Edition, error) {
+	if _, err := n.EditorialDigest(id); err != nil {
+		return store.Edition{}, err
+	}
+	return n.o.Store.SetEditionDiscussed(ctx, id, p.Key, date, who, n.now())
 }

@@ -246,7 +246,7 @@ func (e *editions) apiDiscussed(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, `the body must be {"date": "YYYY-MM-DD"}`)
 		return
 	}
-	ed, err := e.s.o.Store.SetEditionDiscussed(r.Context(), dg.ID, p.Key, in.Date, who)
+	ed, err := e.n.SetDiscussed(r.Context(), dg.ID, p, in.Date, who)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			e.apiError(w, err)

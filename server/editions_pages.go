@@ -481,7 +481,7 @@ func (e *editions) handleDiscussedForm(w http.ResponseWriter, r *http.Request) {
 		e.pageError(w, r, l, err)
 		return
 	}
-	if _, err := e.s.o.Store.SetEditionDiscussed(r.Context(), dg.ID, p.Key, strings.TrimSpace(r.PostFormValue("date")), who); err != nil {
+	if _, err := e.n.SetDiscussed(r.Context(), dg.ID, p, strings.TrimSpace(r.PostFormValue("date")), who); err != nil {
 		st := http.StatusBadRequest
 		if errors.Is(err, store.ErrNotFound) {
 			st = http.StatusNotFound

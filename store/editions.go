@@ -155,10 +155,10 @@ func (s *Store) Edition(ctx context.Context, digest, period string) (Edition, er
 // the candidates it does not hold yet, except those staff removed (an item
 // removed stays removed when it arrives again from another source). An
 // approved or sent edition is returned unchanged.
-func (s *Store) SyncEdition(ctx context.Context, digest, period string, candidates []EditionItem, who string) (Edition, error) {
+func (s *Store) SyncEdition(ctx context.Context, digest, period string, candidates []EditionItem, who string, at time.Time) (Edition, error) {
 	var out Edition
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
-		now := s.now().UTC()
+		now := s.when(at)
 		e, err := readEdition(ctx, tx, digest, period)
 		if errors.Is(err, ErrNotFound) {
 			e = Edition{Digest: digest, Period: period, Version: 1, Status: EditionDraft, Items: []EditionItem{},
@@ -215,7 +215,7 @@ func uniqueItems(items []EditionItem, skip map[string]bool) []EditionItem {
 // with their notes and headings. e.Version must be the current version,
 // else ErrVersionConflict and nothing is written. Items of the current
 // edition missing from e are recorded as removed.
-func (s *Store) SaveEdition(ctx context.Context, e Edition, who string) (Edition, error) {
+func (s *Store) SaveEdition(ctx context.Context, e Edition, who string, at time.Time) (Edition, error) {
 	var out Edition
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		cur, err := readEdition(ctx, tx, e.Digest, e.Period)
@@ -252,7 +252,7 @@ func (s *Store) SaveEdition(ctx context.Context, e Edition, who string) (Edition
 			}
 		}
 		next.Version = cur.Version + 1
-		next.Updated = s.now().UTC()
+		next.Updated = s.when(at)
 		out = next
 		return writeEdition(ctx, tx, next, who, describeSave(cur, next, removedNow))
 	})
@@ -317,7 +317,7 @@ func describeSave(cur, next Edition, removed []string) string {
 
 // ApproveEdition freezes a draft. It reports whether this call approved it
 // (false: it was already approved or sent, and nothing changed).
-func (s *Store) ApproveEdition(ctx context.Context, digest, period, who string) (Edition, bool, error) {
+func (s *Store) ApproveEdition(ctx context.Context, digest, period, who string, at time.Time) (Edition, bool, error) {
 	var out Edition
 	fresh := false
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
@@ -329,7 +329,7 @@ func (s *Store) ApproveEdition(ctx context.Context, digest, period, who string) 
 		if e.Status != EditionDraft {
 			return nil
 		}
-		now := s.now().UTC()
+		now := s.when(at)
 		e.Status, e.ApprovedBy, e.ApprovedAt, e.Updated = EditionApproved, who, now, now
 		e.Version++
 		out, fresh = e, true
@@ -343,7 +343,7 @@ func (s *Store) ApproveEdition(ctx context.Context, digest, period, who string) 
 
 // MarkEditionSent records that every recipient of an approved edition
 // has its delivery settled.
-func (s *Store) MarkEditionSent(ctx context.Context, digest, period string) (Edition, error) {
+func (s *Store) MarkEditionSent(ctx context.Context, digest, period string, at time.Time) (Edition, error) {
 	var out Edition
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		e, err := readEdition(ctx, tx, digest, period)
@@ -354,7 +354,7 @@ func (s *Store) MarkEditionSent(ctx context.Context, digest, period string) (Edi
 		if e.Status != EditionApproved {
 			return nil
 		}
-		now := s.now().UTC()
+		now := s.when(at)
 		e.Status, e.SentAt, e.Updated = EditionSent, now, now
 		e.Version++
 		out = e
@@ -369,7 +369,7 @@ func (s *Store) MarkEditionSent(ctx context.Context, digest, period string) (Edi
 // SetEditionDiscussed records the date (YYYY-MM-DD, empty to clear) of the
 // meeting that discussed the edition. It is allowed at any status: the
 // meeting comes after the send.
-func (s *Store) SetEditionDiscussed(ctx context.Context, digest, period, date, who string) (Edition, error) {
+func (s *Store) SetEditionDiscussed(ctx context.Context, digest, period, date, who string, at time.Time) (Edition, error) {
 	if date != "" {
 		if _, err := time.Parse(time.DateOnly, date); err != nil {
 			return Edition{}, fmt.Errorf("store: meeting date %q: use YYYY-MM-DD", date)
@@ -383,7 +383,7 @@ func (s *Store) SetEditionDiscussed(ctx context.Context, digest, period, date, w
 		}
 		e.DiscussedOn = date
 		e.Version++
-		e.Updated = s.now().UTC()
+		e.Updated = s.when(at)
 		out = e
 		return writeEdition(ctx, tx, e, who, "discussed at the meeting of "+meetingLabel(date))
 	})
@@ -472,4 +472,13 @@ func (s *Store) SentEditionsOf(ctx context.Context, itemIDs []string) (map[strin
 		}
 	}
 	return out, nil
+}
+
+// when is at, or the store's clock when at is zero: the edition's times
+// come from the caller's clock (the notifier's), like the ledger's.
+func (s *Store) when(at time.Time) time.Time {
+	if at.IsZero() {
+		return s.now().UTC()
+	}
+	return at.UTC()
 }
