@@ -3,7 +3,7 @@
 -- heading each, and a history of who changed what. Numbered after the
 -- issue, not after the last file, so that branches adding migrations at
 -- the same time do not take the same number.
-CREATE TABLE editions (
+CREATE TABLE IF NOT EXISTS editions (
     digest       TEXT NOT NULL,
     period       TEXT NOT NULL,              -- ISO week key, 2026-W48
     version      INTEGER NOT NULL,           -- +1 at every change; a save names the version it read
@@ -20,7 +20,7 @@ CREATE TABLE editions (
     updated_at   TEXT NOT NULL,
     PRIMARY KEY (digest, period)
 ) WITHOUT ROWID;
-CREATE TABLE edition_changes (
+CREATE TABLE IF NOT EXISTS edition_changes (
     id      INTEGER PRIMARY KEY,
     digest  TEXT NOT NULL,
     period  TEXT NOT NULL,
@@ -29,4 +29,4 @@ CREATE TABLE edition_changes (
     at      TEXT NOT NULL,
     what    TEXT NOT NULL
 );
-CREATE INDEX edition_changes_by_edition ON edition_changes (digest, period, id);
+CREATE INDEX IF NOT EXISTS edition_changes_by_edition ON edition_changes (digest, period, id);
