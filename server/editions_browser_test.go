@@ -84,7 +84,8 @@ func TestBrowserEdition(t *testing.T) {
 	}
 
 	// 6. The list of editions links to it.
-	b.navigate(t, "list", chromedp.Navigate(e.ts.URL+"/editions"))
+	b.navigate(t, "list", chromedp.Click(chromedp.CSS(`header nav a[href="/editions"]`)))
+	b.do(t, "list", chromedp.WaitVisible(chromedp.CSS("ul.editions")))
 	if n := b.count(t, `ul.editions a[href="/editions/environment-weekly/2026-W48"]`); n != 1 {
 		t.Error("the list of editions does not link to the sent edition")
 	}

@@ -115,6 +115,16 @@ var editionMessages = map[string]map[string]string{
 	},
 }
 
+// hasEditions reports whether a digest of the config is editorial.
+func (s *Server) hasEditions() bool {
+	for _, dg := range s.o.Config.Digests {
+		if dg.Editorial {
+			return true
+		}
+	}
+	return false
+}
+
 func init() {
 	for lang, msgs := range editionMessages {
 		for k, v := range msgs {

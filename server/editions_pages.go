@@ -123,7 +123,7 @@ type editionRow struct{ URL, Label, Status, Discussed, EditURL string }
 func (e *editions) handleList(w http.ResponseWriter, r *http.Request) {
 	l := e.s.locale(w, r)
 	_, staff := e.s.isStaff(r)
-	page := editionList{pageBase: e.s.base(r, l, "", l.T("edition.list"))}
+	page := editionList{pageBase: e.s.base(r, l, "editions", l.T("edition.list"))}
 	page.FeedURL = "/editions.atom"
 	for _, dg := range e.s.o.Config.Digests {
 		if !dg.Editorial {
@@ -213,7 +213,7 @@ func (e *editions) handleView(w http.ResponseWriter, r *http.Request) {
 	v := editionView{Page: digest.NewEditionPage(e.s.o.Config, dg, d, l.lang, ""), Staff: staff,
 		DiscussedOn: ed.DiscussedOn, PrintURL: digest.EditionPath(dg.ID, p.Key) + "?print=1",
 		DiscussedURL: digest.EditionPath(dg.ID, p.Key) + "/discussed"}
-	v.pageBase = e.s.base(r, l, "", l.T("edition.title")+" — "+v.Page.PeriodLabel)
+	v.pageBase = e.s.base(r, l, "editions", l.T("edition.title")+" — "+v.Page.PeriodLabel)
 	v.FeedURL = "/editions.atom"
 	for i := range v.Page.Sections {
 		for j := range v.Page.Sections[i].Items {
@@ -305,7 +305,7 @@ func (e *editions) renderEdit(w http.ResponseWriter, r *http.Request, l tr, stat
 		ApproveURL: digest.EditionPath(dg.ID, p.Key) + "/approve", Version: ed.Version,
 		Frozen: ed.Status != store.EditionDraft, Intro: ed.Intro, IntroEN: ed.IntroEN, Message: msg, MessageClass: class,
 		Query: strings.TrimSpace(r.URL.Query().Get("q"))}
-	pg.pageBase = e.s.base(r, l, "", l.T("edition.edit"))
+	pg.pageBase = e.s.base(r, l, "editions", l.T("edition.edit"))
 	for _, it := range ed.Items {
 		pg.Rows = append(pg.Rows, e.row(r, l, it))
 	}

@@ -182,10 +182,24 @@ func TestEditionAPIApproveTwiceSendsOnce(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(feed), "2026-W48") && !strings.Contains(string(feed), "semaine 48") {
 		t.Errorf("feed: %d %s", resp.StatusCode, feed)
 	}
-	// The item page says it was in the edition, with the note.
-	resp, item := get(t, e.ts.URL+"/items/"+ed.Items[0].ID)
-	if resp.StatusCode != 200 || !strings.Contains(string(item), "avant le 1er mars") {
-		t.Errorf("item page lacks the edition's note (%d)", resp.StatusCode)
+	// Staff record the meeting; the item page says it was in the edition,
+	// with the note and the meeting, and so does a search for it.
+	if st, body := e.api(t, "POST", "/api/editions/environment-weekly/2026-W48/discussed", edToken, `{"date":"08/12/2026"}`); st != 400 {
+		t.Errorf("bad meeting date: %d %s", st, body)
+	}
+	if st, body := e.api(t, "POST", "/api/editions/environment-weekly/2026-W48/discussed", "", `{"date":"2026-12-08"}`); st != 401 {
+		t.Errorf("meeting date without staff: %d %s", st, body)
+	}
+	if st, body := e.api(t, "POST", "/api/editions/environment-weekly/2026-W48/discussed", edToken, `{"date":"2026-12-08"}`); st != 200 {
+		t.Fatalf("meeting date: %d %s", st, body)
+	}
+	for _, path := range []string{"/items/" + ed.Items[0].ID, "/?q=" + "rejets+2565"} {
+		resp, page := get(t, e.ts.URL+path)
+		for _, want := range []string{"avant le 1er mars", "Dans l&#39;édition de la commission du", "Examinée en réunion le 8 décembre 2026"} {
+			if resp.StatusCode != 200 || !strings.Contains(string(page), want) {
+				t.Errorf("%s (%d) lacks %q", path, resp.StatusCode, want)
+			}
+		}
 	}
 }
 

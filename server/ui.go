@@ -53,6 +53,9 @@ type pageBase struct {
 	Nav       string
 	SwitchURL string
 	FeedURL   string
+	// Editions is true when a digest is the commission's edition: the
+	// menu then links to /editions.
+	Editions bool
 }
 
 // locale picks the interface language and remembers a switch in a cookie.
@@ -74,7 +77,8 @@ func (s *Server) base(r *http.Request, l tr, nav, title string) pageBase {
 	}
 	v := r.URL.Query()
 	v.Set("ui", other)
-	return pageBase{L: l, Lang: l.lang, Title: title, Nav: nav, SwitchURL: r.URL.Path + "?" + v.Encode()}
+	return pageBase{L: l, Lang: l.lang, Title: title, Nav: nav, SwitchURL: r.URL.Path + "?" + v.Encode(),
+		Editions: s.hasEditions()}
 }
 
 // render executes a view into memory first, so that a template error is a
