@@ -95,6 +95,9 @@ func newEditionView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseUR
 		ev := entry(cfg, d, it, "", name, lang, baseURL, loc)
 		e := EditionEntry{ID: it.ID, Title: ev.Title, Link: ev.Link, ItemURL: ev.ItemURL, Date: ev.Date, Source: ev.Source,
 			Summary: ev.Summary, Note: paragraphs(pick(lang, en.Note, en.NoteEN))}
+		// The item's deadlines (issue 14, acts and dates) and how many
+		// members it applies to (issue 16) belong on EditionEntry, beside
+		// the note, once items carry them.
 		s := &v.Sections[len(v.Sections)-1]
 		s.Items = append(s.Items, e)
 	}

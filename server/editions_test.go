@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -270,5 +272,40 @@ func TestEditionXSSThroughNotesInPages(t *testing.T) {
 		if f := xsscheck.CountString(m); !f.Clean() {
 			t.Errorf("mail: %v", f)
 		}
+	}
+}
+
+// Two staff on the editing page: the second form, from the version both
+// read, is refused with 409 and the first one's note stays.
+func TestEditionFormStaleVersion(t *testing.T) {
+	e := newEdEnv(t)
+	ed := e.getEdition(t)
+	form := func(note string) int {
+		v := url.Values{"version": {strconv.Itoa(ed.Version)}, "n": {strconv.Itoa(len(ed.Items))}, "action": {"save"}}
+		for i, it := range ed.Items {
+			k := strconv.Itoa(i)
+			v.Set("id"+k, it.ID)
+			v.Set("pos"+k, strconv.Itoa(i+1))
+		}
+		v.Set("note0", note)
+		req, _ := http.NewRequest("POST", e.ts.URL+"/editions/environment-weekly/2026-W48/edit", strings.NewReader(v.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", "Bearer "+edToken)
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if st := form("note d'Alice"); st != 303 {
+		t.Fatalf("first save: %d", st)
+	}
+	if st := form("note de Bob"); st != 409 {
+		t.Fatalf("second save from the same version: %d, want 409", st)
+	}
+	if got := e.getEdition(t); got.Items[0].Note != "note d'Alice" {
+		t.Errorf("note after the refused save: %q", got.Items[0].Note)
 	}
 }
