@@ -2,10 +2,16 @@ package server
 
 import (
 	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -106,6 +112,24 @@ func TestBrowserEdition(t *testing.T) {
 		t.Errorf("a printed link shows %q after it, want its address", got)
 	}
 	b.screenshot(t, dir, "edition-04-print.png")
+	// Print → PDF takes the stylesheet's page size: A4 (595 × 842 pt).
+	prefer := true
+	pdf, err := chromedp.Call(b.ctx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &prefer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	box := regexp.MustCompile(`/MediaBox \[0 0 ([\d.]+) ([\d.]+)`).FindSubmatch(pdf.Data)
+	if box == nil {
+		t.Fatal("the printed PDF has no page")
+	}
+	w, _ := strconv.ParseFloat(string(box[1]), 64)
+	h, _ := strconv.ParseFloat(string(box[2]), 64)
+	if math.Abs(w-595.28) > 2 || math.Abs(h-841.89) > 2 { // A4 is 210 × 297 mm
+		t.Errorf("printed page is %.1f × %.1f pt, want A4 (595.3 × 841.9)", w, h)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "edition-print.pdf"), pdf.Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	b.mu.Lock()
 	defer b.mu.Unlock()
