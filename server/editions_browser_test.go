@@ -92,6 +92,9 @@ func TestBrowserEdition(t *testing.T) {
 	// 6. The list of editions links to it.
 	b.navigate(t, "list", chromedp.Click(chromedp.CSS(`header nav a[href="/editions"]`)))
 	b.do(t, "list", chromedp.WaitVisible(chromedp.CSS("ul.editions")))
+	if got := b.text(t, `header nav a[aria-current="page"]`); got != "Éditions" {
+		t.Errorf("the menu's current entry says %q", got)
+	}
 	if n := b.count(t, `ul.editions a[href="/editions/environment-weekly/2026-W48"]`); n != 1 {
 		t.Error("the list of editions does not link to the sent edition")
 	}

@@ -8,6 +8,7 @@ import "fmt"
 // already in the catalogue is a mistake (one home for each message).
 var editionMessages = map[string]map[string]string{
 	langFR: {
+		"nav.editions":            "Éditions",
 		"edition.title":           "Édition de la commission",
 		"edition.list":            "Éditions de la commission",
 		"edition.list.intro":      "Chaque semaine, l'équipe garde les textes qui comptent, dit en une ligne ce qu'ils changent pour les adhérents et envoie l'édition à la commission.",
@@ -61,6 +62,7 @@ var editionMessages = map[string]map[string]string{
 		"edition.sendfail":        "L'envoi n'a pas pu se faire : %s",
 	},
 	langEN: {
+		"nav.editions":            "Editions",
 		"edition.title":           "Commission's edition",
 		"edition.list":            "Commission's editions",
 		"edition.list.intro":      "Each week the staff keep the texts that matter, say in one line what each changes for the members, and send the edition to the commission.",
