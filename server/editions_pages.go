@@ -129,7 +129,7 @@ func (e *editions) handleList(w http.ResponseWriter, r *http.Request) {
 		if !dg.Editorial {
 			continue
 		}
-		d := editionDigestRows{Title: digestTitleFor(e.s.o.Config, dg, l.lang)}
+		d := editionDigestRows{Title: digest.DigestTitle(e.s.o.Config, dg, l.lang)}
 		if staff {
 			cur := digest.WeekOf(e.s.o.Now(), e.s.loc)
 			d.CurrentURL, d.CurrentLabel = editPath(dg.ID, cur.Key), digest.PeriodLabel(l.lang, cur, e.s.loc)
@@ -161,10 +161,6 @@ func (e *editions) handleList(w http.ResponseWriter, r *http.Request) {
 		page.Digests = append(page.Digests, d)
 	}
 	e.s.render(w, http.StatusOK, "editions", page)
-}
-
-func digestTitleFor(cfg veille.Config, dg veille.Digest, lang string) string {
-	return digest.DigestTitle(cfg, dg, lang)
 }
 
 // meetingDate shows a YYYY-MM-DD meeting date in the page's language.
@@ -300,7 +296,7 @@ func (e *editions) renderEdit(w http.ResponseWriter, r *http.Request, l tr, stat
 		e.pageError(w, r, l, err)
 		return
 	}
-	pg := editPage{Heading: digestTitleFor(e.s.o.Config, dg, l.lang) + " — " + digest.PeriodLabel(l.lang, p, e.s.loc),
+	pg := editPage{Heading: digest.DigestTitle(e.s.o.Config, dg, l.lang) + " — " + digest.PeriodLabel(l.lang, p, e.s.loc),
 		ViewURL: digest.EditionPath(dg.ID, p.Key), FormURL: editPath(dg.ID, p.Key),
 		ApproveURL: digest.EditionPath(dg.ID, p.Key) + "/approve", Version: ed.Version,
 		Frozen: ed.Status != store.EditionDraft, Intro: ed.Intro, IntroEN: ed.IntroEN, Message: msg, MessageClass: class,

@@ -1,7 +1,8 @@
 // Package server serves the watch over HTTP: the HTML pages people read,
 // the JSON API scripts use, Atom feeds and the OPML list of sources,
 // health, metrics and the admin crawl trigger. It reads the index and the
-// store through their query functions and never writes to them.
+// store through their query functions and never writes to them, except
+// for the commission's edition, which staff edit here (editions_*.go).
 package server
 
 import (
