@@ -15,6 +15,9 @@ type Config struct {
 	Alerts      []Alert    `yaml:"alerts"`
 	SMTP        SMTP       `yaml:"smtp"`
 	Server      Server     `yaml:"server"`
+	// Staff are the cluster's staff addresses: they edit the commission's
+	// edition and get its reminders.
+	Staff []string `yaml:"staff"`
 
 	// Location is Timezone loaded; set by Load.
 	Location *time.Location `yaml:"-"`
@@ -111,7 +114,20 @@ type Digest struct {
 	// Lang is the language of the mails to `to` ("fr" default, or "en");
 	// a member's own lang wins for its copy.
 	Lang string `yaml:"lang"`
+	// Editorial digests go out as the commission's edition: staff edit a
+	// draft of each period and approve it (issue 17).
+	Editorial bool `yaml:"editorial"`
+	// OnTimeout says what happens to an edition not approved at the send
+	// time: "send" it as drafted (default) or "hold" it and remind staff.
+	OnTimeout string `yaml:"on_timeout"`
 }
+
+// What an editorial digest does at its send time when the edition is
+// still a draft.
+const (
+	OnTimeoutSend = "send"
+	OnTimeoutHold = "hold"
+)
 
 // Alert notifies recipients of new items matching a rule.
 type Alert struct {

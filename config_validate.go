@@ -128,6 +128,14 @@ func validate(cfg *Config, d *decoder) {
 	c.alerts(cfg.Alerts, domains, competences)
 	c.smtp(cfg.SMTP)
 	c.server(cfg.Server)
+	for i, a := range cfg.Staff {
+		c.email(fmt.Sprintf("staff[%d]", i), a)
+	}
+	for i, dg := range cfg.Digests {
+		if dg.OnTimeout == OnTimeoutHold && len(cfg.Staff) == 0 {
+			c.add(fmt.Sprintf("digests[%d].on_timeout", i), "hold reminds staff: list their addresses under staff:")
+		}
+	}
 }
 
 func (c checker) timezone(cfg *Config) {
@@ -341,6 +349,14 @@ func (c checker) digests(digests []Digest, domains, competences, memberIDs idSet
 		}
 		for j, to := range dg.To {
 			c.email(fmt.Sprintf("%s.to[%d]", p, j), to)
+		}
+		switch dg.OnTimeout {
+		case "", OnTimeoutSend, OnTimeoutHold:
+		default:
+			c.add(p+".on_timeout", "must be %q or %q, not %q", OnTimeoutSend, OnTimeoutHold, dg.OnTimeout)
+		}
+		if dg.OnTimeout != "" && !dg.Editorial {
+			c.add(p+".on_timeout", "only an editorial digest (editorial: true) has an edition to wait for")
 		}
 	}
 }

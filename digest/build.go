@@ -38,6 +38,9 @@ type Digest struct {
 	Older int `json:"older"`
 	// Member is set on a member's cut.
 	Member *veille.Member `json:"member,omitempty"`
+	// Edition is set on an editorial digest's approved edition: Items
+	// are then in staff's order (digest/edition.go).
+	Edition *EditionContent `json:"edition,omitempty"`
 }
 
 // Coverage states of a source over a period, from the record of attempts.

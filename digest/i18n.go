@@ -97,6 +97,14 @@ var labels = map[string][2]string{ // key → {fr, en}
 	"every_weekday":      {"chaque", "every"},
 	"and":                {"et", "and"},
 	"in_months":          {"en", "in"},
+	// The commission's edition (issue 17).
+	"edition":          {"Édition de la commission", "Commission's edition"},
+	"edition_note":     {"Impact pour les adhérents", "Impact for members"},
+	"edition_approved": {"Approuvée par %s le %s.", "Approved by %s on %s."},
+	"edition_footer":   {"Édition préparée par l'équipe de la veille NOGENTECH. Archives :", "Edition prepared by the NOGENTECH watch staff. Archive:"},
+	"reminder_subject": {"À approuver : %s", "To approve: %s"},
+	"reminder_body":    {"L'édition n'était pas approuvée à l'heure d'envoi (%s) : elle est retenue et n'a été envoyée à personne. Relisez-la et approuvez-la pour l'envoyer.", "The edition was not approved at its send time (%s): it is held and was sent to nobody. Review and approve it to send it."},
+	"reminder_link":    {"Relire et approuver", "Review and approve"},
 }
 
 // t returns the label in lang.

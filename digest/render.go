@@ -63,6 +63,10 @@ func render(name string, data any, subject string) (Rendered, error) {
 
 // RenderDigest puts a digest in lang: subject, HTML body, plain-text body.
 func RenderDigest(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL string) (Rendered, error) {
+	if d.Edition != nil {
+		v := newEditionView(cfg, dg, d, normLang(lang), baseURL)
+		return render("edition", v, v.Subject)
+	}
 	v := newView(cfg, dg, d, normLang(lang), baseURL)
 	return render("digest", v, v.Subject)
 }

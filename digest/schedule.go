@@ -174,7 +174,15 @@ func (n *Notifier) Reconcile(ctx context.Context) (Reconciled, error) {
 		if err != nil {
 			return rec, err
 		}
-		if !done {
+		if dg.Editorial {
+			res, sent, err := n.dueEdition(ctx, dg, p)
+			if err != nil {
+				return rec, fmt.Errorf("digest %s %s: %w", dg.ID, p.Key, err)
+			}
+			if sent {
+				rec.Sent = append(rec.Sent, res)
+			}
+		} else if !done {
 			res, err := n.SendDigest(ctx, dg.ID, p)
 			if err != nil {
 				return rec, fmt.Errorf("digest %s %s: %w", dg.ID, p.Key, err)

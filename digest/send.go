@@ -14,8 +14,10 @@ import (
 
 // Ledger kinds and channels.
 const (
-	KindDigest     = "digest"
-	KindAlert      = "alert"
+	KindDigest = "digest"
+	KindAlert  = "alert"
+	// KindReminder is the mail to staff about an edition held at its send time.
+	KindReminder   = "reminder"
 	ChannelEmail   = "email"
 	ChannelWebhook = "webhook"
 )
@@ -142,6 +144,9 @@ type DigestResult struct {
 // the digest is archived as first built, each recipient's message is
 // claimed in the ledger before it is sent and marked after. Calling it
 // again for the same period sends only what is still pending.
+//
+// An editorial digest sends the commission's edition: SendDigest approves
+// the draft as it stands (the command line's `veille digest`), then sends.
 func (n *Notifier) SendDigest(ctx context.Context, id string, p Period) (DigestResult, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -149,6 +154,16 @@ func (n *Notifier) SendDigest(ctx context.Context, id string, p Period) (DigestR
 	if err != nil {
 		return DigestResult{}, err
 	}
+	if dg.Editorial {
+		res, _, err := n.approveAndSend(ctx, dg, p, WhoCommand)
+		return res, err
+	}
+	return n.sendDigest(ctx, dg, p)
+}
+
+// sendDigest is SendDigest with n.mu held.
+func (n *Notifier) sendDigest(ctx context.Context, dg veille.Digest, p Period) (DigestResult, error) {
+	id := dg.ID
 	d, err := n.archive(ctx, dg, p)
 	if err != nil {
 		return DigestResult{}, err
@@ -209,7 +224,13 @@ func (n *Notifier) archive(ctx context.Context, dg veille.Digest, p Period) (*Di
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	d, err := n.build(ctx, dg, p)
+	var d *Digest
+	var err error
+	if dg.Editorial {
+		d, err = n.editionDigest(ctx, dg, p)
+	} else {
+		d, err = n.build(ctx, dg, p)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -277,8 +298,11 @@ func (n *Notifier) resume(ctx context.Context) (int, error) {
 	sent := 0
 	for _, row := range due {
 		build := func() (payload, error) {
-			if row.Kind == KindDigest {
+			switch row.Kind {
+			case KindDigest:
 				return n.digestPayload(ctx, row)
+			case KindReminder:
+				return n.reminderPayload(ctx, row)
 			}
 			return n.alertPayload(ctx, row)
 		}

@@ -27,6 +27,8 @@ type itemPage struct {
 	HTML         template.HTML
 	Paragraphs   []string
 	BackURL      string
+	// Editions are the commission's editions that carried the item.
+	Editions []editionMention
 }
 
 type sourceLink struct{ Label, URL string }
@@ -96,5 +98,6 @@ func (s *Server) handleItemPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	p.Editions = s.editionMentions(r.Context(), l, []string{it.ID})[it.ID]
 	s.render(w, http.StatusOK, "item", p)
 }

@@ -1,7 +1,8 @@
 // Package server serves the watch over HTTP: the HTML pages people read,
 // the JSON API scripts use, Atom feeds and the OPML list of sources,
 // health, metrics and the admin crawl trigger. It reads the index and the
-// store through their query functions and never writes to them.
+// store through their query functions and never writes to them, except
+// for the commission's edition, which staff edit here (editions_*.go).
 package server
 
 import (
@@ -21,6 +22,7 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/digest"
 	"github.com/nogentech/veille/index"
 	"github.com/nogentech/veille/refs"
 	"github.com/nogentech/veille/store"
@@ -65,6 +67,10 @@ type Options struct {
 	// Local answers the CLI's read-only commands (server/admin.go); nil
 	// answers 503 there.
 	Local LocalFunc
+	// Notifier sends the commission's edition when staff approve it
+	// (server/editions_api.go): pass the scheduler's, so that one notifier
+	// serialises every send. Nil: approving answers 503.
+	Notifier *digest.Notifier
 }
 
 // Server holds the handlers.
@@ -161,8 +167,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/sources", s.handleSources)
 	s.mux.HandleFunc("POST /api/crawl", s.handleCrawlAll)
 	s.mux.HandleFunc("POST /api/crawl/{source}", s.handleCrawlSource)
-	s.localRoutes()  // /api/admin/local/… (server/admin.go)
-	s.digestRoutes() // /digests…, /api/deliveries (server/digests.go)
+	s.localRoutes()   // /api/admin/local/… (server/admin.go)
+	s.digestRoutes()  // /digests…, /api/deliveries (server/digests.go)
+	s.editionRoutes() // /editions…, /api/editions… (server/editions_api.go)
 	// Everything else: 404, or 405 when the path exists for another method.
 	s.mux.HandleFunc("/", s.handleFallback)
 }

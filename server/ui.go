@@ -53,6 +53,9 @@ type pageBase struct {
 	Nav       string
 	SwitchURL string
 	FeedURL   string
+	// Editions is true when a digest is the commission's edition: the
+	// menu then links to /editions.
+	Editions bool
 }
 
 // locale picks the interface language and remembers a switch in a cookie.
@@ -74,7 +77,8 @@ func (s *Server) base(r *http.Request, l tr, nav, title string) pageBase {
 	}
 	v := r.URL.Query()
 	v.Set("ui", other)
-	return pageBase{L: l, Lang: l.lang, Title: title, Nav: nav, SwitchURL: r.URL.Path + "?" + v.Encode()}
+	return pageBase{L: l, Lang: l.lang, Title: title, Nav: nav, SwitchURL: r.URL.Path + "?" + v.Encode(),
+		Editions: s.hasEditions()}
 }
 
 // render executes a view into memory first, so that a template error is a
@@ -177,6 +181,8 @@ type hitView struct {
 	LangName, Jurisdiction string
 	Snippet                template.HTML
 	Tags                   []tagView
+	// Editions are the commission's editions that carried the item.
+	Editions []editionMention
 }
 
 type tagView struct {
@@ -235,6 +241,7 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.fillSearchPage(r.Context(), p, l, st, req, res)
+	s.addEditionMentions(r.Context(), l, p.Hits)
 	s.render(w, http.StatusOK, "search", p)
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/crawler"
+	"github.com/nogentech/veille/digest"
 	"github.com/nogentech/veille/index"
 	"github.com/nogentech/veille/internal/datadir"
 	"github.com/nogentech/veille/store"
@@ -29,6 +30,9 @@ type app struct {
 	log     *slog.Logger
 	// recovered lists the damaged indexes rebuilt at start-up (recover.go).
 	recovered []indexRecovery
+	// sender is the notifier of veille serve, which the web server uses to
+	// send an approved commission's edition; nil elsewhere.
+	sender *digest.Notifier
 }
 
 func indexDir(data string) string  { return filepath.Join(data, "index.bleve") }

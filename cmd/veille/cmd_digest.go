@@ -33,6 +33,8 @@ func runDigest(ctx context.Context, g *globals, args []string) error {
 	member := fs.String("member", "", "with --dry-run or --out: show this member's cut instead of the whole digest")
 	lang := fs.String("lang", "", "with --dry-run or --out: language, fr or en (default: the digest's)")
 	asJSON := fs.Bool("json", false, "with --dry-run: print the digest as JSON (period, items as search hits, each source's coverage)")
+	period := fs.String("period", "", "the period as an ISO week, e.g. 2026-W48 (instead of --since/--until)")
+	pdfOut := fs.String("pdf", "", "write the digest (the commission's edition of an editorial digest) as an A4 PDF to this file; send nothing")
 	useDemo := fs.Bool("demo", false, "build from the embedded demo sample (crawled into a temporary dir); implies --dry-run unless --out")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -46,6 +48,12 @@ func runDigest(ctx context.Context, g *globals, args []string) error {
 	if (*since == "") != (*until == "") {
 		return usageError{"--since and --until go together"}
 	}
+	if *period != "" && *since != "" {
+		return usageError{"use either --period or --since/--until"}
+	}
+	if *pdfOut != "" && (*dry || *out != "" || *useDemo) {
+		return usageError{"--pdf goes alone (not with --dry-run, --out or --demo)"}
+	}
 	if *asJSON && !*dry && !*useDemo {
 		return usageError{"--json goes with --dry-run"}
 	}
@@ -55,7 +63,7 @@ func runDigest(ctx context.Context, g *globals, args []string) error {
 	if *useDemo && *out == "" {
 		*dry = true
 	}
-	if (*member != "" || *lang != "") && !*dry && *out == "" {
+	if (*member != "" || *lang != "") && !*dry && *out == "" && *pdfOut == "" {
 		return usageError{"--member and --lang only change what --dry-run or --out show"}
 	}
 
@@ -95,6 +103,11 @@ func runDigest(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *period != "" {
+		if p, err = digest.ParsePeriod(*period, appLocationOf(cfg)); err != nil {
+			return usageError{"--period: " + err.Error()}
+		}
+	}
 	if err := errNoData(g.data); err != nil {
 		return err
 	}
@@ -115,6 +128,9 @@ func runDigest(ctx context.Context, g *globals, args []string) error {
 	n, err := newNotifier(a)
 	if err != nil {
 		return err
+	}
+	if *pdfOut != "" {
+		return writeDigestPDF(ctx, g, n, a.cfg, *id, p, *lang, *pdfOut)
 	}
 	if preview {
 		pv, err := makePreview(ctx, n, a.cfg, *id, p, *member, *lang)

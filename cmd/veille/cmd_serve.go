@@ -56,6 +56,7 @@ func runServe(ctx context.Context, g *globals, args []string) error {
 		sched.Shutdown()
 		return err
 	}
+	a.sender = notifier
 	err = serveHTTP(ctx, g, a, ln, "serve", metrics, localCommands(a, notifier), nil)
 	// Stopping the scheduler waits for running crawls, whose fetched items
 	// are committed before they return.
@@ -94,7 +95,7 @@ func serveHTTP(ctx context.Context, g *globals, a *app, ln net.Listener, command
 		BaseContext: ctx, Notices: a.indexNotices, Limits: server.DefaultLimits(), Metrics: metrics,
 		Crawl: func(ctx context.Context, sources []string) (watch.Report, error) {
 			return a.watch.Crawl(ctx, watch.CrawlOptions{Sources: sources})
-		}, Local: local})
+		}, Local: local, Notifier: a.sender})
 	if err != nil {
 		return err
 	}

@@ -67,7 +67,14 @@ func makePreview(ctx context.Context, n *digest.Notifier, cfg veille.Config, id 
 	if err != nil {
 		return nil, usageError{err.Error()}
 	}
-	d, _, err := n.Preview(ctx, dg.ID, p)
+	var d *digest.Digest
+	if dg.Editorial && p.IsWeek() {
+		// An editorial digest's week goes out as the commission's edition:
+		// show it as staff left it.
+		d, _, err = n.EditionPreview(ctx, dg.ID, p)
+	} else {
+		d, _, err = n.Preview(ctx, dg.ID, p)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,236 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net"
+	"net/http/httptest"
+	"net/mail"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/digest"
+	"github.com/nogentech/veille/index"
+	"github.com/nogentech/veille/store"
+)
+
+// sink is an SMTP server on loopback keeping what it receives.
+type sink struct {
+	port int
+	mu   sync.Mutex
+	msgs []sunk
+}
+
+type sunk struct {
+	to   []string
+	data []byte
+}
+
+type sinkSession struct {
+	s  *sink
+	to []string
+}
+
+func (x *sinkSession) Reset()                                    { x.to = nil }
+func (x *sinkSession) Logout() error                             { return nil }
+func (x *sinkSession) Mail(string, *smtp.MailOptions) error      { return nil }
+func (x *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error { x.to = append(x.to, to); return nil }
+func (x *sinkSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	x.s.mu.Lock()
+	x.s.msgs = append(x.s.msgs, sunk{to: append([]string(nil), x.to...), data: b})
+	x.s.mu.Unlock()
+	return nil
+}
+
+func newSink(t *testing.T) *sink {
+	t.Helper()
+	s := &sink{}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &sinkSession{s: s}, nil }))
+	srv.Domain, srv.AllowInsecureAuth = "localhost", true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, p, _ := net.SplitHostPort(ln.Addr().String())
+	s.port, _ = strconv.Atoi(p)
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return s
+}
+
+// to returns the text and HTML parts of each mail to addr.
+func (s *sink) to(t *testing.T, addr string) []string {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, m := range s.msgs {
+		for _, r := range m.to {
+			if strings.EqualFold(r, addr) {
+				out = append(out, mailBody(t, m.data))
+			}
+		}
+	}
+	return out
+}
+
+func (s *sink) count() int { s.mu.Lock(); defer s.mu.Unlock(); return len(s.msgs) }
+
+// htmlTo returns the HTML part of each mail to addr.
+func (s *sink) htmlTo(t *testing.T, addr string) []string {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, m := range s.msgs {
+		for _, r := range m.to {
+			if strings.EqualFold(r, addr) {
+				out = append(out, mailPart(t, m.data, "text/html"))
+			}
+		}
+	}
+	return out
+}
+
+// mailBody decodes every part of a multipart mail, joined.
+func mailBody(t *testing.T, data []byte) string { return mailPart(t, data, "") }
+
+// mailPart decodes the parts of a multipart mail of content type ct (all
+// when empty), joined.
+func mailPart(t *testing.T, data []byte, ct string) string {
+	t.Helper()
+	m, err := mail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	mr := multipart.NewReader(m.Body, params["boundary"])
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			break
+		}
+		if pt, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type")); ct != "" && pt != ct {
+			continue
+		}
+		var r io.Reader = part
+		if strings.EqualFold(part.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+			r = quotedprintable.NewReader(part)
+		}
+		body, _ := io.ReadAll(r)
+		b.Write(body)
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+const (
+	edToken      = "staff-secret-token"
+	edTokenEnv   = "VEILLE_EDITION_TEST_TOKEN"
+	edCommission = "commission-environnement@cluster.example"
+	edSecond     = "president@cluster.example"
+)
+
+// edEnv is a server with a real store, index and SMTP sink, and a
+// notifier that sends, during week 48 of 2026.
+type edEnv struct {
+	ts    *httptest.Server
+	store *store.Store
+	index *index.Index
+	sink  *sink
+	now   time.Time
+	n     *digest.Notifier
+	w48   digest.Period
+	items []veille.Item
+	older veille.Item
+}
+
+func newEdEnv(t *testing.T) *edEnv {
+	t.Helper()
+	ctx := context.Background()
+	paris, _ := time.LoadLocation("Europe/Paris")
+	e := &edEnv{sink: newSink(t), now: time.Date(2026, 11, 26, 15, 0, 0, 0, paris)}
+	e.w48 = digest.WeekOf(e.now, paris)
+	dir := t.TempDir()
+	var err error
+	if e.store, err = store.Open(ctx, filepath.Join(dir, "veille.db")); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.store.Close() })
+	if e.index, err = index.Open(filepath.Join(dir, "index.bleve"), index.Options{Logger: testLogger()}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.index.Close() })
+	lbl := func(fr, en string) map[string]string { return map[string]string{"fr": fr, "en": en} }
+	cfg := veille.Config{Timezone: "Europe/Paris", Location: paris,
+		Domains:     []veille.Category{{ID: "environment", Label: lbl("Environnement", "Environment")}},
+		Competences: []veille.Category{{ID: "surface-treatment", Label: lbl("Traitement de surface", "Surface treatment")}},
+		Sources: []veille.Source{{ID: "jorf-te", Name: "JORF – Transition écologique", Every: veille.Duration(time.Hour)},
+			{ID: "echa-news", Name: "ECHA news", Every: veille.Duration(time.Hour)}},
+		Digests: []veille.Digest{{ID: "environment-weekly", Title: "Veille environnement", Schedule: "0 8 * * 1",
+			Domains: []string{"environment"}, To: []string{edCommission, edSecond}, Editorial: true, OnTimeout: veille.OnTimeoutHold}},
+		Staff:  []string{"equipe@cluster.example"},
+		SMTP:   veille.SMTP{Host: "127.0.0.1", Port: e.sink.port, From: "veille@cluster.example", TLS: "none"},
+		Server: veille.Server{BaseURL: "https://veille.cluster.example", AdminTokenEnv: edTokenEnv},
+	}
+	mk := func(n int, title string, first time.Time) veille.Item {
+		link := "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT0000000" + strconv.Itoa(1000+n)
+		return veille.Item{ID: veille.ItemID(link), Title: title, Link: link, Source: "jorf-te", Sources: []string{"jorf-te"},
+			Lang: "fr", Published: first.Add(-time.Hour), FirstSeen: first, Summary: "Article 1 " + title,
+			Domains: []string{"environment"}, Competences: []string{"surface-treatment"}}
+	}
+	d := func(day, h int) time.Time { return time.Date(2026, 11, day, h, 0, 0, 0, paris) }
+	e.items = []veille.Item{
+		mk(1, "Arrêté du 23 novembre 2026 relatif aux installations de traitement de surface (rubrique 2565)", d(23, 10)),
+		mk(2, "Décret du 24 novembre 2026 relatif aux rejets de substances dangereuses dans l'eau", d(24, 10)),
+		mk(3, "Arrêté du 25 novembre 2026 portant agrément d'un éco-organisme", d(25, 10)),
+	}
+	e.older = mk(4, "Décret du 2 septembre 2026 restreignant les PFAS dans les bains de chromage", d(2, 10).AddDate(0, -2, 0))
+	res, err := e.store.UpsertItems(ctx, append(append([]veille.Item(nil), e.items...), e.older))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.index.Upsert(ctx, res.New, res.MaxSeq); err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return e.now }
+	mailer, err := digest.NewSMTPMailer(digest.SMTPOptions{Host: "127.0.0.1", Port: e.sink.port, TLS: "none", Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.n, err = digest.New(digest.Options{Config: cfg, Store: e.store, Index: e.index, Mailer: mailer, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Options{Config: cfg, Store: e.store, Index: e.index, Now: now, Logger: testLogger(), Notifier: e.n,
+		Getenv: func(k string) string {
+			if k == edTokenEnv {
+				return edToken
+			}
+			return ""
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ts = httptest.NewServer(srv.Handler())
+	t.Cleanup(e.ts.Close)
+	return e
+}
