@@ -18,6 +18,8 @@ type Config struct {
 	// Staff are the cluster's staff addresses: they edit the commission's
 	// edition and get its reminders.
 	Staff []string `yaml:"staff"`
+	// Glossary is the bilingual vocabulary search expands queries with.
+	Glossary []GlossaryEntry `yaml:"glossary"`
 
 	// Location is Timezone loaded; set by Load.
 	Location *time.Location `yaml:"-"`
@@ -56,6 +58,20 @@ type Category struct {
 	Implies []string `yaml:"implies"`
 	// Requires lists domains that must also be present for this category to hold.
 	Requires []string `yaml:"requires"`
+}
+
+// GlossaryEntry is one idea in both languages: its French and English
+// spellings and its acronyms. A query naming any of them also finds the
+// others, so a search in one language reaches items in the other.
+type GlossaryEntry struct {
+	FR []string `yaml:"fr"`
+	EN []string `yaml:"en"`
+	// Acronyms are written in capitals; typed in capitals in a query they
+	// match only the acronym, so REACH is not the verb "reach".
+	Acronyms []string `yaml:"acronyms"`
+	// Ref is the act the entry stands for, as "kind:id" of REFS.md
+	// (eu-act:Regulation (EU) 2017/745), when it stands for one.
+	Ref string `yaml:"ref"`
 }
 
 // Source is one publisher endpoint the watch crawls.

@@ -136,6 +136,7 @@ func validate(cfg *Config, d *decoder) {
 			c.add(fmt.Sprintf("digests[%d].on_timeout", i), "hold reminds staff: list their addresses under staff:")
 		}
 	}
+	c.glossary(cfg.Glossary)
 }
 
 func (c checker) timezone(cfg *Config) {
