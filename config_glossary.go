@@ -37,12 +37,25 @@ func IsAcronym(w string) bool {
 // "dispositif medicaux" share a key; "déchet" and "Déchets" too.
 func GlossaryKey(term string) string {
 	words := strings.FieldsFunc(Fold(term), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	for i, w := range words {
-		if len(w) > 3 && (strings.HasSuffix(w, "s") || strings.HasSuffix(w, "x")) {
-			words[i] = w[:len(w)-1]
+	out := words[:0]
+	for _, w := range words {
+		if glossaryStopWords[w] {
+			continue
 		}
+		if len(w) > 3 && (strings.HasSuffix(w, "s") || strings.HasSuffix(w, "x")) {
+			w = w[:len(w)-1]
+		}
+		out = append(out, w)
 	}
-	return strings.Join(words, " ")
+	return strings.Join(out, " ")
+}
+
+// glossaryStopWords are left out of keys, so that "traitement surface"
+// typed in a query is the term "traitement de surface".
+var glossaryStopWords = map[string]bool{
+	"a": true, "au": true, "aux": true, "d": true, "de": true, "des": true, "du": true, "en": true, "et": true,
+	"l": true, "la": true, "le": true, "les": true, "ou": true, "pour": true, "sur": true, "un": true, "une": true,
+	"an": true, "and": true, "for": true, "in": true, "of": true, "on": true, "or": true, "the": true, "to": true,
 }
 
 // glossary checks each entry: terms not empty, acronyms in capitals,

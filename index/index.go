@@ -49,6 +49,9 @@ type Options struct {
 	// the index before failing with ErrLocked. Default 1s.
 	BoltTimeout time.Duration
 	Logger      *slog.Logger
+	// Vocabulary is the glossary and taxonomy queries are read with
+	// (NewVocabulary of the config); nil means the shipped feeds.yaml's.
+	Vocabulary *Vocabulary
 }
 
 // Index is an open Bleve index of items. Its methods are safe for
@@ -59,6 +62,7 @@ type Index struct {
 	log       *slog.Logger
 	maxBatch  int // bytes of text per Bleve batch, maxBatchBytes but in tests
 	cols      *columns
+	voc       *Vocabulary
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -117,7 +121,11 @@ func Open(dir string, o Options) (*Index, error) {
 }
 
 func newIndex(dir string, idx bleve.Index, o Options) *Index {
-	return &Index{dir: dir, idx: idx, log: o.Logger, maxBatch: maxBatchBytes, cols: newColumns(o.Logger)}
+	voc := o.Vocabulary
+	if voc == nil {
+		voc = shippedVocabulary()
+	}
+	return &Index{dir: dir, idx: idx, log: o.Logger, maxBatch: maxBatchBytes, cols: newColumns(o.Logger), voc: voc}
 }
 
 // indexExists says whether dir holds a Bleve index; an absent or empty
@@ -288,6 +296,10 @@ func document(it *veille.Item) (map[string]interface{}, int, error) {
 		doc[fTitleFr], doc[fTextFr] = title, body
 	} else {
 		doc[fTitleEn], doc[fTextEn] = title, body
+	}
+	doc[fTitleExact], doc[fTextExact] = title, body
+	if ex := exactTerms(title, body); len(ex) > 0 {
+		doc[fExact] = ex
 	}
 
 	sources := keywords(fSources, append([]string{it.Source}, it.Sources...))

@@ -57,7 +57,7 @@ func TestUpsertReplaces(t *testing.T) {
 	if h, _ := ix.Hit(ctx, again.ID); h.Title != again.Title {
 		t.Errorf("title %q, want %q", h.Title, again.Title)
 	}
-	if res := runSearch(t, ix, veille.SearchRequest{Query: "polyfluoroalkyl"}); res.Total != 0 {
+	if res := runSearch(t, ix, veille.SearchRequest{Query: "fluoropolymer"}); res.Total != 0 {
 		t.Errorf("old text still found")
 	}
 	if res := runSearch(t, ix, veille.SearchRequest{Query: "withdraws"}); res.Total != 1 {
@@ -309,6 +309,11 @@ func TestQueryErrors(t *testing.T) {
 		"too long":                 strings.Repeat("déchets ", 300),
 		"too many terms":           strings.Repeat("a ", 70),
 		"unknown field after text": `chrome typo:value`,
+		"unknown domain":           `domaine:finance`,
+		"open parenthesis":         `(implant OR prothèse`,
+		"close parenthesis":        `implant )`,
+		"short prefix":             `im*`,
+		"too deep":                 strings.Repeat("(", 30) + "a" + strings.Repeat(")", 30),
 	}
 	for name, q := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -384,44 +389,40 @@ func TestParseQueryAccepts(t *testing.T) {
 	}
 }
 
-func TestParseClauses(t *testing.T) {
-	tests := map[string]struct {
-		q    string
-		want []clause
-	}{
-		"words and phrase": {`chrome "traitement de surface" -PFAS +REACH`, []clause{
-			{kind: kindWord, occur: occurShould, text: "chrome"},
-			{kind: kindPhrase, occur: occurMust, text: "traitement de surface"},
-			{kind: kindWord, occur: occurMustNot, text: "PFAS"},
-			{kind: kindWord, occur: occurMust, text: "REACH"},
-		}},
-		"fields normalised": {`Domaine:Environment jurisdiction:eu -source:"ECHA-news"`, []clause{
-			{kind: kindField, occur: occurMust, text: "environment", field: fDomains},
-			{kind: kindField, occur: occurMust, text: "EU", field: fJurisdiction},
-			{kind: kindField, occur: occurMustNot, text: "echa-news", field: fSources},
-		}},
-		"references stay words": {`510(k) 2017/745 13485:2016 https://x.org/a`, []clause{
-			{kind: kindWord, text: "510(k)"},
-			{kind: kindWord, text: "2017/745"},
-			{kind: kindWord, text: "13485:2016"},
-			{kind: kindWord, text: "https://x.org/a"},
-		}},
-		"star dropped": {"* ICPE", []clause{{kind: kindWord, text: "ICPE"}}},
-		"typographic quotes": {"«\u00a0chrome hexavalent\u00a0» -“PFAS”x domaine:«medical-devices»", []clause{
-			{kind: kindPhrase, occur: occurMust, text: "\u00a0chrome hexavalent\u00a0"},
-			{kind: kindPhrase, occur: occurMustNot, text: "PFAS"},
-			{kind: kindWord, text: "x"},
-			{kind: kindField, occur: occurMust, text: "medical-devices", field: fDomains},
-		}},
+func TestParseTree(t *testing.T) {
+	voc := shippedVocabulary()
+	tests := map[string]struct{ q, want string }{
+		"words and phrase": {`chrome "traitement de surface" -PFAS +REACH`,
+			`AND(chrome "traitement de surface" NOT(ACR:PFAS) ACR:REACH)`},
+		"fields normalised": {`Domaine:Environment jurisdiction:eu -source:"ECHA-news"`,
+			`AND(domains:environment jurisdiction:EU NOT(sources:echa-news))`},
+		"French field values": {`domaine:environnement compétence:traitement-de-surface langue:français`,
+			`AND(domains:environment competences:surface-treatment lang:fr)`},
+		"references stay words": {`510(k) 2017/745 13485:2016 https://x.org/a`,
+			`AND(510(k) 2017/745 13485:2016 https://x.org/a)`},
+		"star dropped": {"* ICPE", `ACR:ICPE`},
+		"typographic quotes": {"«\u00a0chrome hexavalent\u00a0» -“PFAS”x domaine:«medical-devices»",
+			`AND("\u00a0chrome hexavalent\u00a0" NOT("PFAS") x domains:medical-devices)`},
+		"operators in English": {`implant OR prothese NOT dentaire AND recall`,
+			`OR(implant AND(prothese NOT(dentaire) recall))`},
+		"operators in French": {`implant OU prothese SAUF dentaire ET rappel`,
+			`OR(implant AND(prothese NOT(dentaire) rappel))`},
+		"parentheses":                       {`(implant OR prothèse) -(dentaire OR "vis osseuse")`, `AND(OR(implant prothèse) NOT(OR(dentaire "vis osseuse")))`},
+		"parenthesis in a word":             {`(510(k) OR QMSR)`, `OR(510(k) ACR:QMSR)`},
+		"prefix":                            {`implant* stérilis*`, `AND(implant* stérilis*)`},
+		"operators in lower case are words": {`implant or prothese`, `AND(implant or prothese)`},
+		"dangling operators are words":      {`OR implant NOT`, `AND(implant NOT)`},
+		"shouting is not acronyms":          {`DISPOSITIFS MEDICAUX IMPLANTABLES`, `AND(DISPOSITIFS MEDICAUX IMPLANTABLES)`},
+		"mixed-case acronym":                {`RoHS Reach`, `AND(ACR:RoHS Reach)`},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			got, err := parse(tc.q)
+			got, err := parse(tc.q, voc)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(got, tc.want) {
-				t.Errorf("parse(%q)\n got %+v\nwant %+v", tc.q, got, tc.want)
+			if got.String() != tc.want {
+				t.Errorf("parse(%q)\n got %s\nwant %s", tc.q, got, tc.want)
 			}
 		})
 	}
@@ -429,7 +430,8 @@ func TestParseClauses(t *testing.T) {
 
 func FuzzParseQuery(f *testing.F) {
 	for _, s := range []string{"", "*", "dechets", `"dispositifs médicaux"`, `-"x y" +z`, `domain:"a b"`,
-		`author:x`, "510(k) 2017/745 L. 541-10", `"`, "-", "d\xe9chets", "l’environnement", "a:\"", "+-\"\""} {
+		`author:x`, "510(k) 2017/745 L. 541-10", `"`, "-", "d\xe9chets", "l’environnement", "a:\"", "+-\"\"",
+		"(a OR (b NOT c)) -(d)", "NOT", "OU SAUF ET", "implant*", "((", "))", "-(", "REACH OR reach", "domaine:environnement"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

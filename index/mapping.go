@@ -19,13 +19,15 @@ import (
 
 // MappingVersion is stored in the index; Open refuses an index built with
 // another one. Bump it whenever buildMapping or the document shape changes.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // Analyzer and filter names, as stored in the index's mapping JSON.
 const (
-	analyzerFr = "veille_fr"
-	analyzerEn = "veille_en"
-	foldFilter = "veille_fold"
+	analyzerFr    = "veille_fr"
+	analyzerEn    = "veille_en"
+	analyzerExact = "veille_exact"
+	foldFilter    = "veille_fold"
+	frStemFilter  = "veille_fr_stem"
 )
 
 // Field names of the Bleve documents.
@@ -51,6 +53,14 @@ const (
 	fTextFr    = "text_fr"
 	fTitleEn   = "title_en"
 	fTextEn    = "text_en"
+	// fTitleExact and fTextExact hold the words unstemmed (folded, lower
+	// case), for "exact phrases" and prefix* searches.
+	fTitleExact = "title_exact"
+	fTextExact  = "text_exact"
+	// fExact holds acronyms as written in capitals and numbers with their
+	// separators (2017/745, 2022-473), which the analysers would lower-case
+	// or split (exact.go).
+	fExact = "exact"
 )
 
 // storedFields are the fields a hit is rebuilt from.
@@ -68,6 +78,12 @@ func init() {
 	})
 	if err != nil {
 		panic(fmt.Sprintf("index: register %s: %v", foldFilter, err))
+	}
+	err = registry.RegisterTokenFilter(frStemFilter, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return frStemTokenFilter{light: fr.NewFrenchLightStemmerFilter()}, nil
+	})
+	if err != nil {
+		panic(fmt.Sprintf("index: register %s: %v", frStemFilter, err))
 	}
 }
 
@@ -104,7 +120,7 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	if err := im.AddCustomAnalyzer(analyzerFr, map[string]interface{}{
 		"type":          custom.Name,
 		"tokenizer":     unicode.Name,
-		"token_filters": []interface{}{lowercase.Name, fr.ElisionName, fr.StopName, foldFilter, fr.LightStemmerName},
+		"token_filters": []interface{}{lowercase.Name, fr.ElisionName, fr.StopName, foldFilter, frStemFilter},
 	}); err != nil {
 		return nil, fmt.Errorf("french analyzer: %w", err)
 	}
@@ -114,6 +130,16 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 		"token_filters": []interface{}{en.PossessiveName, lowercase.Name, foldFilter, en.StopName, en.SnowballStemmerName},
 	}); err != nil {
 		return nil, fmt.Errorf("english analyzer: %w", err)
+	}
+
+	// Exact: every word as written but for case and accents, no stop
+	// words removed, no stemming: "exact phrases" mean what they say.
+	if err := im.AddCustomAnalyzer(analyzerExact, map[string]interface{}{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []interface{}{lowercase.Name, fr.ElisionName, foldFilter},
+	}); err != nil {
+		return nil, fmt.Errorf("exact analyzer: %w", err)
 	}
 
 	dm := mapping.NewDocumentStaticMapping()
@@ -165,6 +191,11 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fTextFr, text(analyzerFr))
 	dm.AddFieldMappingsAt(fTitleEn, text(analyzerEn))
 	dm.AddFieldMappingsAt(fTextEn, text(analyzerEn))
+	dm.AddFieldMappingsAt(fTitleExact, text(analyzerExact))
+	dm.AddFieldMappingsAt(fTextExact, text(analyzerExact))
+	exact := mapping.NewKeywordFieldMapping()
+	exact.Store, exact.IncludeTermVectors, exact.IncludeInAll, exact.DocValues = false, false, false, false
+	dm.AddFieldMappingsAt(fExact, exact)
 
 	// No _all: every field already says it is left out, and disabling the
 	// composite keeps Bleve from adding an empty one to each document.
@@ -184,16 +215,16 @@ var analyzers = sync.OnceValues(func() (*langAnalyzers, error) {
 	if err != nil {
 		return nil, err
 	}
-	la := &langAnalyzers{fr: im.AnalyzerNamed(analyzerFr), en: im.AnalyzerNamed(analyzerEn)}
-	if la.fr == nil || la.en == nil {
-		return nil, fmt.Errorf("analyzers %s, %s not built", analyzerFr, analyzerEn)
+	la := &langAnalyzers{fr: im.AnalyzerNamed(analyzerFr), en: im.AnalyzerNamed(analyzerEn), exact: im.AnalyzerNamed(analyzerExact)}
+	if la.fr == nil || la.en == nil || la.exact == nil {
+		return nil, fmt.Errorf("analyzers %s, %s, %s not built", analyzerFr, analyzerEn, analyzerExact)
 	}
 	la.frWords, la.enWords = newWordAnalyzer(la.fr), newWordAnalyzer(la.en)
 	return la, nil
 })
 
 type langAnalyzers struct {
-	fr, en analysis.Analyzer
+	fr, en, exact analysis.Analyzer
 	// frWords and enWords mark snippets (see wordAnalyzer).
 	frWords, enWords *wordAnalyzer
 }

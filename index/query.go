@@ -2,12 +2,14 @@ package index
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/nogentech/veille"
 )
 
 // QueryError is a mistake in the user's query text or filters: the HTTP
@@ -37,36 +39,90 @@ const (
 // titleBoost makes a match in the title count more than one in the text.
 const titleBoost = 2.5
 
-// allWordsBoost weighs the extra clause matching items that hold every
-// plain word. Bleve's coord factor alone (score × words matched / words)
-// let short items with two of three words outrank long acts holding all
-// three: on 2,000 real JORF/Parliament items and 11 queries of 2–3 words,
-// only 76% of the all-words items came before the others (boost 10: 93%,
-// 30: 97%, 100: 100%).
-const allWordsBoost = 100
+// maxDepth bounds the nesting of parentheses and NOT.
+const maxDepth = 20
 
-type occur int
+// The query language, as EUR-Lex and Légifrance users expect it:
+//
+//	implant recall             every word, each with its inflections and synonyms
+//	implant OR prothèse        either (OU in French); AND (ET) may be written
+//	recall NOT food            not (SAUF in French; -food too)
+//	"dispositifs médicaux"     exactly these words, unstemmed
+//	implant*                   words starting so (at least 3 letters)
+//	(implant OR prothèse) rappel
+//	REACH                      in capitals: the acronym only, not "reach"
+//	2017/745                   this number with this separator, not 2017-745
+//	domain:environment         a filter; domaine:environnement too (ids and labels)
+//
+// Operators are recognised in capitals only, so "or" and "et" stay words.
+// A plain word is required; "+word" says so explicitly.
+
+type nodeKind int
 
 const (
-	occurShould  occur = iota // plain word: helps ranking, one of them must match
-	occurMust                 // +word, "phrase", field:value
-	occurMustNot              // -word, -"phrase", -field:value
+	nWord   nodeKind = iota // a word: inflections, glossary synonyms
+	nPhrase                 // "exact words"
+	nPrefix                 // word*
+	nField                  // field:value, a filter
+	nAnd
+	nOr
+	nNot
 )
 
-type clauseKind int
-
-const (
-	kindWord clauseKind = iota
-	kindPhrase
-	kindField
-)
-
-type clause struct {
-	kind  clauseKind
-	occur occur
-	text  string // the word, the phrase, or the field value
-	field string // index field, for kindField
+type node struct {
+	kind  nodeKind
+	text  string // word, phrase, prefix or field value
+	field string // index field, for nField
+	kids  []*node
+	// acronym: a word typed as an acronym, matched as written.
+	acronym bool
 }
+
+// String writes the tree, for tests and logs.
+func (n *node) String() string {
+	switch n.kind {
+	case nWord:
+		if n.acronym {
+			return "ACR:" + n.text
+		}
+		return n.text
+	case nPhrase:
+		return strconv.Quote(n.text)
+	case nPrefix:
+		return n.text + "*"
+	case nField:
+		return n.field + ":" + n.text
+	}
+	names := map[nodeKind]string{nAnd: "AND", nOr: "OR", nNot: "NOT"}
+	parts := make([]string, len(n.kids))
+	for i, k := range n.kids {
+		parts[i] = k.String()
+	}
+	return names[n.kind] + "(" + strings.Join(parts, " ") + ")"
+}
+
+type tokKind int
+
+const (
+	tTerm tokKind = iota // a word, phrase, prefix or field clause (in n)
+	tOpen
+	tClose
+	tAnd
+	tOr
+	tNot
+)
+
+type token struct {
+	kind tokKind
+	n    *node
+	neg  bool // written with a leading -
+	// word is what was typed, for an operator that stands where it
+	// cannot act ("NOT" at the end): it is then a word.
+	word string
+}
+
+// operators in capitals, French and English.
+var operators = map[string]tokKind{"AND": tAnd, "ET": tAnd, "OR": tOr, "OU": tOr, "NOT": tNot, "SAUF": tNot}
 
 // queryFields maps what users type before ':' to keyword fields. French
 // spellings are accepted: the members write French.
@@ -100,78 +156,239 @@ func normalizeKeyword(field, v string) string {
 	return strings.ToLower(v)
 }
 
-// parse splits the query text into clauses. Grammar, by whitespace:
-//
-//	word | "a phrase" | field:value | field:"a value"
-//
-// each optionally prefixed by - (exclude) or + (require). "*" alone stands
-// for every item.
-func parse(s string) ([]clause, error) {
+// parse reads the query text into a tree; nil means every item. voc names
+// the field values.
+func parse(s string, voc *Vocabulary) (*node, error) {
 	if !utf8.ValidString(s) {
 		return nil, queryErrorf("query is not valid UTF-8")
 	}
 	if len(s) > maxQueryBytes {
 		return nil, queryErrorf("query is too long (%d bytes, at most %d)", len(s), maxQueryBytes)
 	}
-	var out []clause
+	toks, err := tokenize(s, voc)
+	if err != nil {
+		return nil, err
+	}
+	terms := 0
+	for _, t := range toks {
+		if t.kind == tTerm {
+			terms++
+		}
+	}
+	if terms > maxQueryClauses {
+		return nil, queryErrorf("query has too many terms (at most %d)", maxQueryClauses)
+	}
+	markAcronyms(s, toks)
+	p := &parser{toks: toks}
+	n, err := p.or(0)
+	if err != nil {
+		return nil, err
+	}
+	if p.i < len(p.toks) { // a ")" with no "("
+		return nil, queryErrorf("unbalanced parenthesis: \")\" closes nothing")
+	}
+	return n, nil
+}
+
+// markAcronyms flags the words typed as acronyms, unless the whole query is
+// in capitals: three words or more with no small letter is shouting, not
+// acronyms.
+func markAcronyms(s string, toks []token) {
+	words := 0
+	for _, t := range toks {
+		if t.kind == tTerm && t.n.kind == nWord {
+			words++
+		}
+	}
+	if words >= 3 && strings.ToUpper(s) == s {
+		return
+	}
+	for _, t := range toks {
+		if t.kind == tTerm && t.n.kind == nWord && veille.IsAcronym(t.n.text) {
+			t.n.acronym = true
+		}
+	}
+}
+
+type parser struct {
+	toks []token
+	i    int
+}
+
+func (p *parser) peek() tokKind {
+	if p.i >= len(p.toks) {
+		return -1
+	}
+	return p.toks[p.i].kind
+}
+
+// or := and (OR and)*
+func (p *parser) or(depth int) (*node, error) {
+	var alts []*node
+	for {
+		n, err := p.and(depth)
+		if err != nil {
+			return nil, err
+		}
+		if n != nil {
+			alts = append(alts, n)
+		}
+		if p.peek() != tOr {
+			break
+		}
+		p.i++ // an OR with nothing on one side is dropped
+	}
+	switch len(alts) {
+	case 0:
+		return nil, nil
+	case 1:
+		return alts[0], nil
+	}
+	return &node{kind: nOr, kids: alts}, nil
+}
+
+// and := unary ([AND] unary)*, up to ")" or OR.
+func (p *parser) and(depth int) (*node, error) {
+	var all []*node
+	for {
+		switch p.peek() {
+		case -1, tClose, tOr:
+			switch len(all) {
+			case 0:
+				return nil, nil
+			case 1:
+				return all[0], nil
+			}
+			return &node{kind: nAnd, kids: all}, nil
+		case tAnd:
+			p.i++
+			continue
+		}
+		n, err := p.unary(depth)
+		if err != nil {
+			return nil, err
+		}
+		if n != nil {
+			all = append(all, n)
+		}
+	}
+}
+
+// unary := NOT unary | -primary | primary
+func (p *parser) unary(depth int) (*node, error) {
+	if depth > maxDepth {
+		return nil, queryErrorf("query is nested too deep (at most %d levels)", maxDepth)
+	}
+	t := p.toks[p.i]
+	if t.kind == tNot {
+		p.i++
+		if k := p.peek(); k == -1 || k == tClose || k == tOr {
+			return wordNode(t.word), nil // "NOT" at the end: a word
+		}
+		n, err := p.unary(depth + 1)
+		if err != nil || n == nil {
+			return n, err
+		}
+		return &node{kind: nNot, kids: []*node{n}}, nil
+	}
+	n, err := p.primary(depth)
+	if err != nil || n == nil || !t.neg {
+		return n, err
+	}
+	return &node{kind: nNot, kids: []*node{n}}, nil
+}
+
+func (p *parser) primary(depth int) (*node, error) {
+	t := p.toks[p.i]
+	p.i++
+	if t.kind == tOpen {
+		n, err := p.or(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		if p.peek() != tClose {
+			return nil, queryErrorf("unbalanced parenthesis: \"(\" is never closed")
+		}
+		p.i++
+		return n, nil
+	}
+	return t.n, nil
+}
+
+func wordNode(w string) *node { return &node{kind: nWord, text: w} }
+
+// tokenize splits the text at spaces, quotes and parentheses. A sign
+// (- or +) sticks to what follows it.
+func tokenize(s string, voc *Vocabulary) ([]token, error) {
+	var out []token
+	depth := 0 // open parentheses, so that 510(k) keeps its ")"
 	i := 0
 	for {
-		for i < len(s) {
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if !unicode.IsSpace(r) {
-				break
-			}
+		for i < len(s) && startsWithSpace(s[i:]) {
+			_, n := utf8.DecodeRuneInString(s[i:])
 			i += n
 		}
 		if i >= len(s) {
-			break
+			return out, nil
 		}
-		oc := occurShould
+		neg := false
 		if s[i] == '-' || s[i] == '+' {
 			sign := s[i]
-			if sign == '-' {
-				oc = occurMustNot
-			} else {
-				oc = occurMust
-			}
+			neg = sign == '-'
 			i++
-			if i >= len(s) || startsWithSpace(s[i:]) || s[i] == '-' || s[i] == '+' {
+			if i >= len(s) || startsWithSpace(s[i:]) || s[i] == '-' || s[i] == '+' || s[i] == ')' {
 				return nil, queryErrorf("%q must be followed by a word or a \"phrase\"", string(sign))
 			}
 		}
-		if startsWithQuote(s[i:]) {
+		switch {
+		case s[i] == '(':
+			out = append(out, token{kind: tOpen, neg: neg, word: "("})
+			depth++
+			i++
+			continue
+		case s[i] == ')':
+			out = append(out, token{kind: tClose, word: ")"})
+			depth--
+			i++
+			continue
+		case startsWithQuote(s[i:]):
 			text, next, err := quoted(s, i)
 			if err != nil {
 				return nil, err
 			}
 			i = next
-			if oc == occurShould {
-				oc = occurMust // quoting asks for exactly this
-			}
 			if strings.TrimSpace(text) != "" {
-				out = append(out, clause{kind: kindPhrase, occur: oc, text: text})
+				out = append(out, token{kind: tTerm, neg: neg, n: &node{kind: nPhrase, text: text}})
 			}
-		} else {
-			start := i
-			for i < len(s) && !startsWithQuote(s[i:]) && !startsWithSpace(s[i:]) {
-				_, n := utf8.DecodeRuneInString(s[i:])
-				i += n
-			}
-			word := s[start:i]
-			c, next, err := wordOrField(s, word, i, oc)
-			if err != nil {
-				return nil, err
-			}
-			i = next
-			if c != nil {
-				out = append(out, *c)
-			}
+			continue
 		}
-		if len(out) > maxQueryClauses {
-			return nil, queryErrorf("query has too many terms (at most %d)", maxQueryClauses)
+		start, inner := i, 0
+		for i < len(s) && !startsWithQuote(s[i:]) && !startsWithSpace(s[i:]) {
+			if s[i] == '(' {
+				inner++
+			} else if s[i] == ')' {
+				if inner == 0 && depth > 0 {
+					break // closes a group: "(implant OR prothèse)"
+				}
+				inner--
+			}
+			_, n := utf8.DecodeRuneInString(s[i:])
+			i += n
+		}
+		word := s[start:i]
+		if op, ok := operators[word]; ok && !neg {
+			out = append(out, token{kind: op, word: word})
+			continue
+		}
+		n, next, err := wordOrField(s, word, i, neg, voc)
+		if err != nil {
+			return nil, err
+		}
+		i = next
+		if n != nil {
+			out = append(out, token{kind: tTerm, neg: neg, n: n})
 		}
 	}
-	return out, nil
 }
 
 func startsWithSpace(s string) bool {
@@ -207,19 +424,26 @@ func quoted(s string, at int) (string, int, error) {
 	return s[start : start+end], start + end + m, nil
 }
 
-// wordOrField finishes a bare word that may be field:value or
-// field:"quoted value"; next is where the word stopped.
-func wordOrField(s, word string, next int, oc occur) (*clause, int, error) {
+// wordOrField finishes a bare word that may be field:value,
+// field:"quoted value" or prefix*; next is where the word stopped.
+func wordOrField(s, word string, next int, neg bool, voc *Vocabulary) (*node, int, error) {
 	name, value, isField := strings.Cut(word, ":")
 	if !isField || name == "" || !isFieldName(name) || strings.HasPrefix(value, "//") {
 		// Not field syntax: "ISO 13485:2016", a URL, a stray colon.
-		if word == "*" {
-			if oc != occurShould {
-				return nil, 0, queryErrorf("%q cannot be excluded or required", word)
+		switch {
+		case word == "*":
+			if neg {
+				return nil, 0, queryErrorf("%q cannot be excluded", word)
 			}
 			return nil, next, nil
+		case strings.HasSuffix(word, "*") && len(word) > 1:
+			stem := strings.TrimRight(word, "*")
+			if utf8.RuneCountInString(stem) < 3 {
+				return nil, 0, queryErrorf("%q: a prefix needs at least 3 letters before *", word)
+			}
+			return &node{kind: nPrefix, text: stem}, next, nil
 		}
-		return &clause{kind: kindWord, occur: oc, text: word}, next, nil
+		return wordNode(word), next, nil
 	}
 	field, known := queryFields[strings.ToLower(name)]
 	if value == "" && next < len(s) && startsWithQuote(s[next:]) {
@@ -232,14 +456,14 @@ func wordOrField(s, word string, next int, oc occur) (*clause, int, error) {
 	if !known {
 		return nil, 0, queryErrorf("unknown field %q (known fields: %s)", name, knownFields)
 	}
-	value = normalizeKeyword(field, value)
-	if value == "" {
+	if strings.TrimSpace(value) == "" {
 		return nil, 0, queryErrorf("%s: needs a value", name)
 	}
-	if oc == occurShould {
-		oc = occurMust
+	v, ok := voc.fieldValue(field, value)
+	if !ok {
+		return nil, 0, queryErrorf("%s: no value %q (values: %s)", name, value, voc.valueNames(field))
 	}
-	return &clause{kind: kindField, occur: oc, text: value, field: field}, next, nil
+	return &node{kind: nField, text: v, field: field}, next, nil
 }
 
 func isFieldName(s string) bool {
@@ -252,217 +476,15 @@ func isFieldName(s string) bool {
 }
 
 // ParseQuery turns the query text into a Bleve query over the per-language
-// fields and the keyword fields. It returns a *QueryError for malformed
-// text. An empty query, or "*", matches every item.
+// fields and the keyword fields, with the shipped glossary. It returns a
+// *QueryError for malformed text. An empty query, or "*", matches every
+// item.
 func ParseQuery(s string) (query.Query, error) {
-	clauses, err := parse(s)
+	voc := shippedVocabulary()
+	n, err := parse(s, voc)
 	if err != nil {
 		return nil, err
 	}
-	q, _, err := buildQuery(clauses)
+	q, _, err := buildQuery(n, voc)
 	return q, err
-}
-
-// highlightTerms are the analysed terms to mark in snippets, per language.
-type highlightTerms struct{ fr, en map[string]bool }
-
-func (h highlightTerms) empty() bool { return len(h.fr) == 0 && len(h.en) == 0 }
-
-// buildQuery assembles the clauses. Plain words are "should" clauses with
-// at least one required, plus a heavily boosted clause requiring them all,
-// so items with every word rank first while an item missing one word still
-// shows up; when a phrase or a +word is required,
-// plain words only raise the score. field:value acts as a filter; values of
-// one field are OR-ed, like the filters of a request.
-// The highlight terms are also how Search tells a text query (sorted by
-// relevance by default) from a filter-only one (sorted by date).
-func buildQuery(clauses []clause) (query.Query, highlightTerms, error) {
-	la, err := analyzers()
-	if err != nil {
-		return nil, highlightTerms{}, err
-	}
-	hl := highlightTerms{fr: map[string]bool{}, en: map[string]bool{}}
-	var must, should, mustNot []query.Query
-	var shouldWords []string
-	fieldValues := map[string][]string{}
-	var fieldOrder []string
-	positiveText := 0
-	for _, c := range clauses {
-		switch c.kind {
-		case kindField:
-			tq := query.NewTermQuery(c.text)
-			tq.SetField(c.field)
-			if c.occur == occurMustNot {
-				mustNot = append(mustNot, tq)
-				continue
-			}
-			if _, seen := fieldValues[c.field]; !seen {
-				fieldOrder = append(fieldOrder, c.field)
-			}
-			fieldValues[c.field] = append(fieldValues[c.field], c.text)
-		default:
-			if c.occur != occurMustNot {
-				positiveText++
-			}
-			q := textQuery(la, c.text, c.kind == kindPhrase, c.occur != occurMustNot, 1, &hl)
-			if q == nil {
-				continue // only stop words or punctuation
-			}
-			switch c.occur {
-			case occurShould:
-				should = append(should, q)
-				shouldWords = append(shouldWords, c.text)
-			case occurMust:
-				must = append(must, q)
-			case occurMustNot:
-				mustNot = append(mustNot, q)
-			}
-		}
-	}
-	var fieldFilters []query.Query
-	for _, f := range fieldOrder {
-		fieldFilters = append(fieldFilters, termsQuery(f, fieldValues[f]))
-	}
-	if positiveText > 0 && len(must) == 0 && len(should) == 0 && len(mustNot) == 0 && len(fieldFilters) == 0 {
-		// Only stop words were typed: nothing can match them. Alongside
-		// other clauses they are simply dropped.
-		return query.NewMatchNoneQuery(), hl, nil
-	}
-	if len(must) == 0 && len(should) == 0 && len(mustNot) == 0 && len(fieldFilters) == 0 {
-		return query.NewMatchAllQuery(), hl, nil
-	}
-	if len(shouldWords) > 1 {
-		all := make([]query.Query, 0, len(shouldWords))
-		for _, w := range shouldWords {
-			all = append(all, textQuery(la, w, false, false, allWordsBoost, &hl))
-		}
-		should = append(should, query.NewConjunctionQuery(all))
-	}
-	bq := query.NewBooleanQuery(nil, nil, nil)
-	switch {
-	case len(must) == 0 && len(should) > 0:
-		d := query.NewDisjunctionQuery(should)
-		d.SetMin(1)
-		bq.AddMust(d)
-	default:
-		bq.AddMust(must...)
-		if len(should) > 0 {
-			bq.AddShould(should...)
-		}
-	}
-	if len(mustNot) > 0 {
-		bq.AddMustNot(mustNot...)
-	}
-	// field:value restricts like a filter of the request and leaves the
-	// scores to the words. Bleve starts from every item when a boolean
-	// has only a filter or only exclusions.
-	switch len(fieldFilters) {
-	case 0:
-	case 1:
-		bq.AddFilter(fieldFilters[0])
-	default:
-		bq.AddFilter(query.NewConjunctionQuery(fieldFilters))
-	}
-	return bq, hl, nil
-}
-
-// textQuery searches a word or phrase in both languages' title and text
-// fields, each analysed by its own analyzer. A word the analyzer splits
-// ("510(k)", "2017/745", "541-10") becomes a phrase over its parts. A word
-// that either language drops as a stop word ("de", "the", "L.") is dropped
-// from both, so "de" is not looked for in English text. It returns nil when
-// nothing is left to search.
-func textQuery(la *langAnalyzers, text string, phrase, positive bool, boost float64, hl *highlightTerms) query.Query {
-	q := wordQuery(la, text, phrase, positive, boost, hl)
-	if phrase || q == nil {
-		return q
-	}
-	// The expansions form one clause: Bleve scales a disjunction by the
-	// share of its clauses that match, so an item matching several
-	// expansions must not outrank one holding the word itself.
-	var alts []query.Query
-	for _, e := range expansions(text) {
-		// A phrase scores about the sum of its words: divide so a long
-		// expansion does not outweigh the word the user typed.
-		b := boost * synonymBoost / float64(len(strings.Fields(e)))
-		if eq := wordQuery(la, e, false, positive, b, hl); eq != nil {
-			alts = append(alts, eq)
-		}
-	}
-	switch len(alts) {
-	case 0:
-		return q
-	case 1:
-		return query.NewDisjunctionQuery([]query.Query{q, alts[0]})
-	}
-	return query.NewDisjunctionQuery([]query.Query{q, query.NewDisjunctionQuery(alts)})
-}
-
-// wordQuery is textQuery without synonyms.
-func wordQuery(la *langAnalyzers, text string, phrase, positive bool, boost float64, hl *highlightTerms) query.Query {
-	frTokens, enTokens := la.fr.Analyze([]byte(text)), la.en.Analyze([]byte(text))
-	if !phrase && (len(frTokens) == 0 || len(enTokens) == 0) {
-		return nil
-	}
-	var alts []query.Query
-	for _, l := range []struct {
-		tokens      analysis.TokenStream
-		title, body string
-		analyzer    string
-		terms       map[string]bool
-	}{
-		{frTokens, fTitleFr, fTextFr, analyzerFr, hl.fr},
-		{enTokens, fTitleEn, fTextEn, analyzerEn, hl.en},
-	} {
-		tokens := l.tokens
-		if len(tokens) == 0 {
-			continue
-		}
-		if positive {
-			for _, t := range tokens {
-				l.terms[string(t.Term)] = true
-			}
-		}
-		for _, f := range []string{l.title, l.body} {
-			var q query.Query
-			if len(tokens) == 1 && !phrase {
-				tq := query.NewTermQuery(string(tokens[0].Term))
-				tq.SetField(f)
-				q = tq
-				tq.SetBoost(boost)
-				if f == l.title {
-					tq.SetBoost(titleBoost * boost)
-				}
-			} else {
-				pq := query.NewMatchPhraseQuery(text)
-				pq.SetField(f)
-				pq.Analyzer = l.analyzer
-				pq.SetBoost(boost)
-				if f == l.title {
-					pq.SetBoost(titleBoost * boost)
-				}
-				q = pq
-			}
-			alts = append(alts, q)
-		}
-	}
-	if len(alts) == 0 {
-		return nil
-	}
-	return query.NewDisjunctionQuery(alts)
-}
-
-func termsQuery(field string, values []string) query.Query {
-	if len(values) == 1 {
-		tq := query.NewTermQuery(values[0])
-		tq.SetField(field)
-		return tq
-	}
-	qs := make([]query.Query, 0, len(values))
-	for _, v := range values {
-		tq := query.NewTermQuery(v)
-		tq.SetField(field)
-		qs = append(qs, tq)
-	}
-	return query.NewDisjunctionQuery(qs)
 }

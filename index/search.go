@@ -39,11 +39,11 @@ var facets = []struct{ name, field string }{
 // AND across), date range, sort, paging, facets and snippets.
 func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.SearchResult, error) {
 	start := time.Now()
-	clauses, err := parse(r.Query)
+	tree, err := parse(r.Query, ix.voc)
 	if err != nil {
 		return nil, err
 	}
-	q, hl, err := buildQuery(clauses)
+	q, hl, err := buildQuery(tree, ix.voc)
 	if err != nil {
 		return nil, err
 	}

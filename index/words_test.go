@@ -86,7 +86,7 @@ func BenchmarkSnippet(b *testing.B) {
 			texts = append(texts, highlightText(e.title, "", e.text))
 		}
 	}
-	_, hl, err := buildQuery([]clause{{kind: kindWord, text: "déchets"}, {kind: kindWord, text: "préfet"}})
+	_, hl, err := buildQuery(&node{kind: nAnd, kids: []*node{wordNode("déchets"), wordNode("préfet")}}, shippedVocabulary())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func damaged(err error) bool {
 // record: the service starts, says so in the log and on /healthz, and the
 // next start finds a sound index, so there is no crash loop.
 func (a *app) openIndex(ctx context.Context) error {
-	o := index.Options{BoltTimeout: time.Second, Logger: a.log}
+	o := index.Options{BoltTimeout: time.Second, Logger: a.log, Vocabulary: index.NewVocabulary(a.cfg)}
 	ix, err := openIndexSafely(indexDir(a.dir), o)
 	if damaged(err) {
 		ix, err = a.rebuildDamaged(ctx, err.Error(), o)
@@ -133,7 +133,7 @@ func (a *app) replaceIndex(ctx context.Context, cause string) error {
 		a.log.Warn("close damaged index", "err", err)
 	}
 	a.index = nil
-	ix, err := a.rebuildDamaged(ctx, cause, index.Options{BoltTimeout: time.Second, Logger: a.log})
+	ix, err := a.rebuildDamaged(ctx, cause, index.Options{BoltTimeout: time.Second, Logger: a.log, Vocabulary: index.NewVocabulary(a.cfg)})
 	if err != nil {
 		return err
 	}

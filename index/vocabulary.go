@@ -1,0 +1,153 @@
+package index
+
+import (
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/nogentech/veille"
+)
+
+// Vocabulary is what the query language knows of the watch's words: the
+// glossary of feeds.yaml, which expands a query word to its synonyms,
+// acronyms and translation, and the taxonomy, whose ids and labels in
+// either language name the values of domain: and competence:.
+type Vocabulary struct {
+	byKey    map[string]*glossEntry // veille.GlossaryKey of a term → its entry
+	maxWords int                    // words of the longest term
+	// values maps a keyword field to what users may type for each value
+	// (GlossaryKey of the id or of a label) and the value it means.
+	values map[string]map[string]string
+	// names lists each field's values with their labels, for messages.
+	names map[string][]string
+}
+
+type glossTerm struct {
+	text    string
+	key     string
+	lang    string // "fr" or "en"; "" for acronyms and numbers, in every language
+	acronym bool
+}
+
+type glossEntry struct {
+	terms []glossTerm
+	ref   string
+}
+
+// NewVocabulary takes the glossary and the taxonomy of a config.
+func NewVocabulary(cfg veille.Config) *Vocabulary {
+	v := &Vocabulary{byKey: map[string]*glossEntry{}, values: map[string]map[string]string{}, names: map[string][]string{}}
+	for _, g := range cfg.Glossary {
+		e := &glossEntry{ref: g.Ref}
+		add := func(text, lang string, acronym bool) {
+			text = strings.TrimSpace(text)
+			key := veille.GlossaryKey(text)
+			if key == "" {
+				return
+			}
+			if isNumberRef(text) {
+				lang = ""
+			}
+			e.terms = append(e.terms, glossTerm{text: text, key: key, lang: lang, acronym: acronym})
+			if _, dup := v.byKey[key]; !dup { // the config refuses duplicates; the first wins
+				v.byKey[key] = e
+			}
+			v.maxWords = max(v.maxWords, strings.Count(key, " ")+1)
+		}
+		for _, t := range g.FR {
+			add(t, "fr", false)
+		}
+		for _, t := range g.EN {
+			add(t, "en", false)
+		}
+		for _, t := range g.Acronyms {
+			add(t, "", true)
+		}
+	}
+	for _, f := range []struct {
+		field string
+		cats  []veille.Category
+	}{{fDomains, cfg.Domains}, {fCompetences, cfg.Competences}} {
+		if len(f.cats) == 0 {
+			continue
+		}
+		m := map[string]string{}
+		for _, c := range f.cats {
+			m[veille.GlossaryKey(c.ID)] = c.ID
+			name := c.ID
+			var labels []string
+			for _, l := range []string{"fr", "en"} {
+				if lab := c.Label[l]; lab != "" {
+					m[veille.GlossaryKey(lab)] = c.ID
+					labels = append(labels, lab)
+				}
+			}
+			if len(labels) > 0 {
+				name += " (" + strings.Join(labels, ", ") + ")"
+			}
+			v.names[f.field] = append(v.names[f.field], name)
+		}
+		v.values[f.field] = m
+	}
+	langs := map[string]string{}
+	for typed, l := range map[string]string{"fr": "fr", "en": "en", "français": "fr", "french": "fr", "anglais": "en", "english": "en"} {
+		langs[veille.GlossaryKey(typed)] = l
+	}
+	v.values[fLang] = langs
+	v.names[fLang] = []string{"fr (français, French)", "en (anglais, English)"}
+	return v
+}
+
+// shippedVocabulary is the vocabulary of the shipped feeds.yaml, for an
+// index opened without one and for ParseQuery.
+var shippedVocabulary = sync.OnceValue(func() *Vocabulary {
+	cfg, err := veille.ParseConfig(veille.ShippedConfig, "feeds.yaml")
+	if err != nil {
+		// The shipped config is tested (shipped_test.go); an empty
+		// vocabulary only loses the expansions.
+		return NewVocabulary(veille.Config{})
+	}
+	return NewVocabulary(cfg)
+})
+
+// lookup finds the longest glossary term made of the first words, and
+// returns its entry, the term and how many words it took.
+func (v *Vocabulary) lookup(words []string) (*glossEntry, glossTerm, int) {
+	for n := min(len(words), v.maxWords); n > 0; n-- {
+		key := veille.GlossaryKey(strings.Join(words[:n], " "))
+		if key == "" {
+			continue
+		}
+		if e := v.byKey[key]; e != nil {
+			for _, t := range e.terms {
+				if t.key == key {
+					return e, t, n
+				}
+			}
+		}
+	}
+	return nil, glossTerm{}, 0
+}
+
+// fieldValue is the value of a keyword field that what the user typed
+// means: an id, or a label in either language, accents, case and hyphens
+// aside ("traitement-de-surface" is the label "Traitement de surface").
+// ok is false when the field has a known list of values and this is not
+// one of them; the list is then in the message.
+func (v *Vocabulary) fieldValue(field, typed string) (string, bool) {
+	m := v.values[field]
+	if m == nil {
+		return normalizeKeyword(field, typed), true
+	}
+	if id, ok := m[veille.GlossaryKey(typed)]; ok {
+		return id, true
+	}
+	return "", false
+}
+
+// valueNames lists the values of a field with their labels.
+func (v *Vocabulary) valueNames(field string) string {
+	names := append([]string(nil), v.names[field]...)
+	sort.Strings(names)
+	return strings.Join(names, "; ")
+}
