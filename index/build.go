@@ -20,6 +20,10 @@ const (
 	otherLangBoost = 0.5
 )
 
+// categoryBoost weighs an item's tag named by the query's words: below
+// the words themselves, which say more than a tag.
+const categoryBoost = otherLangBoost
+
 // exactBoost weighs an acronym or a number typed as written: the exact
 // field mixes title and text, so it gets the title's weight; a spelled-out
 // expansion matching a title must not outrank the acronym itself.
@@ -164,8 +168,8 @@ func (b *builder) and(kids []*node, positive bool) query.Query {
 	return bq
 }
 
-// words are the queries of consecutive words, one per glossary term or
-// lone word (nil for a stop word). A glossary term is the words as typed
+// words are the queries of consecutive words, one per glossary term,
+// category name or lone word (nil for a stop word). A glossary term is the words as typed
 // or any other term of its entry: the expansions form one clause, since
 // Bleve scales a disjunction by the share of its clauses that match, and
 // an item matching several expansions must not outrank one holding the
@@ -178,7 +182,14 @@ func (b *builder) words(run []*node, positive bool) []query.Query {
 	var out []query.Query
 	for i := 0; i < len(run); {
 		e, typed, n := b.voc.lookup(texts[i:])
-		if n == 0 {
+		var cats []catRef
+		if e != nil {
+			keys := make([]string, len(e.terms))
+			for j, t := range e.terms {
+				keys[j] = t.key
+			}
+			cats = b.voc.categories(keys...)
+		} else if cats, n = b.voc.lookupCategory(texts[i:]); n == 0 {
 			out = append(out, b.word(run[i], positive))
 			i++
 			continue
@@ -190,17 +201,28 @@ func (b *builder) words(run []*node, positive bool) []query.Query {
 			}
 		}
 		var alts []query.Query
-		for _, t := range e.terms {
-			if t.key == typed.key {
-				continue
+		if e != nil {
+			for _, t := range e.terms {
+				if t.key == typed.key {
+					continue
+				}
+				boost := sameLangBoost
+				if typed.lang != "" && t.lang != "" && t.lang != typed.lang {
+					boost = otherLangBoost
+				}
+				if q := b.term(t, positive, boost); q != nil {
+					alts = append(alts, q)
+				}
 			}
-			boost := sameLangBoost
-			if typed.lang != "" && t.lang != "" && t.lang != typed.lang {
-				boost = otherLangBoost
-			}
-			if q := b.term(t, positive, boost); q != nil {
-				alts = append(alts, q)
-			}
+		}
+		// Words that name a category of the taxonomy also find the items
+		// tagged with it: an FDA device recall is about a medical device
+		// though its text never says so.
+		for _, c := range cats {
+			tq := query.NewTermQuery(c.id)
+			tq.SetField(c.field)
+			tq.SetBoost(categoryBoost)
+			alts = append(alts, tq)
 		}
 		var unit query.Query
 		switch len(self) {

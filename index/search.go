@@ -95,6 +95,10 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 	switch sortBy {
 	case "relevance":
 		req.SortBy([]string{"-_score"})
+		// One hit either side of the page, to see whether a run of equal
+		// scores crosses its edges (relevancePage).
+		req.From = max(0, r.Offset-1)
+		req.Size = limit + (r.Offset - req.From) + 1
 	case "date":
 		req.Score = "none" // nobody sees the scores; skip computing them
 	default:
@@ -118,7 +122,13 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 	if err != nil {
 		return nil, err
 	}
-	for _, dm := range res.Hits {
+	dms := res.Hits
+	if sortBy == "relevance" {
+		if dms, err = ix.relevancePage(ctx, req, dms, r.Offset, limit); err != nil {
+			return nil, fmt.Errorf("search %q: %w", r.Query, err)
+		}
+	}
+	for _, dm := range dms {
 		h := hitFromFields(dm.ID, dm.Fields)
 		if sortBy == "relevance" {
 			h.Score = dm.Score
@@ -126,7 +136,7 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 		out.Hits = append(out.Hits, h)
 	}
 	if !r.NoHighlight {
-		snippets(la, out.Hits, res.Hits, hl)
+		snippets(la, out.Hits, dms, hl)
 	}
 	sortPage(out.Hits, sortBy == "relevance")
 	switch {
@@ -195,6 +205,70 @@ func sortPage(hits []veille.Hit, byScore bool) {
 		})
 		i = j
 	}
+}
+
+// maxTieWindow bounds the hits read to order a run of equal scores that
+// crosses a page's edge; past it, Bleve's order stands for that run.
+const maxTieWindow = 2000
+
+// relevancePage is the page [offset, offset+limit) of the hits in their
+// full order: score, then newest first, then id (recency is the
+// tie-breaker). Bleve orders equal scores by its internal document
+// number, which is why sortPage orders them on the page; but a run of
+// equal scores that crosses the page's edge is only partly on the page,
+// and sorting that part alone would show an item on two pages or on none.
+// Then the hits up to the end of the run are read and ordered whole. dms
+// holds the page with one hit before it (when offset > 0) and one after.
+func (ix *Index) relevancePage(ctx context.Context, req *bleve.SearchRequest, dms search.DocumentMatchCollection, offset, limit int) (search.DocumentMatchCollection, error) {
+	before := offset - req.From
+	if before >= len(dms) {
+		return nil, nil
+	}
+	page := dms[before:min(len(dms), before+limit)]
+	first, last := page[0].Score, page[len(page)-1].Score
+	crosses := (before > 0 && dms[0].Score == first) || (len(dms) > before+limit && dms[before+limit].Score == last)
+	if !crosses {
+		return page, nil
+	}
+	size := offset + limit + 1
+	var all search.DocumentMatchCollection
+	for {
+		size = min(2*size, maxTieWindow)
+		wide := *req
+		wide.From, wide.Size, wide.Facets = 0, size, nil
+		res, err := ix.idx.SearchInContext(ctx, &wide)
+		if err != nil {
+			return nil, err
+		}
+		all = res.Hits
+		if len(all) < size || all[len(all)-1].Score < last || size >= maxTieWindow {
+			break
+		}
+	}
+	hits := make([]veille.Hit, len(all))
+	for i, dm := range all {
+		hits[i] = hitFromFields(dm.ID, dm.Fields)
+		hits[i].Score = dm.Score
+	}
+	order := make([]int, len(all))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(x, y int) bool {
+		a, b := &hits[order[x]], &hits[order[y]]
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		if !a.Published.Equal(b.Published) {
+			return a.Published.After(b.Published)
+		}
+		return a.ID < b.ID
+	})
+	out := make(search.DocumentMatchCollection, 0, limit)
+	for _, i := range order[min(offset, len(order)):min(offset+limit, len(order))] {
+		out = append(out, all[i])
+	}
+	return out, nil
 }
 
 // filters is the conjunction of the request's filters, nil when none.

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -20,7 +21,13 @@ type Vocabulary struct {
 	values map[string]map[string]string
 	// names lists each field's values with their labels, for messages.
 	names map[string][]string
+	// cats maps the key of a category's id or label to the category, so
+	// that words naming a category also find the items tagged with it.
+	cats map[string][]catRef
 }
+
+// catRef is a domain or competence: its keyword field and id.
+type catRef struct{ field, id string }
 
 type glossTerm struct {
 	text    string
@@ -36,7 +43,8 @@ type glossEntry struct {
 
 // NewVocabulary takes the glossary and the taxonomy of a config.
 func NewVocabulary(cfg veille.Config) *Vocabulary {
-	v := &Vocabulary{byKey: map[string]*glossEntry{}, values: map[string]map[string]string{}, names: map[string][]string{}}
+	v := &Vocabulary{byKey: map[string]*glossEntry{}, values: map[string]map[string]string{}, names: map[string][]string{},
+		cats: map[string][]catRef{}}
 	for _, g := range cfg.Glossary {
 		e := &glossEntry{ref: g.Ref}
 		add := func(text, lang string, acronym bool) {
@@ -74,6 +82,12 @@ func NewVocabulary(cfg veille.Config) *Vocabulary {
 		m := map[string]string{}
 		for _, c := range f.cats {
 			m[veille.GlossaryKey(c.ID)] = c.ID
+			for _, name := range append([]string{c.ID}, c.Label["fr"], c.Label["en"]) {
+				if k := veille.GlossaryKey(name); k != "" && !slices.Contains(v.cats[k], catRef{f.field, c.ID}) {
+					v.cats[k] = append(v.cats[k], catRef{f.field, c.ID})
+					v.maxWords = max(v.maxWords, strings.Count(k, " ")+1)
+				}
+			}
 			name := c.ID
 			var labels []string
 			for _, l := range []string{"fr", "en"} {
@@ -127,6 +141,30 @@ func (v *Vocabulary) lookup(words []string) (*glossEntry, glossTerm, int) {
 		}
 	}
 	return nil, glossTerm{}, 0
+}
+
+// categories are the categories named by any of the keys.
+func (v *Vocabulary) categories(keys ...string) []catRef {
+	var out []catRef
+	for _, k := range keys {
+		for _, c := range v.cats[k] {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// lookupCategory finds the longest run of the first words that names a
+// category, and how many words it took.
+func (v *Vocabulary) lookupCategory(words []string) ([]catRef, int) {
+	for n := min(len(words), v.maxWords); n > 0; n-- {
+		if cats := v.cats[veille.GlossaryKey(strings.Join(words[:n], " "))]; len(cats) > 0 {
+			return cats, n
+		}
+	}
+	return nil, 0
 }
 
 // fieldValue is the value of a keyword field that what the user typed
