@@ -3,7 +3,6 @@ package index
 import (
 	"strings"
 
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -169,11 +168,16 @@ func (b *builder) and(kids []*node, positive bool) query.Query {
 }
 
 // words are the queries of consecutive words, one per glossary term,
-// category name or lone word (nil for a stop word). A glossary term is the words as typed
-// or any other term of its entry: the expansions form one clause, since
-// Bleve scales a disjunction by the share of its clauses that match, and
-// an item matching several expansions must not outrank one holding the
-// words themselves.
+// category name or lone word (nil for a stop word).
+//
+// A unit is one flat disjunction: the typed words in French, the typed
+// words in English, each expansion in its own language, the acronyms and
+// numbers as written, the categories named. Bleve scales a disjunction by
+// the share of its clauses that match, so every clause has the same shape
+// (title or text of one language), and an item matching the words typed
+// and one matching a translation differ only by the weights: the
+// translation's is lower, so of two items equally relevant the one in the
+// query's language ranks first.
 func (b *builder) words(run []*node, positive bool) []query.Query {
 	texts := make([]string, len(run))
 	for i, w := range run {
@@ -190,17 +194,9 @@ func (b *builder) words(run []*node, positive bool) []query.Query {
 			}
 			cats = b.voc.categories(keys...)
 		} else if cats, n = b.voc.lookupCategory(texts[i:]); n == 0 {
-			out = append(out, b.word(run[i], positive))
-			i++
-			continue
+			n = 1
 		}
-		var self []query.Query
-		for _, w := range run[i : i+n] {
-			if q := b.word(w, positive); q != nil {
-				self = append(self, q)
-			}
-		}
-		var alts []query.Query
+		clauses := b.self(run[i:i+n], positive)
 		if e != nil {
 			for _, t := range e.terms {
 				if t.key == typed.key {
@@ -211,7 +207,7 @@ func (b *builder) words(run []*node, positive bool) []query.Query {
 					boost = otherLangBoost
 				}
 				if q := b.term(t, positive, boost); q != nil {
-					alts = append(alts, q)
+					clauses = append(clauses, q)
 				}
 			}
 		}
@@ -222,36 +218,59 @@ func (b *builder) words(run []*node, positive bool) []query.Query {
 			tq := query.NewTermQuery(c.id)
 			tq.SetField(c.field)
 			tq.SetBoost(categoryBoost)
-			alts = append(alts, tq)
+			clauses = append(clauses, tq)
 		}
-		var unit query.Query
-		switch len(self) {
+		switch len(clauses) {
 		case 0:
+			out = append(out, nil)
 		case 1:
-			unit = self[0]
+			out = append(out, clauses[0])
 		default:
-			unit = query.NewConjunctionQuery(self)
+			out = append(out, query.NewDisjunctionQuery(clauses))
 		}
-		switch {
-		case len(alts) == 0:
-		case unit == nil:
-			unit = query.NewDisjunctionQuery(alts)
-		default:
-			unit = query.NewDisjunctionQuery([]query.Query{unit, query.NewDisjunctionQuery(alts)})
-		}
-		out = append(out, unit)
 		i += n
 	}
 	return out
 }
 
-// word is one typed word: an acronym or a number as written, else the word
-// with its inflections in both languages.
-func (b *builder) word(w *node, positive bool) query.Query {
-	if w.acronym || isNumberRef(w.text) {
-		return b.exact(w.text, positive, exactBoost)
+// self is what the typed words match: an acronym or a number as written;
+// else the words, each with its inflections, all in the French fields or
+// all in the English ones. A word that either language drops as a stop
+// word ("de", "the") is dropped from both, so "de" is not looked for in
+// English text.
+func (b *builder) self(words []*node, positive bool) []query.Query {
+	var exact, out []query.Query
+	for _, lang := range []string{"fr", "en"} {
+		var parts []query.Query
+		for _, w := range words {
+			switch {
+			case w.acronym || isNumberRef(w.text):
+				if lang == "fr" { // once: the exact field has no language
+					exact = append(exact, b.exact(w.text, positive, exactBoost))
+				}
+			case len(b.la.fr.Analyze([]byte(w.text))) == 0 || len(b.la.en.Analyze([]byte(w.text))) == 0:
+			default:
+				parts = append(parts, b.text(w.text, lang, positive, 1))
+			}
+		}
+		switch len(parts) {
+		case 0:
+		case 1:
+			out = append(out, parts[0])
+		default:
+			out = append(out, query.NewConjunctionQuery(parts))
+		}
 	}
-	return b.text(w.text, "", positive, 1)
+	switch {
+	case len(exact) == 0:
+		return out
+	case len(out) == 0 && len(exact) == 1:
+		return exact
+	case len(out) > 0:
+		// Words and an acronym or number: all are required.
+		out = []query.Query{query.NewDisjunctionQuery(out)}
+	}
+	return []query.Query{query.NewConjunctionQuery(append(exact, out...))}
 }
 
 // term is a glossary term the query expands to.
@@ -332,65 +351,41 @@ func (b *builder) prefix(text string) query.Query {
 }
 
 // text searches a word or several (as a phrase) in the title and text
-// fields of lang ("" for both), each analysed by its own analyser. A word
-// the analyser splits ("510(k)", "L.541-10") becomes a phrase over its
-// parts. A word that either language drops as a stop word ("de", "the") is
-// dropped from both, so "de" is not looked for in English text. It returns
-// nil when nothing is left to search.
+// fields of one language, analysed by its analyser. A word the analyser
+// splits ("510(k)", "L.541-10") becomes a phrase over its parts. It
+// returns nil when nothing is left to search.
 func (b *builder) text(text, lang string, positive bool, boost float64) query.Query {
-	frTokens, enTokens := b.la.fr.Analyze([]byte(text)), b.la.en.Analyze([]byte(text))
-	switch lang {
-	case "fr":
-		enTokens = nil
-		if len(frTokens) == 0 {
-			return nil
-		}
-	case "en":
-		frTokens = nil
-		if len(enTokens) == 0 {
-			return nil
-		}
-	default:
-		if len(frTokens) == 0 || len(enTokens) == 0 {
-			return nil
+	a, title, body, analyzer, terms := b.la.fr, fTitleFr, fTextFr, analyzerFr, b.hl.fr
+	if lang == "en" {
+		a, title, body, analyzer, terms = b.la.en, fTitleEn, fTextEn, analyzerEn, b.hl.en
+	}
+	tokens := a.Analyze([]byte(text))
+	if len(tokens) == 0 {
+		return nil
+	}
+	if positive {
+		for _, t := range tokens {
+			terms[string(t.Term)] = true
 		}
 	}
 	var alts []query.Query
-	for _, l := range []struct {
-		tokens      analysis.TokenStream
-		title, body string
-		analyzer    string
-		terms       map[string]bool
-	}{
-		{frTokens, fTitleFr, fTextFr, analyzerFr, b.hl.fr},
-		{enTokens, fTitleEn, fTextEn, analyzerEn, b.hl.en},
-	} {
-		if len(l.tokens) == 0 {
+	for _, f := range []string{title, body} {
+		fb := boost
+		if f == title {
+			fb = titleBoost * boost
+		}
+		if len(tokens) == 1 {
+			tq := query.NewTermQuery(string(tokens[0].Term))
+			tq.SetField(f)
+			tq.SetBoost(fb)
+			alts = append(alts, tq)
 			continue
 		}
-		if positive {
-			for _, t := range l.tokens {
-				l.terms[string(t.Term)] = true
-			}
-		}
-		for _, f := range []string{l.title, l.body} {
-			fb := boost
-			if f == l.title {
-				fb = titleBoost * boost
-			}
-			if len(l.tokens) == 1 {
-				tq := query.NewTermQuery(string(l.tokens[0].Term))
-				tq.SetField(f)
-				tq.SetBoost(fb)
-				alts = append(alts, tq)
-				continue
-			}
-			pq := query.NewMatchPhraseQuery(text)
-			pq.SetField(f)
-			pq.Analyzer = l.analyzer
-			pq.SetBoost(fb)
-			alts = append(alts, pq)
-		}
+		pq := query.NewMatchPhraseQuery(text)
+		pq.SetField(f)
+		pq.Analyzer = analyzer
+		pq.SetBoost(fb)
+		alts = append(alts, pq)
 	}
 	return query.NewDisjunctionQuery(alts)
 }
