@@ -65,7 +65,7 @@ func (ix *Index) Hints(ctx context.Context, r veille.SearchRequest, total uint64
 	if total > 0 {
 		return h, nil
 	}
-	if sp, err := ix.spelling(tree); err != nil {
+	if sp, err := ix.spelling(ctx, tree); err != nil {
 		return nil, fmt.Errorf("hints: %w", err)
 	} else if sp != "" {
 		if h.SpellingTotal, err = count(sp, r); err != nil {
@@ -161,10 +161,14 @@ func (ix *Index) anyWords(n *node) string {
 	return any
 }
 
+// maxSpellingCandidates bounds the words of the index weighed for one
+// misspelt word.
+const maxSpellingCandidates = 50
+
 // spelling replaces each word the index does not hold by the most
 // frequent word of the index within one edit (two for words of more than
 // five letters), "" when no word needs it or none has a replacement.
-func (ix *Index) spelling(n *node) (string, error) {
+func (ix *Index) spelling(ctx context.Context, n *node) (string, error) {
 	adv, err := ix.idx.Advanced()
 	if err != nil {
 		return "", err
@@ -200,8 +204,11 @@ func (ix *Index) spelling(n *node) (string, error) {
 			if err != nil {
 				return nil, err
 			}
-			best, bestCount, known := "", uint64(0), false
-			for {
+			// The fuzzy dictionary gives no counts: each candidate's is
+			// read apart, for the first few candidates.
+			var candidates []string
+			known := false
+			for len(candidates) < maxSpellingCandidates {
 				e, err := d.Next()
 				if err != nil || e == nil {
 					break
@@ -210,11 +217,23 @@ func (ix *Index) spelling(n *node) (string, error) {
 					known = true
 					break
 				}
-				if e.Count > bestCount {
-					best, bestCount = e.Term, e.Count
-				}
+				candidates = append(candidates, e.Term)
 			}
 			d.Close()
+			best, bestCount := "", uint64(0)
+			for _, cand := range candidates {
+				if known {
+					break
+				}
+				tfr, err := r.TermFieldReader(ctx, []byte(cand), fTextExact, false, false, false)
+				if err != nil {
+					return nil, err
+				}
+				if n := tfr.Count(); n > bestCount || n == bestCount && cand < best {
+					best, bestCount = cand, n
+				}
+				tfr.Close()
+			}
 			if !known && best != "" {
 				c.text, changed = best, true
 			}

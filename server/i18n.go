@@ -210,6 +210,11 @@ var messages = map[string]map[string]string{
 		"digests.sent.none":    "aucun envoi",
 		"digests.noitem":       "aucun élément",
 		"digests.sent.one":     "1 envoyé",
+		"hint.some":            "%s éléments contiennent une partie des mots :",
+		"hint.spelling":        "Vouliez-vous dire (%s éléments) :",
+		"hint.unfiltered":      "Sans les filtres, %s éléments :",
+		"hint.otherlang":       "%s éléments dans l'autre langue :",
+		"hint.none":            "Aucun élément ne contient tous les mots. Vérifiez l'orthographe, retirez un filtre ou un mot, ou écrivez-le dans l'autre langue.",
 	},
 	langEN: {
 		"app.title":            "Regulatory and technology watch",
@@ -352,6 +357,11 @@ var messages = map[string]map[string]string{
 		"digests.sent.none":    "none sent",
 		"digests.noitem":       "no item",
 		"digests.sent.one":     "1 sent",
+		"hint.some":            "%s items hold some of the words:",
+		"hint.spelling":        "Did you mean (%s items):",
+		"hint.unfiltered":      "Without the filters, %s items:",
+		"hint.otherlang":       "%s items in the other language:",
+		"hint.none":            "No item holds every word. Check the spelling, remove a filter or a word, or write it in the other language.",
 	},
 }
 

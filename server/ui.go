@@ -157,6 +157,7 @@ type searchPage struct {
 	Pages     []pageLink
 	PrevURL   string
 	NextURL   string
+	Hints     []hintView
 }
 
 type hiddenField struct{ Name, Value string }
@@ -242,6 +243,7 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.fillSearchPage(r.Context(), p, l, st, req, res)
 	s.addEditionMentions(r.Context(), l, p.Hits)
+	p.Hints = s.searchHints(r.Context(), l, st, req, res.Total)
 	s.render(w, http.StatusOK, "search", p)
 }
 
