@@ -34,6 +34,9 @@ type builder struct {
 	la  *langAnalyzers
 	voc *Vocabulary
 	hl  highlightTerms
+	// votes counts the words typed that the glossary knows in French and
+	// in English: the query's language.
+	votes map[string]int
 }
 
 // buildQuery assembles the tree. Every word is required, with its
@@ -48,7 +51,7 @@ func buildQuery(n *node, voc *Vocabulary) (query.Query, highlightTerms, error) {
 	if err != nil {
 		return nil, highlightTerms{}, err
 	}
-	b := &builder{la: la, voc: voc, hl: highlightTerms{fr: map[string]bool{}, en: map[string]bool{}}}
+	b := &builder{la: la, voc: voc, hl: highlightTerms{fr: map[string]bool{}, en: map[string]bool{}}, votes: map[string]int{}}
 	if n == nil {
 		return query.NewMatchAllQuery(), b.hl, nil
 	}
@@ -57,8 +60,29 @@ func buildQuery(n *node, voc *Vocabulary) (query.Query, highlightTerms, error) {
 		// Only stop words or punctuation: nothing can match them.
 		return query.NewMatchNoneQuery(), b.hl, nil
 	}
+	// Items in the query's language get a small bonus, so that of two
+	// items equally relevant the one in the other language comes second.
+	lang := ""
+	switch {
+	case b.votes["fr"] > b.votes["en"]:
+		lang = "fr"
+	case b.votes["en"] > b.votes["fr"]:
+		lang = "en"
+	}
+	if lang != "" {
+		pref := query.NewTermQuery(lang)
+		pref.SetField(fLang)
+		pref.SetBoost(langPreferenceBoost)
+		bq := query.NewBooleanQuery([]query.Query{q}, []query.Query{pref}, nil)
+		return bq, b.hl, nil
+	}
 	return q, b.hl, nil
 }
+
+// langPreferenceBoost weighs the bonus of an item in the query's language:
+// enough to order two items of like scores, too little to lift a weaker
+// match over a stronger one.
+const langPreferenceBoost = 1.0
 
 // build is the query of one node, nil when nothing is left to search (stop
 // words). positive is false under a NOT: its words are not highlighted.
@@ -197,9 +221,12 @@ func (b *builder) words(run []*node, positive bool) []query.Query {
 			n = 1
 		}
 		clauses := b.self(run[i:i+n], positive)
+		if e != nil && positive && typed.lang != "" {
+			b.votes[typed.lang]++
+		}
 		if e != nil {
 			for _, t := range e.terms {
-				if t.key == typed.key {
+				if t.key == typed.key || e.redundant(t) {
 					continue
 				}
 				boost := sameLangBoost
@@ -280,8 +307,28 @@ func (b *builder) term(t glossTerm, positive bool, boost float64) query.Query {
 	}
 	// A phrase scores about the sum of its words: divide, so that a long
 	// expansion does not outweigh the words the user typed.
-	return b.text(t.text, t.lang, positive, boost/float64(len(strings.Fields(t.text))))
+	words := strings.Fields(t.text)
+	boost /= float64(len(words))
+	if len(words) <= maxPhraseWords {
+		return b.text(t.text, t.lang, positive, boost)
+	}
+	// A long spelled-out form ("installations classées pour la protection
+	// de l'environnement") is distinctive by its words together; checking
+	// their positions tripled the time of a two-word search.
+	var all []query.Query
+	for _, w := range words {
+		if q := b.text(w, t.lang, positive, boost); q != nil {
+			all = append(all, q)
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	return query.NewConjunctionQuery(all)
 }
+
+// maxPhraseWords is the longest expansion searched as a phrase.
+const maxPhraseWords = 3
 
 // exact looks a term up as written in the exact field.
 func (b *builder) exact(term string, positive bool, boost float64) query.Query {

@@ -95,10 +95,9 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 	switch sortBy {
 	case "relevance":
 		req.SortBy([]string{"-_score"})
-		// One hit either side of the page, to see whether a run of equal
-		// scores crosses its edges (relevancePage).
-		req.From = max(0, r.Offset-1)
-		req.Size = limit + (r.Offset - req.From) + 1
+		// The hits up to the page and some after, ids and scores only:
+		// the page is chosen and read by relevancePage.
+		req.From, req.Size = 0, r.Offset+limit+tieLookahead
 	case "date":
 		req.Score = "none" // nobody sees the scores; skip computing them
 	default:
@@ -107,6 +106,10 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 	req.Fields = storedFields
 	if !r.NoHighlight {
 		req.Fields = append(append([]string(nil), storedFields...), fHighlight)
+	}
+	fields := req.Fields
+	if sortBy == "relevance" {
+		req.Fields = nil
 	}
 
 	res, cc, err := ix.searchColumns(ctx, req, r, sortBy == "date")
@@ -124,7 +127,7 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 	}
 	dms := res.Hits
 	if sortBy == "relevance" {
-		if dms, err = ix.relevancePage(ctx, req, dms, r.Offset, limit); err != nil {
+		if dms, err = ix.relevancePage(ctx, req, dms, r.Offset, limit, fields); err != nil {
 			return nil, fmt.Errorf("search %q: %w", r.Query, err)
 		}
 	}
@@ -138,7 +141,9 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 	if !r.NoHighlight {
 		snippets(la, out.Hits, dms, hl)
 	}
-	sortPage(out.Hits, sortBy == "relevance")
+	if sortBy == "date" { // relevancePage has ordered a relevance page
+		sortPage(out.Hits, false)
+	}
 	switch {
 	case r.NoFacets:
 	case cc != nil:
@@ -207,66 +212,123 @@ func sortPage(hits []veille.Hit, byScore bool) {
 	}
 }
 
-// maxTieWindow bounds the hits read to order a run of equal scores that
-// crosses a page's edge; past it, Bleve's order stands for that run.
-const maxTieWindow = 2000
+// Bounds on ordering a run of equal scores: the hits read to find its end
+// (maxTieWindow), and the run's length past which Bleve's order stands for
+// it (maxTieRun): its dates would cost more than the search.
+const (
+	maxTieWindow = 2000
+	maxTieRun    = 200
+	// tieLookahead hits past the page are read with it, so that a run of
+	// equal scores crossing the page's edge is usually read whole at once.
+	tieLookahead = 100
+)
 
 // relevancePage is the page [offset, offset+limit) of the hits in their
 // full order: score, then newest first, then id (recency is the
-// tie-breaker). Bleve orders equal scores by its internal document
-// number, which is why sortPage orders them on the page; but a run of
-// equal scores that crosses the page's edge is only partly on the page,
-// and sorting that part alone would show an item on two pages or on none.
-// Then the hits up to the end of the run are read and ordered whole. dms
-// holds the page with one hit before it (when offset > 0) and one after.
-func (ix *Index) relevancePage(ctx context.Context, req *bleve.SearchRequest, dms search.DocumentMatchCollection, offset, limit int) (search.DocumentMatchCollection, error) {
-	before := offset - req.From
-	if before >= len(dms) {
+// tie-breaker), with its stored fields. Bleve orders equal scores by its
+// internal document number; sorting on the page alone the part of a run of
+// equal scores that crosses the page's edge would show an item on two
+// pages or on none, so the whole run is read (ids and scores only), and
+// the dates of the runs that touch the page. dms are the hits from the
+// first to the one after the page, without fields.
+func (ix *Index) relevancePage(ctx context.Context, req *bleve.SearchRequest, dms search.DocumentMatchCollection, offset, limit int, fields []string) (search.DocumentMatchCollection, error) {
+	if offset >= len(dms) {
 		return nil, nil
 	}
-	page := dms[before:min(len(dms), before+limit)]
-	first, last := page[0].Score, page[len(page)-1].Score
-	crosses := (before > 0 && dms[0].Score == first) || (len(dms) > before+limit && dms[before+limit].Score == last)
-	if !crosses {
-		return page, nil
-	}
-	size := offset + limit + 1
-	var all search.DocumentMatchCollection
-	for {
-		size = min(2*size, maxTieWindow)
+	end := min(offset+limit, len(dms))
+	read := req.Size
+	if last := dms[end-1].Score; len(dms) == read && dms[len(dms)-1].Score == last {
+		// A run of equal scores goes on past what was read: read to its
+		// end, once (each reading runs the query again).
 		wide := *req
-		wide.From, wide.Size, wide.Facets = 0, size, nil
+		read = max(req.Size, maxTieWindow)
+		wide.Size, wide.Facets = read, nil
 		res, err := ix.idx.SearchInContext(ctx, &wide)
 		if err != nil {
 			return nil, err
 		}
-		all = res.Hits
-		if len(all) < size || all[len(all)-1].Score < last || size >= maxTieWindow {
-			break
+		dms = res.Hits
+	}
+	// Runs of equal scores that touch the page, with their dates.
+	type run struct{ from, to int }
+	var runs []run
+	var ids []string
+	for i := 0; i < len(dms) && i < end; {
+		j := i + 1
+		for j < len(dms) && dms[j].Score == dms[i].Score {
+			j++
+		}
+		if j > offset && j-i > 1 && j-i <= maxTieRun && !(j == len(dms) && len(dms) == read) {
+			runs = append(runs, run{i, j})
+			for _, dm := range dms[i:j] {
+				ids = append(ids, dm.ID)
+			}
+		}
+		i = j
+	}
+	if len(runs) > 0 {
+		dates, err := ix.storedFields(ctx, ids, []string{fPublishedAt})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range runs {
+			part := dms[r.from:r.to]
+			sort.SliceStable(part, func(x, y int) bool {
+				a, b := stringField(dates[part[x].ID], fPublishedAt), stringField(dates[part[y].ID], fPublishedAt)
+				if a != b {
+					return newer(a, b)
+				}
+				return part[x].ID < part[y].ID
+			})
 		}
 	}
-	hits := make([]veille.Hit, len(all))
-	for i, dm := range all {
-		hits[i] = hitFromFields(dm.ID, dm.Fields)
-		hits[i].Score = dm.Score
+	page := dms[offset:min(offset+limit, len(dms))]
+	ids = ids[:0]
+	for _, dm := range page {
+		ids = append(ids, dm.ID)
 	}
-	order := make([]int, len(all))
-	for i := range order {
-		order[i] = i
+	docs, err := ix.storedFields(ctx, ids, fields)
+	if err != nil {
+		return nil, err
 	}
-	sort.SliceStable(order, func(x, y int) bool {
-		a, b := &hits[order[x]], &hits[order[y]]
-		if a.Score != b.Score {
-			return a.Score > b.Score
+	out := make(search.DocumentMatchCollection, 0, len(page))
+	for _, dm := range page {
+		if f, ok := docs[dm.ID]; ok { // a document deleted since is left out
+			out = append(out, &search.DocumentMatch{ID: dm.ID, Score: dm.Score, Fields: f})
 		}
-		if !a.Published.Equal(b.Published) {
-			return a.Published.After(b.Published)
-		}
-		return a.ID < b.ID
-	})
-	out := make(search.DocumentMatchCollection, 0, limit)
-	for _, i := range order[min(offset, len(order)):min(offset+limit, len(order))] {
-		out = append(out, all[i])
+	}
+	return out, nil
+}
+
+// newer compares two stored RFC 3339 dates; an undated item is older than
+// any dated one.
+func newer(a, b string) bool {
+	ta, errA := time.Parse(time.RFC3339Nano, a)
+	tb, errB := time.Parse(time.RFC3339Nano, b)
+	switch {
+	case errA != nil:
+		return false
+	case errB != nil:
+		return true
+	}
+	return ta.After(tb)
+}
+
+// storedFields reads the stored fields of documents by id.
+func (ix *Index) storedFields(ctx context.Context, ids []string, fields []string) (map[string]map[string]interface{}, error) {
+	out := make(map[string]map[string]interface{}, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	get := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+	get.Fields = fields
+	get.Score = "none"
+	res, err := ix.idx.SearchInContext(ctx, get)
+	if err != nil {
+		return nil, err
+	}
+	for _, dm := range res.Hits {
+		out[dm.ID] = dm.Fields
 	}
 	return out, nil
 }

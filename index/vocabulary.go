@@ -41,6 +41,27 @@ type glossEntry struct {
 	ref   string
 }
 
+// redundant says whether another term of the entry has all of t's words
+// but some: an item holding t holds that one too, and counting both would
+// let the item outrank one holding the word typed ("installations classées
+// pour la protection de l'environnement" beside "installation classée").
+func (e *glossEntry) redundant(t glossTerm) bool {
+	words := strings.Fields(t.key)
+	for _, o := range e.terms {
+		if o.key == t.key || o.acronym || len(strings.Fields(o.key)) >= len(words) {
+			continue
+		}
+		all := true
+		for _, w := range strings.Fields(o.key) {
+			all = all && slices.Contains(words, w)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
 // NewVocabulary takes the glossary and the taxonomy of a config.
 func NewVocabulary(cfg veille.Config) *Vocabulary {
 	v := &Vocabulary{byKey: map[string]*glossEntry{}, values: map[string]map[string]string{}, names: map[string][]string{},
