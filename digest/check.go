@@ -85,6 +85,7 @@ func Check(cfg veille.Config) error {
 			add("%s: no recipient (set to: or members:)", where)
 		}
 	}
+	voc := index.NewVocabulary(cfg)
 	for i, a := range cfg.Alerts {
 		where := fmt.Sprintf("alerts[%d] (%s)", i, a.ID)
 		if a.ID == "" {
@@ -99,7 +100,7 @@ func Check(cfg veille.Config) error {
 			checkAddr(where+".to", to)
 		}
 		if q := strings.TrimSpace(a.Query); q != "" {
-			if _, err := index.ParseQuery(q); err != nil {
+			if _, err := voc.ParseQuery(q); err != nil {
 				add("%s: query: %v", where, err)
 			}
 		}

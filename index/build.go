@@ -34,9 +34,59 @@ type builder struct {
 	la  *langAnalyzers
 	voc *Vocabulary
 	hl  highlightTerms
-	// votes counts the words typed that the glossary knows in French and
-	// in English: the query's language.
-	votes map[string]int
+	// lang is the query's language, "" when unknown (queryLang).
+	lang string
+}
+
+// queryLang is the language of the words typed that the glossary knows in
+// one language only: "fr" or "en" when one has more, else "".
+func (b *builder) queryLang(n *node) string {
+	votes := map[string]int{}
+	var walk func(n *node)
+	walk = func(n *node) {
+		if n.kind == nWord {
+			if e, t, _ := b.voc.lookup([]string{n.text}); e != nil && t.lang != "" {
+				votes[t.lang]++
+			}
+			return
+		}
+		if n.kind == nAnd {
+			var run []string
+			flush := func() {
+				for i := 0; i < len(run); {
+					e, t, k := b.voc.lookup(run[i:])
+					if k == 0 {
+						k = 1
+					} else if t.lang != "" && e != nil {
+						votes[t.lang]++
+					}
+					i += k
+				}
+				run = run[:0]
+			}
+			for _, k := range n.kids {
+				if k.kind == nWord {
+					run = append(run, k.text)
+					continue
+				}
+				flush()
+				walk(k)
+			}
+			flush()
+			return
+		}
+		for _, k := range n.kids {
+			walk(k)
+		}
+	}
+	walk(n)
+	switch {
+	case votes["fr"] > votes["en"]:
+		return "fr"
+	case votes["en"] > votes["fr"]:
+		return "en"
+	}
+	return ""
 }
 
 // buildQuery assembles the tree. Every word is required, with its
@@ -51,38 +101,18 @@ func buildQuery(n *node, voc *Vocabulary) (query.Query, highlightTerms, error) {
 	if err != nil {
 		return nil, highlightTerms{}, err
 	}
-	b := &builder{la: la, voc: voc, hl: highlightTerms{fr: map[string]bool{}, en: map[string]bool{}}, votes: map[string]int{}}
+	b := &builder{la: la, voc: voc, hl: highlightTerms{fr: map[string]bool{}, en: map[string]bool{}}}
 	if n == nil {
 		return query.NewMatchAllQuery(), b.hl, nil
 	}
+	b.lang = b.queryLang(n)
 	q := b.build(n, true)
 	if q == nil {
 		// Only stop words or punctuation: nothing can match them.
 		return query.NewMatchNoneQuery(), b.hl, nil
 	}
-	// Items in the query's language get a small bonus, so that of two
-	// items equally relevant the one in the other language comes second.
-	lang := ""
-	switch {
-	case b.votes["fr"] > b.votes["en"]:
-		lang = "fr"
-	case b.votes["en"] > b.votes["fr"]:
-		lang = "en"
-	}
-	if lang != "" {
-		pref := query.NewTermQuery(lang)
-		pref.SetField(fLang)
-		pref.SetBoost(langPreferenceBoost)
-		bq := query.NewBooleanQuery([]query.Query{q}, []query.Query{pref}, nil)
-		return bq, b.hl, nil
-	}
 	return q, b.hl, nil
 }
-
-// langPreferenceBoost weighs the bonus of an item in the query's language:
-// enough to order two items of like scores, too little to lift a weaker
-// match over a stronger one.
-const langPreferenceBoost = 1.0
 
 // build is the query of one node, nil when nothing is left to search (stop
 // words). positive is false under a NOT: its words are not highlighted.
@@ -221,9 +251,6 @@ func (b *builder) words(run []*node, positive bool) []query.Query {
 			n = 1
 		}
 		clauses := b.self(run[i:i+n], positive)
-		if e != nil && positive && typed.lang != "" {
-			b.votes[typed.lang]++
-		}
 		if e != nil {
 			for _, t := range e.terms {
 				if t.key == typed.key || e.redundant(t) {
@@ -277,7 +304,14 @@ func (b *builder) self(words []*node, positive bool) []query.Query {
 				}
 			case len(b.la.fr.Analyze([]byte(w.text))) == 0 || len(b.la.en.Analyze([]byte(w.text))) == 0:
 			default:
-				parts = append(parts, b.text(w.text, lang, positive, 1))
+				boost := 1.0
+				if b.lang != "" && lang != b.lang {
+					// The words typed, found in an item of the other
+					// language: of two items equally relevant, the one
+					// in the query's language comes first.
+					boost = otherLangBoost
+				}
+				parts = append(parts, b.text(w.text, lang, positive, boost))
 			}
 		}
 		switch len(parts) {

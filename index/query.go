@@ -476,15 +476,20 @@ func isFieldName(s string) bool {
 }
 
 // ParseQuery turns the query text into a Bleve query over the per-language
-// fields and the keyword fields, with the shipped glossary. It returns a
-// *QueryError for malformed text. An empty query, or "*", matches every
-// item.
+// fields and the keyword fields, with the shipped glossary and taxonomy.
+// It returns a *QueryError for malformed text. An empty query, or "*",
+// matches every item.
 func ParseQuery(s string) (query.Query, error) {
-	voc := shippedVocabulary()
-	n, err := parse(s, voc)
+	return shippedVocabulary().ParseQuery(s)
+}
+
+// ParseQuery is ParseQuery with this vocabulary: a config's glossary, and
+// its domains and competences as the values of domain: and competence:.
+func (v *Vocabulary) ParseQuery(s string) (query.Query, error) {
+	n, err := parse(s, v)
 	if err != nil {
 		return nil, err
 	}
-	q, _, err := buildQuery(n, voc)
+	q, _, err := buildQuery(n, v)
 	return q, err
 }
