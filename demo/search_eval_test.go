@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/nogentech/veille"
@@ -55,7 +56,7 @@ func TestSearchJudged(t *testing.T) {
 	ctx := context.Background()
 
 	var recall10, rprec, cross20 float64
-	var nCross int
+	var nCross, snippets, marked int
 	for _, jq := range judged {
 		relevant := map[string]bool{}
 		for _, r := range jq.Relevant {
@@ -68,6 +69,17 @@ func TestSearchJudged(t *testing.T) {
 		res, err := ix.Search(ctx, veille.SearchRequest{Query: jq.Q, Limit: 20, NoFacets: true, NoHighlight: true})
 		if err != nil {
 			t.Fatalf("query %q: %v", jq.Q, err)
+		}
+		// Snippets: how many of the first ten show a word of the query.
+		lit, err := ix.Search(ctx, veille.SearchRequest{Query: jq.Q, Limit: 10, NoFacets: true})
+		if err != nil {
+			t.Fatalf("query %q: %v", jq.Q, err)
+		}
+		for _, h := range lit.Hits {
+			snippets++
+			if strings.Contains(h.Snippet, "<mark>") {
+				marked++
+			}
 		}
 		found := func(n int) int {
 			c := 0
@@ -97,6 +109,7 @@ func TestSearchJudged(t *testing.T) {
 			t.Logf("%q: recall@10 %.2f, R-precision %.2f (%d relevant, %d hits); top: %q", jq.Q, r10, rp, len(relevant), res.Total, top)
 		}
 	}
+	t.Logf("snippets of the first ten hits with a highlighted word: %d of %d", marked, snippets)
 	n := float64(len(judged))
 	recall10, rprec = recall10/n, rprec/n
 	t.Logf("%d queries: mean recall@10 %.3f, mean R-precision %.3f; %d cross-language: mean recall@20 %.3f",

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"runtime"
 	"sort"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -97,10 +95,6 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 	switch sortBy {
 	case "relevance":
 		req.SortBy([]string{"-_score"})
-		// One hit either side of the page, to see whether a run of equal
-		// scores crosses its edges (relevancePage).
-		req.From = max(0, r.Offset-1)
-		req.Size = limit + (r.Offset - req.From) + 1
 	case "date":
 		req.Score = "none" // nobody sees the scores; skip computing them
 	default:
@@ -124,13 +118,7 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 	if err != nil {
 		return nil, err
 	}
-	dms := res.Hits
-	if sortBy == "relevance" {
-		if dms, err = ix.relevancePage(ctx, req, dms, r.Offset, limit); err != nil {
-			return nil, fmt.Errorf("search %q: %w", r.Query, err)
-		}
-	}
-	for _, dm := range dms {
+	for _, dm := range res.Hits {
 		h := hitFromFields(dm.ID, dm.Fields)
 		if sortBy == "relevance" {
 			h.Score = dm.Score
@@ -138,11 +126,9 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 		out.Hits = append(out.Hits, h)
 	}
 	if !r.NoHighlight {
-		snippets(la, out.Hits, dms, hl)
+		snippets(la, out.Hits, res.Hits, hl)
 	}
-	if sortBy == "date" { // relevancePage has ordered a relevance page
-		sortPage(out.Hits, false)
-	}
+	sortPage(out.Hits, sortBy == "relevance")
 	switch {
 	case r.NoFacets:
 	case cc != nil:
@@ -209,209 +195,6 @@ func sortPage(hits []veille.Hit, byScore bool) {
 		})
 		i = j
 	}
-}
-
-// Bounds on ordering a run of equal scores: the hits read to find its end
-// (maxTieWindow), and the run's length past which Bleve's order stands for
-// it (maxTieRun): its dates would cost more than the search.
-const (
-	maxTieWindow = 2000
-	maxTieRun    = 50
-	// tieLookahead hits past the page are read with it, so that a run of
-	// equal scores crossing the page's edge is usually read whole at once.
-	tieLookahead = 100
-)
-
-// relevancePage is the page [offset, offset+limit) of the hits in their
-// full order: score, then newest first, then id (recency is the
-// tie-breaker), with its stored fields. Bleve orders equal scores by its
-// internal document number. dms holds the page with one hit before it
-// (when offset > 0) and one after: when no run of equal scores crosses the
-// page's edges, the runs within it are ordered on its own fields. When one
-// does, sorting its part on the page alone would show an item on two pages
-// or on none: the hits are read again (ids and scores only) to the end of
-// the run, the run ordered on its dates, and the page read by id.
-func (ix *Index) relevancePage(ctx context.Context, req *bleve.SearchRequest, dms search.DocumentMatchCollection, offset, limit int) (search.DocumentMatchCollection, error) {
-	before := offset - req.From
-	if before >= len(dms) {
-		return nil, nil
-	}
-	page := dms[before:min(len(dms), before+limit)]
-	first, last := page[0].Score, page[len(page)-1].Score
-	if !(before > 0 && dms[0].Score == first) && !(len(dms) > before+limit && dms[before+limit].Score == last) {
-		sortPageRuns(page)
-		return page, nil
-	}
-	fields := req.Fields
-	wide := *req
-	wide.From, wide.Size, wide.Fields, wide.Facets = 0, offset+limit+tieLookahead, nil, nil
-	res, err := ix.idx.SearchInContext(ctx, &wide)
-	if err != nil {
-		return nil, err
-	}
-	dms = res.Hits
-	read := wide.Size
-	end := min(offset+limit, len(dms))
-	if offset >= end {
-		return nil, nil
-	}
-	if len(dms) == read && dms[len(dms)-1].Score == dms[end-1].Score {
-		// The run goes on past what was read: read to its end, once (each
-		// reading runs the query again).
-		wide.Size = max(read, maxTieWindow)
-		if res, err = ix.idx.SearchInContext(ctx, &wide); err != nil {
-			return nil, err
-		}
-		dms, read = res.Hits, wide.Size
-	}
-	// Runs of equal scores that touch the page. Those that cross its
-	// edges are ordered first, on dates read for them, since they decide
-	// which hits are on the page; those within it are ordered on the
-	// page's own fields.
-	type run struct{ from, to int }
-	var crossing []run
-	var ids []string
-	for i := 0; i < len(dms) && i < end; {
-		j := i + 1
-		for j < len(dms) && dms[j].Score == dms[i].Score {
-			j++
-		}
-		switch {
-		case j <= offset || j-i < 2:
-		case i >= offset && j <= end: // within the page: sortPageRuns
-		case j-i <= maxTieRun && !(j == len(dms) && len(dms) == read):
-			crossing = append(crossing, run{i, j})
-			for _, dm := range dms[i:j] {
-				ids = append(ids, dm.ID)
-			}
-		}
-		i = j
-	}
-	if len(crossing) > 0 {
-		dates, err := ix.publishedDates(ids)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range crossing {
-			part := dms[r.from:r.to]
-			sort.SliceStable(part, func(x, y int) bool {
-				a, b := dates[part[x].ID], dates[part[y].ID]
-				if a != b {
-					return a > b
-				}
-				return part[x].ID < part[y].ID
-			})
-		}
-	}
-	page = dms[offset:end]
-	ids = ids[:0]
-	for _, dm := range page {
-		ids = append(ids, dm.ID)
-	}
-	docs, err := ix.storedFields(ctx, ids, fields)
-	if err != nil {
-		return nil, err
-	}
-	out := make(search.DocumentMatchCollection, 0, len(page))
-	for _, dm := range page {
-		if f, ok := docs[dm.ID]; ok { // a document deleted since is left out
-			out = append(out, &search.DocumentMatch{ID: dm.ID, Score: dm.Score, Fields: f})
-		}
-	}
-	sortPageRuns(out) // the runs within the page
-	return out, nil
-}
-
-// publishedDates reads the dates of documents from the date's doc values
-// (nanoseconds; undated documents get the smallest value): cheaper than
-// their stored fields when a run of equal scores is long.
-func (ix *Index) publishedDates(ids []string) (map[string]int64, error) {
-	adv, err := ix.idx.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	dvr, err := r.DocValueReader([]string{fPublished})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]int64, len(ids))
-	for _, id := range ids {
-		v := int64(math.MinInt64)
-		iid, err := r.InternalID(id)
-		if err == nil && iid != nil {
-			err = dvr.VisitDocValues(iid, func(_ string, term []byte) {
-				p := numeric.PrefixCoded(term)
-				if shift, err := p.Shift(); err == nil && shift == 0 {
-					if n, err := p.Int64(); err == nil {
-						v = n
-					}
-				}
-			})
-		}
-		if err != nil {
-			return nil, err
-		}
-		out[id] = v
-	}
-	return out, nil
-}
-
-// sortPageRuns orders the runs of equal scores of a page, newest first,
-// then by id, on the page's stored dates.
-func sortPageRuns(page search.DocumentMatchCollection) {
-	for i := 0; i < len(page); {
-		j := i + 1
-		for j < len(page) && page[j].Score == page[i].Score {
-			j++
-		}
-		part := page[i:j]
-		sort.SliceStable(part, func(x, y int) bool {
-			a, b := stringField(part[x].Fields, fPublishedAt), stringField(part[y].Fields, fPublishedAt)
-			if a != b {
-				return newer(a, b)
-			}
-			return part[x].ID < part[y].ID
-		})
-		i = j
-	}
-}
-
-// newer compares two stored RFC 3339 dates; an undated item is older than
-// any dated one.
-func newer(a, b string) bool {
-	ta, errA := time.Parse(time.RFC3339Nano, a)
-	tb, errB := time.Parse(time.RFC3339Nano, b)
-	switch {
-	case errA != nil:
-		return false
-	case errB != nil:
-		return true
-	}
-	return ta.After(tb)
-}
-
-// storedFields reads the stored fields of documents by id.
-func (ix *Index) storedFields(ctx context.Context, ids []string, fields []string) (map[string]map[string]interface{}, error) {
-	out := make(map[string]map[string]interface{}, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	get := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
-	get.Fields = fields
-	get.Score = "none"
-	res, err := ix.idx.SearchInContext(ctx, get)
-	if err != nil {
-		return nil, err
-	}
-	for _, dm := range res.Hits {
-		out[dm.ID] = dm.Fields
-	}
-	return out, nil
 }
 
 // filters is the conjunction of the request's filters, nil when none.

@@ -314,8 +314,10 @@ func TestSearchSortAndPaging(t *testing.T) {
 	})
 	t.Run("pages", func(t *testing.T) {
 		for _, q := range []string{"", "traitement surface domain:environment -PFAS", "environnement OR restriction surface"} {
-			full := hitNames(t, runSearch(t, ix, veille.SearchRequest{Query: q}), names)
+			fullRes := runSearch(t, ix, veille.SearchRequest{Query: q})
+			full := hitNames(t, fullRes, names)
 			var paged []string
+			var scores []float64
 			for off := 0; off < len(full)+3; off += 3 {
 				res := runSearch(t, ix, veille.SearchRequest{Query: q, Limit: 3, Offset: off})
 				if res.Total != uint64(len(full)) {
@@ -325,9 +327,27 @@ func TestSearchSortAndPaging(t *testing.T) {
 					t.Errorf("%q: %d hits for limit 3", q, len(res.Hits))
 				}
 				paged = append(paged, hitNames(t, res, names)...)
+				for _, h := range res.Hits {
+					scores = append(scores, h.Score)
+				}
 			}
-			if !slices.Equal(paged, full) {
+			// Every item on exactly one page, in the order of one page of
+			// all but within runs of equal scores: they are ordered on
+			// each page (sortPage), so a run that crosses a page's edge is
+			// ordered in parts.
+			if len(paged) != len(full) || !slices.Equal(sorted(paged), sorted(full)) {
 				t.Errorf("%q: pages %v, full %v", q, paged, full)
+			}
+			for i := 1; i < len(scores); i++ {
+				if scores[i] > scores[i-1] {
+					t.Errorf("%q: pages not by score: %v", q, scores)
+					break
+				}
+			}
+			for i, h := range fullRes.Hits {
+				if i < len(scores) && h.Score != scores[i] {
+					t.Errorf("%q: hit %d scores %v on its page, %v in one page", q, i, scores[i], h.Score)
+				}
 			}
 		}
 	})
