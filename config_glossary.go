@@ -77,11 +77,12 @@ func (c checker) glossary(entries []GlossaryEntry) {
 				case key == "":
 					c.add(tp, "empty term")
 					continue
-				case l.name == "acronyms" && !IsAcronym(strings.TrimSpace(t)):
+				}
+				n++
+				if l.name == "acronyms" && !IsAcronym(strings.TrimSpace(t)) {
 					c.add(tp, "%q is not an acronym: write one word in capitals (REACH, MDR), or put it under fr or en", t)
 					continue
 				}
-				n++
 				if first, dup := seen[key]; dup {
 					if strings.HasPrefix(first, p+".") {
 						c.add(tp, "%q repeats %s: plurals, accents and case already match", t, first)
