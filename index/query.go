@@ -185,7 +185,7 @@ func parse(s string, voc *Vocabulary) (*node, error) {
 		return nil, err
 	}
 	if p.i < len(p.toks) { // a ")" with no "("
-		return nil, queryErrorf("unbalanced parenthesis: \")\" closes nothing")
+		return nil, queryErrorf("unbalanced parenthesis: %q closes nothing", ")")
 	}
 	return n, nil
 }
@@ -307,7 +307,7 @@ func (p *parser) primary(depth int) (*node, error) {
 			return nil, err
 		}
 		if p.peek() != tClose {
-			return nil, queryErrorf("unbalanced parenthesis: \"(\" is never closed")
+			return nil, queryErrorf("unbalanced parenthesis: %q is never closed", "(")
 		}
 		p.i++
 		return n, nil

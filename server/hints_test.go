@@ -58,7 +58,7 @@ func TestFrenchFieldValues(t *testing.T) {
 	}
 	resp, body := get(t, f.ts.URL+"/?q="+url.QueryEscape("domaine:finance"))
 	page := html.UnescapeString(string(body))
-	if resp.StatusCode != 400 || !strings.Contains(page, `no value "finance"`) || !strings.Contains(page, "environment (Environnement, Environment)") {
+	if resp.StatusCode != 400 || !strings.Contains(page, "aucune valeur «\u00a0finance\u00a0»") || !strings.Contains(page, "environment (Environnement, Environment)") {
 		t.Errorf("status %d; the page does not list the domains: %s", resp.StatusCode, page[strings.Index(page, "<main"):])
 	}
 }
