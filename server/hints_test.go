@@ -16,13 +16,13 @@ func TestSearchHintsPage(t *testing.T) {
 		want []string
 	}{
 		"some of the words": {"/?q=" + url.QueryEscape("incinération zzzqqq"),
-			[]string{`class="hint"`, "éléments contiennent une partie des mots", `href="/?q=` + url.QueryEscape("incinération OR zzzqqq") + `"`}},
+			[]string{`class="hint"`, "Résultats avec une partie des mots seulement (1) :", `href="/?q=` + url.QueryEscape("incinération OR zzzqqq") + `"`}},
 		"some of the words, English": {"/?ui=en&q=" + url.QueryEscape("incinération zzzqqq"),
-			[]string{"items hold some of the words"}},
+			[]string{"Results with only some of the words (1):"}},
 		"spelling": {"/?q=" + url.QueryEscape("incinératoin"),
 			[]string{"Vouliez-vous dire", `href="/?q=incineration"`}},
 		"without the filters": {"/?q=" + url.QueryEscape("incinération") + "&lang=en",
-			[]string{"Sans les filtres", `href="/?q=` + url.QueryEscape("incinération") + `"`, "dans l'autre langue", `lang=fr`}},
+			[]string{"Sans les filtres (", `href="/?q=` + url.QueryEscape("incinération") + `"`, "Dans l'autre langue (", `lang=fr`}},
 		"nothing to offer": {"/?q=zzzqqq",
 			[]string{"Aucun élément ne contient tous les mots"}},
 	}
