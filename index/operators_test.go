@@ -146,3 +146,14 @@ func TestQueryRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A glossary of one short entry still reads a term typed with its stop
+// words: "traitement de surface" is three words typed, two in its key.
+func TestGlossaryTermWithStopWords(t *testing.T) {
+	voc := NewVocabulary(veille.Config{Glossary: []veille.GlossaryEntry{
+		{FR: []string{"traitement de surface"}, EN: []string{"surface treatment"}}}})
+	e, term, n := voc.lookup([]string{"traitement", "de", "surface", "chrome"})
+	if e == nil || n != 3 || term.text != "traitement de surface" {
+		t.Errorf("lookup: entry %v, term %q, %d words; want the entry, 3 words", e, term.text, n)
+	}
+}

@@ -81,7 +81,8 @@ func NewVocabulary(cfg veille.Config) *Vocabulary {
 			if _, dup := v.byKey[key]; !dup { // the config refuses duplicates; the first wins
 				v.byKey[key] = e
 			}
-			v.maxWords = max(v.maxWords, strings.Count(key, " ")+1)
+			// Typed words are split at spaces, stop words included.
+			v.maxWords = max(v.maxWords, len(strings.Fields(text)))
 		}
 		for _, t := range g.FR {
 			add(t, "fr", false)
@@ -106,7 +107,7 @@ func NewVocabulary(cfg veille.Config) *Vocabulary {
 			for _, name := range append([]string{c.ID}, c.Label["fr"], c.Label["en"]) {
 				if k := veille.GlossaryKey(name); k != "" && !slices.Contains(v.cats[k], catRef{f.field, c.ID}) {
 					v.cats[k] = append(v.cats[k], catRef{f.field, c.ID})
-					v.maxWords = max(v.maxWords, strings.Count(k, " ")+1)
+					v.maxWords = max(v.maxWords, len(strings.Fields(name)))
 				}
 			}
 			name := c.ID
