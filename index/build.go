@@ -42,41 +42,34 @@ type builder struct {
 // one language only: "fr" or "en" when one has more, else "".
 func (b *builder) queryLang(n *node) string {
 	votes := map[string]int{}
+	vote := func(words []string) {
+		for _, u := range b.voc.units(words) {
+			if u.entry != nil && u.typed.lang != "" {
+				votes[u.typed.lang]++
+			}
+		}
+	}
 	var walk func(n *node)
 	walk = func(n *node) {
-		if n.kind == nWord {
-			if e, t, _ := b.voc.lookup([]string{n.text}); e != nil && t.lang != "" {
-				votes[t.lang]++
-			}
-			return
-		}
-		if n.kind == nAnd {
+		switch n.kind {
+		case nWord:
+			vote([]string{n.text})
+		case nAnd:
 			var run []string
-			flush := func() {
-				for i := 0; i < len(run); {
-					e, t, k := b.voc.lookup(run[i:])
-					if k == 0 {
-						k = 1
-					} else if t.lang != "" && e != nil {
-						votes[t.lang]++
-					}
-					i += k
-				}
-				run = run[:0]
-			}
 			for _, k := range n.kids {
 				if k.kind == nWord {
 					run = append(run, k.text)
 					continue
 				}
-				flush()
+				vote(run)
+				run = run[:0]
 				walk(k)
 			}
-			flush()
-			return
-		}
-		for _, k := range n.kids {
-			walk(k)
+			vote(run)
+		default:
+			for _, k := range n.kids {
+				walk(k)
+			}
 		}
 	}
 	walk(n)
@@ -238,18 +231,9 @@ func (b *builder) words(run []*node, positive bool) []query.Query {
 		texts[i] = w.text
 	}
 	var out []query.Query
-	for i := 0; i < len(run); {
-		e, typed, n := b.voc.lookup(texts[i:])
-		var cats []catRef
-		if e != nil {
-			keys := make([]string, len(e.terms))
-			for j, t := range e.terms {
-				keys[j] = t.key
-			}
-			cats = b.voc.categories(keys...)
-		} else if cats, n = b.voc.lookupCategory(texts[i:]); n == 0 {
-			n = 1
-		}
+	i := 0
+	for _, u := range b.voc.units(texts) {
+		e, typed, cats, n := u.entry, u.typed, u.cats, u.n
 		clauses := b.self(run[i:i+n], positive)
 		if e != nil {
 			for _, t := range e.terms {

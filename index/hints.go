@@ -120,15 +120,10 @@ func (ix *Index) anyWords(n *node) string {
 	var terms, rest []string
 	var run []string
 	flush := func() {
-		for i := 0; i < len(run); {
-			k := 1
-			if _, _, g := ix.voc.lookup(run[i:]); g > 1 {
-				k = g
-			} else if _, c := ix.voc.lookupCategory(run[i:]); c > 1 {
-				k = c
-			}
-			terms = append(terms, strings.Join(run[i:i+k], " "))
-			i += k
+		i := 0
+		for _, u := range ix.voc.units(run) {
+			terms = append(terms, strings.Join(run[i:i+u.n], " "))
+			i += u.n
 		}
 		run = run[:0]
 	}

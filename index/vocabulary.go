@@ -178,6 +178,39 @@ func (v *Vocabulary) categories(keys ...string) []catRef {
 	return out
 }
 
+// unit is a run of consecutive words typed that the query reads as one:
+// a glossary term (entry and the term typed), a category name (cats), or a
+// lone word (neither).
+type unit struct {
+	n     int // words
+	entry *glossEntry
+	typed glossTerm
+	cats  []catRef
+}
+
+// units reads consecutive words typed as glossary terms, category names and
+// lone words, the longest first: the one home of that grouping, for the
+// query, its language and the hints.
+func (v *Vocabulary) units(words []string) []unit {
+	var out []unit
+	for i := 0; i < len(words); {
+		u := unit{}
+		u.entry, u.typed, u.n = v.lookup(words[i:])
+		if u.entry != nil {
+			keys := make([]string, len(u.entry.terms))
+			for j, t := range u.entry.terms {
+				keys[j] = t.key
+			}
+			u.cats = v.categories(keys...)
+		} else if u.cats, u.n = v.lookupCategory(words[i:]); u.n == 0 {
+			u.n = 1
+		}
+		out = append(out, u)
+		i += u.n
+	}
+	return out
+}
+
 // lookupCategory finds the longest run of the first words that names a
 // category, and how many words it took.
 func (v *Vocabulary) lookupCategory(words []string) ([]catRef, int) {
