@@ -33,6 +33,9 @@ const (
 	minRecallAt10      = 0.9
 	minRPrecision      = 0.85
 	minCrossRecallAt20 = 0.8
+	// minMarkedPercent of the first ten hits' snippets show a word of the
+	// query (issue 15: "snippets of long acts often highlight nothing").
+	minMarkedPercent = 95
 )
 
 // TestSearchJudged indexes the demo sample as the watch does (tagged,
@@ -110,6 +113,9 @@ func TestSearchJudged(t *testing.T) {
 		}
 	}
 	t.Logf("snippets of the first ten hits with a highlighted word: %d of %d", marked, snippets)
+	if marked*100 < minMarkedPercent*snippets {
+		t.Errorf("%d of %d snippets highlight a word of the query, want at least %d%%", marked, snippets, minMarkedPercent)
+	}
 	n := float64(len(judged))
 	recall10, rprec = recall10/n, rprec/n
 	t.Logf("%d queries: mean recall@10 %.3f, mean R-precision %.3f; %d cross-language: mean recall@20 %.3f",
