@@ -195,7 +195,8 @@ func TestEditionAPIApproveTwiceSendsOnce(t *testing.T) {
 	if st, body := e.api(t, "POST", "/api/editions/environment-weekly/2026-W48/discussed", edToken, `{"date":"2026-12-08"}`); st != 200 {
 		t.Fatalf("meeting date: %d %s", st, body)
 	}
-	for _, path := range []string{"/items/" + ed.Items[0].ID, "/?q=" + "rejets+2565"} {
+	// (Every word of a query is required: the two items hold one each.)
+	for _, path := range []string{"/items/" + ed.Items[0].ID, "/?q=" + url.QueryEscape("rejets OR 2565")} {
 		resp, page := get(t, e.ts.URL+path)
 		for _, want := range []string{"avant le 1er mars", "Dans l&#39;édition de la commission du", "Examinée en réunion le 8 décembre 2026"} {
 			if resp.StatusCode != 200 || !strings.Contains(string(page), want) {
