@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/text"
 )
 
 // summaryMax is the length, in runes, of a summary cut from a long text.
@@ -55,8 +56,8 @@ func normalise(d draft, docLang string, src veille.Source, now time.Time) (veill
 		Sources:      []string{src.ID},
 		FirstSeen:    now,
 		Jurisdiction: src.Jurisdiction,
-		Authors:      dedupe(d.authors),
-		Categories:   dedupe(d.categories),
+		Authors:      text.DedupeFold(d.authors),
+		Categories:   text.DedupeFold(d.categories),
 	}
 	if d.link != "" {
 		it.Link = CanonicalURL(d.link)
@@ -95,8 +96,7 @@ func normalise(d draft, docLang string, src veille.Source, now time.Time) (veill
 		it.Lang = docLang
 	}
 	if it.Lang == "" {
-		text := it.Title + "\n" + it.Summary + "\n" + it.Content[:cutAt(it.Content, detectMax)]
-		it.Lang = DetectLang(text)
+		it.Lang = DetectLang(it.Title + "\n" + it.Summary + "\n" + text.CutBytes(it.Content, detectMax))
 	}
 	if it.Lang == "" {
 		it.Lang = normLang(src.Lang)
@@ -104,7 +104,7 @@ func normalise(d draft, docLang string, src veille.Source, now time.Time) (veill
 
 	if it.Title == "" {
 		// some feeds have untitled entries; a list of results needs a title
-		it.Title = collapse(truncate(firstNonEmpty(it.Summary, it.Content), titleMax), false)
+		it.Title = collapse(truncate(text.FirstNonEmpty(it.Summary, it.Content), titleMax), false)
 	}
 
 	// The key identifies the item within its source when its link cannot.
@@ -184,46 +184,7 @@ func merge(a, b veille.Item) veille.Item {
 	if other.Updated.After(best.Updated) {
 		best.Updated = other.Updated
 	}
-	best.Authors = dedupe(append(slices.Clone(best.Authors), other.Authors...))
-	best.Categories = dedupe(append(slices.Clone(best.Categories), other.Categories...))
+	best.Authors = text.DedupeFold(append(slices.Clone(best.Authors), other.Authors...))
+	best.Categories = text.DedupeFold(append(slices.Clone(best.Categories), other.Categories...))
 	return best
-}
-
-// dedupe drops empty and repeated strings, keeping the first order; nil
-// when nothing is left.
-func dedupe(in []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, s := range in {
-		s = strings.TrimSpace(s)
-		k := strings.ToLower(s)
-		if s == "" || seen[k] {
-			continue
-		}
-		seen[k] = true
-		out = append(out, s)
-	}
-	return out
-}
-
-// cutAt returns a byte offset at most n into s that does not split a rune.
-func cutAt(s string, n int) int {
-	if len(s) <= n {
-		return len(s)
-	}
-	for n > 0 && !isRuneStart(s[n]) {
-		n--
-	}
-	return n
-}
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/text"
 	"github.com/nogentech/veille/store"
 )
 
@@ -460,7 +461,7 @@ func (n *Notifier) webhookBody(rule veille.Alert, row store.Delivery, b []Match)
 	for _, m := range b {
 		it := m.Item
 		wi := WebhookItem{ID: it.ID, Title: it.Title, Link: it.Link, URL: itemURL(n.o.BaseURL, it.ID), Source: it.Source,
-			FirstSeen: it.FirstSeen.UTC(), Lang: it.Lang, Summary: cutText(collapse(firstNonEmpty(it.Summary, it.Content)), 1000),
+			FirstSeen: it.FirstSeen.UTC(), Lang: it.Lang, Summary: text.Clip(text.Fold(text.FirstNonEmpty(it.Summary, it.Content)), 1000),
 			Domains: nonNil(it.Domains), Competences: nonNil(it.Competences), Why: it.Why, Matched: nonNil(m.Terms)}
 		if !it.Published.IsZero() {
 			p := it.Published.UTC()
@@ -472,15 +473,6 @@ func (n *Notifier) webhookBody(rule veille.Alert, row store.Delivery, b []Match)
 		wb.Items = append(wb.Items, wi)
 	}
 	return wb
-}
-
-func firstNonEmpty(v ...string) string {
-	for _, s := range v {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 func nonNil(v []string) []string {

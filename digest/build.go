@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/text"
 	"github.com/nogentech/veille/store"
 )
 
@@ -171,7 +172,7 @@ func trimItem(it veille.Item) veille.Item {
 	if it.Summary == "" {
 		it.Summary = it.Content
 	}
-	it.Summary = cutText(collapse(it.Summary), summaryBytes)
+	it.Summary = text.Clip(text.Fold(it.Summary), summaryBytes)
 	it.Content, it.HTML = "", ""
 	return it
 }
@@ -198,7 +199,7 @@ func coverage(cfg veille.Config, states map[string]veille.FetchState, attempts m
 		case a.OK == 0:
 			c.State = CoverageFailed
 			// The row names the source already: the crawler's "source ID: " goes.
-			c.Error = cutText(collapse(strings.TrimPrefix(a.LastError, "source "+src.ID+": ")), 200)
+			c.Error = text.Clip(text.Fold(strings.TrimPrefix(a.LastError, "source "+src.ID+": ")), 200)
 		default:
 			c.State = CoverageOK
 		}
@@ -242,23 +243,3 @@ func (d *Digest) ItemIDs() []string {
 	}
 	return ids
 }
-
-// collapse folds runs of whitespace, including line breaks, to one space.
-func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// cutText cuts s to at most n bytes at a word boundary, with an ellipsis.
-func cutText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := s[:n]
-	for len(cut) > 0 && !utf8Start(s[len(cut)]) {
-		cut = cut[:len(cut)-1]
-	}
-	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
-		cut = cut[:i]
-	}
-	return strings.TrimRight(cut, " ,;:.-–") + "…"
-}
-
-func utf8Start(b byte) bool { return b&0xC0 != 0x80 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/text"
 )
 
 // Data is a digest as the contract's JSON ("Digest as data"), for scripts
@@ -81,7 +82,7 @@ func hitOf(it veille.Item) veille.Hit {
 	h := veille.Hit{ID: it.ID, Title: it.Title, Link: it.Link, Source: it.Source, Sources: it.Sources,
 		Published: it.Published.UTC(), Lang: it.Lang, Jurisdiction: it.Jurisdiction,
 		Domains: it.Domains, Competences: it.Competences, Why: it.Why,
-		Snippet: html.EscapeString(cutText(collapse(it.Summary), 220))}
+		Snippet: html.EscapeString(text.Clip(text.Fold(it.Summary), 220))}
 	if h.Sources == nil {
 		h.Sources = []string{it.Source}
 	}

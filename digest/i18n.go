@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/text"
 )
 
 // Languages the mails are written in. French is the default: the cluster
@@ -22,9 +23,6 @@ func normLang(l string) string {
 	}
 	return LangFR
 }
-
-var monthsFR = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-	"août", "septembre", "octobre", "novembre", "décembre"}
 
 var labels = map[string][2]string{ // key → {fr, en}
 	"watch":          {"Veille", "watch"},
@@ -124,7 +122,7 @@ func monthName(lang string, m time.Month) string {
 	if lang == LangEN {
 		return m.String()
 	}
-	return monthsFR[m-1]
+	return text.MonthFR(m)
 }
 
 // dayOrdinal writes the day of the month, "1er" in French.

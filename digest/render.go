@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/text"
 )
 
 // Rendered is one message: the subject and both bodies, made from the same
@@ -138,9 +139,9 @@ func RenderAlert(cfg veille.Config, rule veille.Alert, ms []Match, lang, baseURL
 	}
 	for _, m := range ms {
 		it := m.Item
-		e := alertEntry{Title: cutText(oneLine(it.Title), 300), Link: safeURL(it.Link), ItemURL: itemURL(baseURL, it.ID),
-			Source:  oneLine(firstNonEmpty(sourceNames[it.Source], it.Source)),
-			Summary: cutText(collapse(firstNonEmpty(it.Summary, it.Content)), 600)}
+		e := alertEntry{Title: text.Clip(oneLine(it.Title), 300), Link: safeURL(it.Link), ItemURL: itemURL(baseURL, it.ID),
+			Source:  oneLine(text.FirstNonEmpty(sourceNames[it.Source], it.Source)),
+			Summary: text.Clip(text.Fold(text.FirstNonEmpty(it.Summary, it.Content)), 600)}
 		if e.Title == "" {
 			e.Title = "—"
 		}

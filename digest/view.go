@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/text"
 )
 
 // view is a digest put in one language, ready for both templates: the HTML
@@ -265,8 +266,8 @@ func legacyCoverage(d *Digest) bool {
 
 func entry(cfg veille.Config, d *Digest, it veille.Item, group, sourceName, lang, baseURL string, loc *time.Location) entryView {
 	e := entryView{Title: oneLine(it.Title), Link: safeURL(it.Link), Source: oneLine(sourceName),
-		Summary: cutText(collapse(it.Summary), 220), ItemURL: itemURL(baseURL, it.ID)}
-	if strings.HasPrefix(collapse(it.Title), strings.TrimSuffix(e.Summary, "…")) {
+		Summary: text.Clip(text.Fold(it.Summary), 220), ItemURL: itemURL(baseURL, it.ID)}
+	if strings.HasPrefix(text.Fold(it.Title), strings.TrimSuffix(e.Summary, "…")) {
 		e.Summary = "" // feeds without a summary repeat the title
 	}
 	if e.Title == "" {
@@ -275,7 +276,7 @@ func entry(cfg veille.Config, d *Digest, it veille.Item, group, sourceName, lang
 			e.Title = "(untitled)"
 		}
 	}
-	e.Title = cutText(e.Title, 300)
+	e.Title = text.Clip(e.Title, 300)
 	if dt := displayDate(it); !dt.IsZero() {
 		e.Date = ShortDate(lang, dt.In(loc))
 	}

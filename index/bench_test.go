@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	txt "github.com/nogentech/veille/internal/text"
+
 	"golang.org/x/net/html"
 
 	"github.com/nogentech/veille"
@@ -110,7 +112,7 @@ func genItems(tb testing.TB, from, n int) []veille.Item {
 		b := base[i%len(base)]
 		same := byLang[b.lang]
 		extra := same[(i*7+3)%len(same)].text
-		extra = truncateUTF8(extra, 1000)
+		extra = txt.CutBytes(extra, 1000)
 		h := uint(i) * 2654435761 // spread the tags
 		var domains, competences []string
 		for k := range uint(h % 3) {

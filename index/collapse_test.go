@@ -3,9 +3,11 @@ package index
 import (
 	"strings"
 	"testing"
+
+	"github.com/nogentech/veille/internal/text"
 )
 
-func TestCollapseSpace(t *testing.T) {
+func TestFoldOnCorpus(t *testing.T) {
 	base, err := corpus()
 	if err != nil {
 		t.Fatal(err)
@@ -16,8 +18,8 @@ func TestCollapseSpace(t *testing.T) {
 		cases = append(cases, e.title, e.text)
 	}
 	for _, s := range cases {
-		if got, want := collapseSpace(s), strings.Join(strings.Fields(s), " "); got != want {
-			t.Errorf("collapseSpace(%q) = %q, want %q", s[:min(len(s), 80)], got[:min(len(got), 80)], want[:min(len(want), 80)])
+		if got, want := text.Fold(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("text.Fold(%q) = %q, want %q", s[:min(len(s), 80)], got[:min(len(got), 80)], want[:min(len(want), 80)])
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	txt "github.com/nogentech/veille/internal/text"
 )
 
 // Snippets are made here rather than by Bleve's highlighter: the text
@@ -41,7 +43,7 @@ func snippet(la *langAnalyzers, lang, text string, hl highlightTerms) string {
 		if _, body, ok := strings.Cut(text, "\n"); ok && body != "" {
 			text = body
 		}
-		cut := truncateUTF8(text, fallbackLen)
+		cut := txt.CutBytes(text, fallbackLen)
 		cut = trimToWord(cut, len(cut) < len(text))
 		out := html.EscapeString(cut)
 		if len(cut) < len(text) {

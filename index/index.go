@@ -18,14 +18,13 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/text"
 )
 
 var (
@@ -288,7 +287,7 @@ const highlightBytes = 6000
 
 // document is the Bleve document of an item; n is its text size.
 func document(it *veille.Item) (map[string]interface{}, int, error) {
-	title := collapseSpace(it.Title)
+	title := text.Fold(it.Title)
 	body := strings.TrimSpace(it.Summary + "\n\n" + it.Content)
 	doc := map[string]interface{}{
 		fID:        it.ID,
@@ -375,35 +374,12 @@ func keywords(field string, in []string) []string {
 	return out
 }
 
-// collapseSpace is strings.Join(strings.Fields(s), " ") in one pass: it
-// runs on the text of every item indexed, where splitting into words first
-// was a tenth of the bytes allocated by a crawl.
-func collapseSpace(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	for i, r := range s {
-		if unicode.IsSpace(r) {
-			space = b.Len() > 0
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		// The bytes as they are: an invalid byte stays, as Fields keeps it.
-		_, n := utf8.DecodeRuneInString(s[i:])
-		b.WriteString(s[i : i+n])
-	}
-	return b.String()
-}
-
 // highlightText is the stored text snippets are cut from: the title on its
 // own line, then the summary and the start of the content.
 func highlightText(title, summary, content string) string {
-	body := collapseSpace(summary)
+	body := text.Fold(summary)
 	if len(body) < highlightBytes {
-		c := collapseSpace(truncateUTF8(content, 2*highlightBytes))
+		c := text.Fold(text.CutBytes(content, 2*highlightBytes))
 		if c != "" && !strings.HasPrefix(c, body) {
 			if body != "" {
 				body += " "
@@ -413,22 +389,9 @@ func highlightText(title, summary, content string) string {
 			body = c // the summary is the start of the content
 		}
 	}
-	body = truncateUTF8(body, highlightBytes)
+	body = text.CutBytes(body, highlightBytes)
 	if body == "" {
 		return title
 	}
 	return title + "\n" + body
 }
-
-// truncateUTF8 cuts s to at most n bytes without splitting a character.
-func truncateUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

@@ -3,6 +3,8 @@ package index
 import (
 	"slices"
 	"testing"
+
+	txt "github.com/nogentech/veille/internal/text"
 )
 
 // The word cache marks exactly the tokens the full analysis marks, on real
@@ -32,7 +34,7 @@ func TestWordAnalyzerMatchesAnalyze(t *testing.T) {
 				if e.lang != c.lang {
 					continue
 				}
-				text := truncateUTF8(e.text, 3*highlightBytes)
+				text := txt.CutBytes(e.text, 3*highlightBytes)
 				// Ask for every term of the text but the commonest few,
 				// so that marks are many and stop words are tested too.
 				terms := map[string]bool{}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/text"
 )
 
 // Feed sizes: readers want the newest items, not the archive.
@@ -248,7 +249,7 @@ func (s *Server) feedEntry(r *http.Request, l tr, base string, h veille.Hit) ato
 		}
 	}
 	if len(e.Authors) == 0 {
-		e.Authors = []atomPerson{{Name: s.sourceName(firstNonEmpty(it.Source, h.Source))}}
+		e.Authors = []atomPerson{{Name: s.sourceName(text.FirstNonEmpty(it.Source, h.Source))}}
 	}
 	for _, d := range it.Domains {
 		e.Categories = append(e.Categories, atomCategory{Term: d, Scheme: base + "/?domain=", Label: s.termLabel(l, "domain", d)})
@@ -276,24 +277,12 @@ func firstTime(ts ...time.Time) time.Time {
 	return time.Time{}
 }
 
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
 // truncateText cuts s to about n bytes at a word boundary, with an ellipsis.
 func truncateText(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	cut := n
-	for cut > 0 && (s[cut]&0xC0) == 0x80 {
-		cut--
-	}
+	cut := len(text.CutBytes(s, n))
 	if i := strings.LastIndexAny(s[:cut], " \n\t"); i > n/2 {
 		cut = i
 	}

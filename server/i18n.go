@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nogentech/veille/internal/text"
 )
 
 // UI languages. French is the default: the members are French companies.
@@ -394,9 +396,6 @@ func (t tr) location() *time.Location {
 	return t.loc
 }
 
-var monthsFR = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-	"août", "septembre", "octobre", "novembre", "décembre"}
-
 // Date formats a day: "20 novembre 2026" or "20 November 2026".
 func (t tr) Date(d time.Time) string {
 	if d.IsZero() {
@@ -408,7 +407,7 @@ func (t tr) Date(d time.Time) string {
 		if d.Day() == 1 {
 			day = "1er"
 		}
-		return day + " " + monthsFR[d.Month()-1] + " " + strconv.Itoa(d.Year())
+		return day + " " + text.MonthFR(d.Month()) + " " + strconv.Itoa(d.Year())
 	}
 	return d.Format("2 January 2006")
 }

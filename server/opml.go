@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/text"
 )
 
 // OPML 2.0 (http://opml.org/spec2.opml), as feed readers import it.
@@ -65,7 +66,7 @@ func (s *Server) handleOPML(w http.ResponseWriter, r *http.Request) {
 }
 
 func opmlOutline(base string, src veille.Source) opmlEntry {
-	name := firstNonEmpty(src.Name, src.ID)
+	name := text.FirstNonEmpty(src.Name, src.ID)
 	o := opmlEntry{Text: name, Title: name, Type: "rss", XMLURL: src.URL, Language: src.Lang}
 	// Only a feed source has a URL a reader can subscribe to; pages and
 	// APIs are followed through this server's Atom feed of the source.

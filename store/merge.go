@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/text"
 )
 
 // normalize puts an item in the one form the store keeps, so that the same
@@ -39,7 +40,7 @@ func normalize(it *veille.Item) error {
 	}
 	why := make(map[string][]string, len(it.Why))
 	for k, terms := range it.Why {
-		why[k] = dedupe(terms)
+		why[k] = text.Dedupe(terms)
 	}
 	it.Why = why
 	return nil
@@ -90,7 +91,7 @@ func merge(old, in veille.Item) veille.Item {
 			why[k] = append([]string(nil), v...)
 		}
 		for k, v := range in.Why {
-			why[k] = dedupe(append(why[k], v...))
+			why[k] = text.Dedupe(append(why[k], v...))
 		}
 		m.Why = why
 	}
@@ -175,17 +176,4 @@ func sortedSet(v []string) []string {
 	}
 	sort.Strings(out)
 	return slices.Compact(out)
-}
-
-// dedupe drops repeated values, keeping the first occurrence's order.
-func dedupe(v []string) []string {
-	seen := make(map[string]bool, len(v))
-	out := make([]string, 0, len(v))
-	for _, s := range v {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -233,7 +234,7 @@ func (w *Watch) crawl(ctx context.Context, co CrawlOptions, scheduled bool) (Rep
 	// Drain so no fetch goroutine stays blocked after a write error.
 	for range results {
 	}
-	slices.SortFunc(rep.Sources, func(a, b SourceReport) int { return cmpString(a.Source, b.Source) })
+	slices.SortFunc(rep.Sources, func(a, b SourceReport) int { return strings.Compare(a.Source, b.Source) })
 	rep.Finished = w.o.Now().UTC()
 	return rep, werr
 }
@@ -259,16 +260,6 @@ func (w *Watch) states(ctx context.Context, ids []string) (map[string]veille.Fet
 		states[id] = st
 	}
 	return states, nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (w *Watch) pick(ids []string) ([]veille.Source, error) {

@@ -16,6 +16,7 @@ import (
 	xhtml "golang.org/x/net/html"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/text"
 )
 
 //go:embed corpus/*.xml
@@ -46,7 +47,7 @@ func loadBanks() (*banks, error) {
 			return nil, fmt.Errorf("corpus %s: %w", name, err)
 		}
 		for _, e := range feed.Entries {
-			b.fr.titles = append(b.fr.titles, oneLine(e.Title))
+			b.fr.titles = append(b.fr.titles, text.Fold(e.Title))
 			b.fr.sentences = append(b.fr.sentences, sentences(plainText(e.Content))...)
 		}
 	}
@@ -64,30 +65,16 @@ func loadBanks() (*banks, error) {
 		return nil, fmt.Errorf("corpus europarl: %w", err)
 	}
 	for _, it := range rss.Items {
-		b.en.titles = append(b.en.titles, oneLine(it.Title))
+		b.en.titles = append(b.en.titles, text.Fold(it.Title))
 		b.en.sentences = append(b.en.sentences, sentences(plainText(it.Description))...)
 	}
 	b.en.sentences = append(b.en.sentences, enGeneral...)
-	b.fr.sentences, b.en.sentences = dedupe(b.fr.sentences), dedupe(b.en.sentences)
+	b.fr.sentences, b.en.sentences = text.Dedupe(b.fr.sentences), text.Dedupe(b.en.sentences)
 	if len(b.fr.sentences) < 500 || len(b.en.sentences) < 100 {
 		return nil, fmt.Errorf("corpus: only %d French and %d English sentences", len(b.fr.sentences), len(b.en.sentences))
 	}
 	return &b, nil
 }
-
-func dedupe(in []string) []string {
-	seen := map[string]bool{}
-	out := in[:0]
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // plainText is the text of an HTML fragment.
 func plainText(s string) string {
@@ -96,7 +83,7 @@ func plainText(s string) string {
 	for {
 		switch z.Next() {
 		case xhtml.ErrorToken:
-			return oneLine(b.String())
+			return text.Fold(b.String())
 		case xhtml.TextToken:
 			b.Write(z.Text())
 			b.WriteByte(' ')
@@ -348,7 +335,7 @@ func frDate(t time.Time) string {
 	if t.Day() == 1 {
 		d = "1er"
 	}
-	return d + " " + frMonths[t.Month()-1] + " " + strconv.Itoa(t.Year())
+	return d + " " + text.MonthFR(t.Month()) + " " + strconv.Itoa(t.Year())
 }
 
 // slugOf is the URL slug of a title.

@@ -290,8 +290,6 @@ var (
 		"Coutellerie de Langres", "Implants Champagne", "Agri Pièces", "Auto Frappe"}
 	towns = []string{"Nogent", "Chaumont", "Langres", "Saint-Dizier", "Bologne", "Biesles", "Troyes",
 		"Besançon", "Thiers", "Vesoul", "Reims", "Dijon"}
-	frMonths = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-		"septembre", "octobre", "novembre", "décembre"}
 )
 
 // enGeneral are English sentences of our own on matters no member watches

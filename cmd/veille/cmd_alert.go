@@ -12,6 +12,7 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/digest"
+	"github.com/nogentech/veille/internal/text"
 )
 
 // runAlert dispatches `veille alert SUBCOMMAND`.
@@ -133,7 +134,7 @@ func printAlertTest(w io.Writer, at digest.AlertTest, days, limit int, loc *time
 		if len(m.Terms) > 0 {
 			why = append(why, "query: "+strings.Join(m.Terms, ", "))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.In(loc).Format(time.DateOnly), it.Source, clipRunes(foldSpaces(it.Title), 80), strings.Join(why, "; "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.In(loc).Format(time.DateOnly), it.Source, text.ClipRunes(text.Fold(it.Title), 80), strings.Join(why, "; "))
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\nnothing was sent or recorded")
@@ -153,14 +154,4 @@ func listOrAny(v []string) string {
 		return "(any)"
 	}
 	return strings.Join(v, ", ")
-}
-
-func foldSpaces(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func clipRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
