@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/backoff"
 )
 
 // Defaults for zero Options fields.
@@ -293,9 +294,5 @@ func redact(raw string) string {
 // Backoff is the delay before the next attempt after n consecutive
 // failures: MinBackoff·2^(n-1), capped at MaxBackoff.
 func (c *Crawler) Backoff(n int) time.Duration {
-	d := c.opts.MinBackoff
-	for i := 1; i < n && d < c.opts.MaxBackoff; i++ {
-		d *= 2
-	}
-	return min(d, c.opts.MaxBackoff)
+	return backoff.Doubling(c.opts.MinBackoff, c.opts.MaxBackoff, n)
 }

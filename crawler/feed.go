@@ -66,7 +66,7 @@ func parseFeed(body []byte, contentType, baseURL string, src veille.Source, now 
 		base = resolveURL(baseURL, feed.Link)
 	}
 	extra := originalExtras(feed)
-	feedLang := normLang(feed.Language)
+	feedLang := langSubtag(feed.Language)
 	drafts := make([]draft, 0, len(feed.Items))
 	for i, it := range feed.Items {
 		if it == nil {

@@ -193,7 +193,7 @@ func (c *Crawler) get(ctx context.Context, src veille.Source, prev veille.FetchS
 	}
 	req.Header.Set("User-Agent", c.opts.UserAgent)
 	req.Header.Set("Accept", acceptFor(src.Kind))
-	if l := normLang(src.Lang); l != "" && l != "en" {
+	if l := langSubtag(src.Lang); l != "" && l != "en" {
 		req.Header.Set("Accept-Language", l+", en;q=0.8")
 	}
 	if prev.ETag != "" {

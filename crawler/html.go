@@ -120,7 +120,7 @@ func parseHTML(body []byte, contentType, pageURL string, src veille.Source, now 
 	if href, ok := doc.Find("base[href]").First().Attr("href"); ok {
 		base = resolveURL(pageURL, href)
 	}
-	pageLang := normLang(doc.Find("html").AttrOr("lang", ""))
+	pageLang := langSubtag(doc.Find("html").AttrOr("lang", ""))
 	// US pages write 02/04/2020 for 4 February.
 	monthFirst := strings.EqualFold(src.Jurisdiction, "US")
 

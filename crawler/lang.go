@@ -82,9 +82,9 @@ func DetectLang(text string) string {
 	return ""
 }
 
-// normLang reduces a language tag ("fr-FR", "en_us", "EN") to its primary
+// langSubtag reduces a language tag ("fr-FR", "en_us", "EN") to its primary
 // subtag; names like "French" are understood too. Unknown forms give "".
-func normLang(tag string) string {
+func langSubtag(tag string) string {
 	t := strings.ToLower(strings.TrimSpace(tag))
 	if i := strings.IndexAny(t, "-_ ;,"); i >= 0 {
 		t = t[:i]

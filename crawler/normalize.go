@@ -91,7 +91,7 @@ func normalise(d draft, docLang string, src veille.Source, now time.Time) (veill
 		}
 	}
 
-	it.Lang = normLang(d.lang)
+	it.Lang = langSubtag(d.lang)
 	if it.Lang == "" {
 		it.Lang = docLang
 	}
@@ -99,7 +99,7 @@ func normalise(d draft, docLang string, src veille.Source, now time.Time) (veill
 		it.Lang = DetectLang(it.Title + "\n" + it.Summary + "\n" + text.CutBytes(it.Content, detectMax))
 	}
 	if it.Lang == "" {
-		it.Lang = normLang(src.Lang)
+		it.Lang = langSubtag(src.Lang)
 	}
 
 	if it.Title == "" {

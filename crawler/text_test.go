@@ -78,8 +78,8 @@ func TestNormLang(t *testing.T) {
 		"en-GB, fr;q=0.5": "en", "de-DE": "de", "": "", "x": "", "12": "", "français": "fr",
 	}
 	for in, want := range tests {
-		if got := normLang(in); got != want {
-			t.Errorf("normLang(%q) = %q, want %q", in, got, want)
+		if got := langSubtag(in); got != want {
+			t.Errorf("langSubtag(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -226,7 +226,7 @@ func (n *Notifier) queryMatches(ctx context.Context, rule veille.Alert, cands []
 // indexDate is the date the index files an item under (published, else
 // first seen), in the range Bleve can store.
 func indexDate(it veille.Item) time.Time {
-	d := displayDate(it)
+	d := it.DisplayDate()
 	if d.IsZero() || d.Year() <= 1677 || d.Year() >= 2262 {
 		return time.Time{}
 	}
@@ -532,7 +532,7 @@ func (n *Notifier) TestAlert(ctx context.Context, id string, days int) (AlertTes
 		// to one per crawl.
 		days := map[string]bool{}
 		for _, m := range at.Matches {
-			days[displayDate(m.Item).Format(time.DateOnly)] = true
+			days[m.Item.DisplayDate().Format(time.DateOnly)] = true
 		}
 		at.Mails = len(days)
 	} else {

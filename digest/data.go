@@ -56,7 +56,7 @@ func (d *Digest) AsData(loc *time.Location) Data {
 	}
 	items := append([]veille.Item(nil), d.Items...)
 	sort.SliceStable(items, func(i, j int) bool {
-		a, b := displayDate(items[i]), displayDate(items[j])
+		a, b := items[i].DisplayDate(), items[j].DisplayDate()
 		if !a.Equal(b) {
 			return a.After(b)
 		}

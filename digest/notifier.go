@@ -17,6 +17,7 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/index"
+	"github.com/nogentech/veille/internal/backoff"
 	"github.com/nogentech/veille/store"
 )
 
@@ -162,11 +163,7 @@ func (n *Notifier) step(s string) error {
 // backoff is the pause after the given number of failed attempts, capped,
 // with ±10% jitter so that retries to one server spread out.
 func (n *Notifier) backoff(failed int) time.Duration {
-	d := n.o.Backoff
-	for i := 1; i < failed && d < n.o.MaxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, n.o.MaxBackoff)
+	d := backoff.Doubling(n.o.Backoff, n.o.MaxBackoff, failed)
 	jitter := time.Duration(rand.Int64N(int64(d)/5+1)) - d/10
 	return d + jitter
 }

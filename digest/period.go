@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nogentech/veille"
 )
 
 // Period is the stretch of time a digest covers: [Since, Until) in the
@@ -76,8 +78,8 @@ func Range(since, until time.Time, loc *time.Location) (Period, error) {
 
 // ParseDate reads a YYYY-MM-DD date of the command line in loc.
 func ParseDate(s string, loc *time.Location) (time.Time, error) {
-	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), loc)
-	if err != nil {
+	t, ok := veille.ParseDay(strings.TrimSpace(s), loc)
+	if !ok {
 		return time.Time{}, fmt.Errorf("invalid date %q (use YYYY-MM-DD)", s)
 	}
 	return t, nil

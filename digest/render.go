@@ -145,7 +145,7 @@ func RenderAlert(cfg veille.Config, rule veille.Alert, ms []Match, lang, baseURL
 		if e.Title == "" {
 			e.Title = "—"
 		}
-		if d := displayDate(it); !d.IsZero() {
+		if d := it.DisplayDate(); !d.IsZero() {
 			e.Date = LongDate(lang, d.In(loc))
 		}
 		for _, id := range rule.Domains {

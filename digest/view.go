@@ -105,7 +105,7 @@ func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL strin
 	}
 	items := append([]veille.Item(nil), d.Items...)
 	sort.SliceStable(items, func(i, j int) bool {
-		a, b := displayDate(items[i]), displayDate(items[j])
+		a, b := items[i].DisplayDate(), items[j].DisplayDate()
 		if !a.Equal(b) {
 			return a.After(b)
 		}
@@ -277,7 +277,7 @@ func entry(cfg veille.Config, d *Digest, it veille.Item, group, sourceName, lang
 		}
 	}
 	e.Title = text.Clip(e.Title, 300)
-	if dt := displayDate(it); !dt.IsZero() {
+	if dt := it.DisplayDate(); !dt.IsZero() {
 		e.Date = ShortDate(lang, dt.In(loc))
 	}
 	var tags []string
@@ -298,14 +298,6 @@ func entry(cfg veille.Config, d *Digest, it veille.Item, group, sourceName, lang
 		e.AlsoIn = t(lang, "also_in") + colon(lang) + strings.Join(also, ", ")
 	}
 	return e
-}
-
-// displayDate is when the item was published, else when it was found.
-func displayDate(it veille.Item) time.Time {
-	if !it.Published.IsZero() {
-		return it.Published
-	}
-	return it.FirstSeen
 }
 
 func plural(lang string, n int, one, many string) string {

@@ -334,24 +334,13 @@ func document(it *veille.Item) (map[string]interface{}, int, error) {
 		}
 		doc[fWhy] = string(why)
 	}
-	if t := displayDate(it); !t.IsZero() {
+	if t := it.DisplayDate(); !t.IsZero() {
 		doc[fPublishedAt] = t.Format(time.RFC3339Nano)
 		if indexableDate(t) {
 			doc[fPublished] = t
 		}
 	}
 	return doc, len(title) + len(body), nil
-}
-
-// displayDate is the item's publication date, else when it was first seen,
-// so that undated items still sort and filter by a date.
-func displayDate(it *veille.Item) time.Time {
-	for _, t := range []time.Time{it.Published, it.FirstSeen, it.Updated} {
-		if !t.IsZero() {
-			return t.UTC()
-		}
-	}
-	return time.Time{}
 }
 
 // indexableDate: Bleve stores datetimes as int64 nanoseconds.

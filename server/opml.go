@@ -9,40 +9,16 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/opml"
 	"github.com/nogentech/veille/internal/text"
 )
-
-// OPML 2.0 (http://opml.org/spec2.opml), as feed readers import it.
-type opmlDoc struct {
-	XMLName xml.Name    `xml:"opml"`
-	Version string      `xml:"version,attr"`
-	Head    opmlHead    `xml:"head"`
-	Body    []opmlEntry `xml:"body>outline"`
-}
-
-type opmlHead struct {
-	Title       string `xml:"title"`
-	DateCreated string `xml:"dateCreated"`
-	Docs        string `xml:"docs"`
-}
-
-type opmlEntry struct {
-	Text        string `xml:"text,attr"`
-	Title       string `xml:"title,attr,omitempty"`
-	Type        string `xml:"type,attr"`
-	XMLURL      string `xml:"xmlUrl,attr"`
-	HTMLURL     string `xml:"htmlUrl,attr,omitempty"`
-	Language    string `xml:"language,attr,omitempty"`
-	Description string `xml:"description,attr,omitempty"`
-	Category    string `xml:"category,attr,omitempty"`
-}
 
 // handleOPML lists the enabled sources for a feed reader.
 func (s *Server) handleOPML(w http.ResponseWriter, r *http.Request) {
 	base := s.baseURL(r)
 	lang, _ := uiLang(r)
 	l := tr{lang: lang, loc: s.loc}
-	doc := opmlDoc{Version: "2.0", Head: opmlHead{Title: l.T("app.title") + " — " + l.T("nav.sources"),
+	doc := opml.Doc{Version: "2.0", Head: opml.Head{Title: l.T("app.title") + " — " + l.T("nav.sources"),
 		DateCreated: s.o.Now().UTC().Format(time.RFC1123Z), Docs: "http://opml.org/spec2.opml"}}
 	for _, src := range s.o.Config.Sources {
 		if src.Disabled {
@@ -65,9 +41,9 @@ func (s *Server) handleOPML(w http.ResponseWriter, r *http.Request) {
 	w.Write(buf.Bytes())
 }
 
-func opmlOutline(base string, src veille.Source) opmlEntry {
+func opmlOutline(base string, src veille.Source) opml.Outline {
 	name := text.FirstNonEmpty(src.Name, src.ID)
-	o := opmlEntry{Text: name, Title: name, Type: "rss", XMLURL: src.URL, Language: src.Lang}
+	o := opml.Outline{Text: name, Title: name, Type: "rss", XMLURL: src.URL, Language: src.Lang}
 	// Only a feed source has a URL a reader can subscribe to; pages and
 	// APIs are followed through this server's Atom feed of the source.
 	if src.Kind != veille.KindFeed && src.Kind != "" {

@@ -103,11 +103,8 @@ func ParseDay(s string, loc *time.Location, end bool) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if loc == nil {
-		loc = time.UTC
-	}
-	t, err := time.ParseInLocation("2006-01-02", s, loc)
-	if err != nil {
+	t, ok := veille.ParseDay(s, loc)
+	if !ok {
 		return time.Time{}, fmt.Errorf("want a date as YYYY-MM-DD, got %q", s)
 	}
 	if end {

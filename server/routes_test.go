@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/opml"
 )
 
 // apiSearch runs a search through the JSON API and decodes it.
@@ -251,7 +252,7 @@ func TestRoutes(t *testing.T) {
 		"feed with a bad query":     {method: "GET", path: "/feed.atom?q=%22open", status: 400, ctype: "text/plain"},
 		"opml": {method: "GET", path: "/sources.opml", status: 200, ctype: "text/x-opml",
 			check: func(t *testing.T, _ *http.Response, body []byte) {
-				var doc opmlDoc
+				var doc opml.Doc
 				if err := xml.Unmarshal(body, &doc); err != nil {
 					t.Fatal(err)
 				}

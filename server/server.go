@@ -359,23 +359,10 @@ func (s *Server) Sources(ctx context.Context) ([]SourceStatus, error) {
 			Disabled: src.Disabled, LastAttempt: timePtr(st.LastAttempt), LastSuccess: timePtr(st.LastSuccess),
 			NextAttempt: timePtr(st.NextAttempt), Status: st.Status, Error: st.Error, Failures: st.Failures,
 			Items: counts[src.ID]}
-		ss.Stale = IsStale(st, src.Every.D(), now)
+		ss.Stale = st.Stale(src.Every.D(), now)
 		out = append(out, ss)
 	}
 	return out, nil
-}
-
-// IsStale reports whether a source has gone three of its intervals without
-// a success (a source never tried is not stale yet).
-func IsStale(st veille.FetchState, every time.Duration, now time.Time) bool {
-	if st.LastAttempt.IsZero() || every <= 0 {
-		return false
-	}
-	since := st.LastSuccess
-	if since.IsZero() {
-		return st.Failures >= 3
-	}
-	return now.Sub(since) > 3*every
 }
 
 func timePtr(t time.Time) *time.Time {

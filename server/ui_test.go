@@ -12,8 +12,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/nogentech/veille"
 )
 
 func TestLanguageChoice(t *testing.T) {
@@ -280,29 +278,6 @@ func TestSourcesPage(t *testing.T) {
 	}
 	if !strings.Contains(page, "en bonne santé : "+strconv.Itoa(len(f.cfg.Sources)-1)) {
 		t.Errorf("summary line wrong")
-	}
-}
-
-func TestSourceStateAndStaleness(t *testing.T) {
-	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
-	h := time.Hour
-	tests := map[string]struct {
-		st    veille.FetchState
-		every time.Duration
-		stale bool
-	}{
-		"never tried":                      {veille.FetchState{}, h, false},
-		"fine":                             {veille.FetchState{LastAttempt: now, LastSuccess: now}, h, false},
-		"failing for two intervals":        {veille.FetchState{LastAttempt: now, LastSuccess: now.Add(-2 * h), Failures: 2}, h, false},
-		"failing for more than three":      {veille.FetchState{LastAttempt: now, LastSuccess: now.Add(-3*h - time.Minute), Failures: 3}, h, true},
-		"never succeeded, three failures":  {veille.FetchState{LastAttempt: now, Failures: 3}, h, true},
-		"never succeeded, two failures":    {veille.FetchState{LastAttempt: now, Failures: 2}, h, false},
-		"slow source, one day interval ok": {veille.FetchState{LastAttempt: now, LastSuccess: now.Add(-50 * h)}, 24 * h, false},
-	}
-	for name, tc := range tests {
-		if got := IsStale(tc.st, tc.every, now); got != tc.stale {
-			t.Errorf("%s: stale = %v", name, got)
-		}
 	}
 }
 

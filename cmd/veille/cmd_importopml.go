@@ -19,6 +19,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/opml"
+	"github.com/nogentech/veille/internal/text"
 )
 
 // runImportOPML appends the feeds of an OPML file to the sources of the
@@ -105,17 +107,6 @@ type opmlFeed struct {
 	Title, XMLURL, HTMLURL, Language string
 }
 
-type opmlOutline struct {
-	Text     string        `xml:"text,attr"`
-	Title    string        `xml:"title,attr"`
-	Type     string        `xml:"type,attr"`
-	URL      string        `xml:"url,attr"`
-	XMLURL   string        `xml:"xmlUrl,attr"`
-	HTMLURL  string        `xml:"htmlUrl,attr"`
-	Language string        `xml:"language,attr"`
-	Children []opmlOutline `xml:"outline"`
-}
-
 // linkSkipped is why a type="link" outline is not imported: it points to
 // a web page, not a feed, and an html source needs CSS selectors that only
 // a person can write.
@@ -125,10 +116,7 @@ const linkSkipped = `a link (type="link"), not a feed; to watch that page, add i
 // (readers nest them in folders), in document order, and the link
 // outlines it leaves out.
 func parseOPML(r io.Reader) ([]opmlFeed, []skippedFeed, error) {
-	var doc struct {
-		XMLName xml.Name      `xml:"opml"`
-		Body    []opmlOutline `xml:"body>outline"`
-	}
+	var doc opml.Doc
 	dec := xml.NewDecoder(r)
 	dec.Strict = true
 	if err := dec.Decode(&doc); err != nil {
@@ -139,17 +127,17 @@ func parseOPML(r io.Reader) ([]opmlFeed, []skippedFeed, error) {
 	}
 	var out []opmlFeed
 	var links []skippedFeed
-	var walk func([]opmlOutline, int) error
-	walk = func(os []opmlOutline, depth int) error {
+	var walk func([]opml.Outline, int) error
+	walk = func(os []opml.Outline, depth int) error {
 		if depth > 50 {
 			return errors.New("outlines nested more than 50 deep")
 		}
 		for _, o := range os {
 			if u := strings.TrimSpace(o.XMLURL); u != "" {
-				out = append(out, opmlFeed{Title: strings.TrimSpace(firstOf(o.Title, o.Text)), XMLURL: u,
+				out = append(out, opmlFeed{Title: text.FirstNonEmpty(strings.TrimSpace(o.Title), strings.TrimSpace(o.Text)), XMLURL: u,
 					HTMLURL: strings.TrimSpace(o.HTMLURL), Language: strings.TrimSpace(o.Language)})
 			} else if strings.EqualFold(strings.TrimSpace(o.Type), "link") {
-				links = append(links, skippedFeed{firstOf(strings.TrimSpace(o.URL), strings.TrimSpace(o.Text), "(no url)"), linkSkipped})
+				links = append(links, skippedFeed{text.FirstNonEmpty(strings.TrimSpace(o.URL), strings.TrimSpace(o.Text), "(no url)"), linkSkipped})
 			}
 			if err := walk(o.Children, depth+1); err != nil {
 				return err
@@ -164,15 +152,6 @@ func parseOPML(r io.Reader) ([]opmlFeed, []skippedFeed, error) {
 		return nil, links, errors.New("no outline with an xmlUrl: nothing to import")
 	}
 	return out, links, nil
-}
-
-func firstOf(ss ...string) string {
-	for _, s := range ss {
-		if strings.TrimSpace(s) != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 type importDefaults struct{ every, lang, jurisdiction string }
