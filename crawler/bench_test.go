@@ -9,7 +9,7 @@ import (
 // BenchmarkParseFeedJORF parses the JORF file with the largest acts
 // (50 entries, full text up to 145 KB each).
 func BenchmarkParseFeedJORF(b *testing.B) {
-	body := readTestdata(b, "jorf/7854d0f_arrete_transition_ecologique.xml")
+	body := readTestdata(b, "sample/jorf-legifrss/7854d0f/arrete_ministere-de-la-transition-ecologique.xml")
 	src := veille.Source{ID: "jorf", Jurisdiction: "FR"}
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
@@ -24,7 +24,7 @@ func BenchmarkParseFeedJORF(b *testing.B) {
 // BenchmarkNormalise measures normalisation alone (plain text, canonical
 // link, language, IDs, dedup) on the drafts of a JORF file.
 func BenchmarkNormalise(b *testing.B) {
-	body := readTestdata(b, "jorf/2d3a598_arrete_transition_ecologique.xml")
+	body := readTestdata(b, "sample/jorf-legifrss/2d3a598/arrete_ministere-de-la-transition-ecologique.xml")
 	src := veille.Source{ID: "jorf", Jurisdiction: "FR"}
 	// drafts as the feed parser hands them over
 	items, err := ParseFeed(body, "", src, testNow)

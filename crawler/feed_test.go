@@ -9,13 +9,20 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/fixtures"
 )
 
 // testNow is the injected clock of the parsing tests.
 var testNow = time.Date(2026, 11, 16, 9, 30, 0, 0, time.UTC)
 
+// readTestdata reads a file of this package's testdata or, named
+// "sample/…", one of the shared recordings of real sources (see
+// internal/fixtures), which the tests of other packages read too.
 func readTestdata(t testing.TB, name string) []byte {
 	t.Helper()
+	if rest, ok := strings.CutPrefix(name, "sample/"); ok {
+		return fixtures.Read(t, rest)
+	}
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +100,7 @@ func TestParseFeedRealFixtures(t *testing.T) {
 		check       func(t *testing.T, it *veille.Item, items []veille.Item)
 	}{
 		"jorf education (duplicates, entries without link)": {
-			file:      "jorf/2602a99_all_education.xml",
+			file:      "sample/jorf-legifrss/2602a99/all_ministere-de-l-education-nationale-de-la-jeunesse-et-des-sports.xml",
 			src:       veille.Source{ID: "jorf-education", Jurisdiction: "FR"},
 			count:     24, // 50 entries, 24 distinct acts
 			link:      "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000043183695",
@@ -110,7 +117,7 @@ func TestParseFeedRealFixtures(t *testing.T) {
 			},
 		},
 		"jorf transition ecologique (empty and full duplicates)": {
-			file:  "jorf/7854d0f_arrete_transition_ecologique.xml",
+			file:  "sample/jorf-legifrss/7854d0f/arrete_ministere-de-la-transition-ecologique.xml",
 			src:   veille.Source{ID: "jorf-te", Jurisdiction: "FR", Lang: "fr"},
 			count: 27,
 			link:  "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000043173093",
@@ -131,7 +138,7 @@ func TestParseFeedRealFixtures(t *testing.T) {
 			},
 		},
 		"jorf with 100 KB entries": {
-			file:      "jorf/2d3a598_arrete_transition_ecologique.xml",
+			file:      "sample/jorf-legifrss/2d3a598/arrete_ministere-de-la-transition-ecologique.xml",
 			src:       veille.Source{ID: "jorf-te2", Jurisdiction: "FR"},
 			count:     50,
 			link:      "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000042754330",
@@ -140,7 +147,7 @@ func TestParseFeedRealFixtures(t *testing.T) {
 			lang:      "fr",
 		},
 		"jorf file with accented name": {
-			file:  "jorf/48d0f9e_arrete_transition_ecologique_accents.xml",
+			file:  "sample/jorf-legifrss/48d0f9e/arrete_ministère-de-la-transition-écologique.xml",
 			src:   veille.Source{ID: "jorf-te3", Jurisdiction: "FR"},
 			count: 70,
 			link:  "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000042741911",
@@ -148,7 +155,7 @@ func TestParseFeedRealFixtures(t *testing.T) {
 			lang:  "fr",
 		},
 		"ameli lpp atom (related links only)": {
-			file:      "ameli/ameli_lpp.xml",
+			file:      "sample/ameli-lpp/ameli_lpp.xml",
 			src:       veille.Source{ID: "ameli-lpp", Jurisdiction: "FR", Lang: "fr"},
 			count:     149,
 			link:      "http://www.codage.ext.cnamts.fr/f_mediam/fo/tips/LPP493.zip",
@@ -186,7 +193,7 @@ func TestParseFeedRealFixtures(t *testing.T) {
 			},
 		},
 		"europarl think tank (CRLF)": {
-			file:      "europarl/thinktank_rss_2026_09_15.xml",
+			file:      "sample/europarl-thinktank/thinktank_rss_2026_09_15.xml",
 			src:       veille.Source{ID: "europarl-thinktank", Jurisdiction: "EU", Lang: "fr"},
 			count:     25,
 			link:      "https://www.europarl.europa.eu/thinktank/en/document/EPRS_BRI(2026)791484",
@@ -205,7 +212,7 @@ func TestParseFeedRealFixtures(t *testing.T) {
 			},
 		},
 		"fda food recalls": {
-			file:        "fda/fda_food_safety_recalls_slice.xml",
+			file:        "sample/fda/fda_food_safety_recalls_slice.xml",
 			contentType: "application/rss+xml; charset=utf-8",
 			src:         veille.Source{ID: "fda-food", Jurisdiction: "US"},
 			count:       3,
@@ -259,7 +266,7 @@ func TestParseFeedRealFixtures(t *testing.T) {
 }
 
 func TestJORFDuplicatesMerge(t *testing.T) {
-	body := readTestdata(t, "jorf/2602a99_all_education.xml")
+	body := readTestdata(t, "sample/jorf-legifrss/2602a99/all_ministere-de-l-education-nationale-de-la-jeunesse-et-des-sports.xml")
 	src := veille.Source{ID: "jorf", Jurisdiction: "FR"}
 	items, err := ParseFeed(body, "", src, testNow)
 	if err != nil {
@@ -283,7 +290,7 @@ func TestJORFDuplicatesMerge(t *testing.T) {
 		}
 	}
 	// The same act in another feed gets the same ID: the cross-source dedup.
-	other, err := ParseFeed(readTestdata(t, "jorf/7854d0f_arrete_transition_ecologique.xml"), "", veille.Source{ID: "other"}, testNow)
+	other, err := ParseFeed(readTestdata(t, "sample/jorf-legifrss/7854d0f/arrete_ministere-de-la-transition-ecologique.xml"), "", veille.Source{ID: "other"}, testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -508,7 +515,7 @@ func TestParseFeedErrors(t *testing.T) {
 	tests := map[string]struct {
 		body, contentType, want string
 	}{
-		"html page":         {readFile(t, "html/ansm/ansm_recall.html"), "text/html; charset=utf-8", "source ansm-dm: expected a feed, got an HTML page"},
+		"html page":         {readFile(t, "sample/ansm/ansm_recall.html"), "text/html; charset=utf-8", "source ansm-dm: expected a feed, got an HTML page"},
 		"xhtml page":        {`<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body>x</body></html>`, "", "expected a feed, got an HTML page"},
 		"empty":             {"  \n", "", "source ansm-dm: not a feed: empty document"},
 		"plain text":        {"Service unavailable", "text/plain", "not a feed"},

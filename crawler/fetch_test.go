@@ -60,7 +60,7 @@ func feedSource(id, url string) veille.Source {
 }
 
 func TestFetchConditionalGet(t *testing.T) {
-	feed := readTestdata(t, "fda/fda_food_safety_recalls_slice.xml")
+	feed := readTestdata(t, "sample/fda/fda_food_safety_recalls_slice.xml")
 	const etag = `"fda-v1"`
 	const lastMod = "Mon, 06 May 2024 23:30:00 GMT"
 	var mu sync.Mutex
@@ -138,7 +138,7 @@ func TestFetchDefaultUserAgent(t *testing.T) {
 	var ua atomic.Value
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ua.Store(r.UserAgent())
-		w.Write(readTestdata(t, "fda/fda_food_safety_recalls_slice.xml"))
+		w.Write(readTestdata(t, "sample/fda/fda_food_safety_recalls_slice.xml"))
 	}))
 	defer srv.Close()
 	c := New(Options{AllowPrivateNetworks: true})
@@ -163,7 +163,7 @@ func gzipped(t testing.TB, b []byte) []byte {
 }
 
 func TestFetchGzip(t *testing.T) {
-	feed := readTestdata(t, "jorf/2d3a598_arrete_transition_ecologique.xml")
+	feed := readTestdata(t, "sample/jorf-legifrss/2d3a598/arrete_ministere-de-la-transition-ecologique.xml")
 	gz := gzipped(t, feed)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
@@ -220,7 +220,7 @@ func TestFetchBodyCapAfterDecompression(t *testing.T) {
 }
 
 func TestFetchRedirects(t *testing.T) {
-	feed := readTestdata(t, "fda/fda_food_safety_recalls_slice.xml")
+	feed := readTestdata(t, "sample/fda/fda_food_safety_recalls_slice.xml")
 	var hits atomic.Int32
 	mux := http.NewServeMux()
 	// /hop/N redirects to /hop/N-1; /hop/0 serves the feed
@@ -350,7 +350,7 @@ func TestFetchBackoff(t *testing.T) {
 
 	// a success resets the count
 	ok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write(readTestdata(t, "fda/fda_food_safety_recalls_slice.xml"))
+		w.Write(readTestdata(t, "sample/fda/fda_food_safety_recalls_slice.xml"))
 	}))
 	defer ok.Close()
 	src.URL = ok.URL
@@ -424,7 +424,7 @@ func listenOn(t *testing.T, addr string, h http.Handler) *httptest.Server {
 }
 
 func TestFetchPoliteness(t *testing.T) {
-	feed := readTestdata(t, "fda/fda_food_safety_recalls_slice.xml")
+	feed := readTestdata(t, "sample/fda/fda_food_safety_recalls_slice.xml")
 	f := &inflight{perHost: map[string]int{}, starts: map[string][]time.Time{}, ends: map[string][]time.Time{}}
 	h := f.handler(30*time.Millisecond, feed)
 	// three hosts: the loopback range gives each its own address
@@ -518,7 +518,7 @@ func TestFetchCancellation(t *testing.T) {
 	})
 	t.Run("cancelled while waiting for the host", func(t *testing.T) {
 		quick := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Write(readTestdata(t, "fda/fda_food_safety_recalls_slice.xml"))
+			w.Write(readTestdata(t, "sample/fda/fda_food_safety_recalls_slice.xml"))
 		}))
 		defer quick.Close()
 		c := testCrawler(nil, func(o *Options) { o.HostDelay = time.Hour })
@@ -540,14 +540,14 @@ func TestFetchParseErrors(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/page", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write(readTestdata(t, "html/ansm/ansm_recall.html"))
+		w.Write(readTestdata(t, "sample/ansm/ansm_recall.html"))
 	})
 	mux.HandleFunc("/fr.json", func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Accept") != "application/json" {
 			t.Errorf("Accept %q", r.Header.Get("Accept"))
 		}
 		w.Header().Set("Content-Type", "application/json")
-		w.Write(readTestdata(t, "federalregister/search-newest-page-one.json"))
+		w.Write(readTestdata(t, "sample/federalregister-api/search-newest-page-one.json"))
 	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
@@ -582,7 +582,7 @@ func TestFetchParseErrors(t *testing.T) {
 
 func TestFetchOneHostSerialised(t *testing.T) {
 	f := &inflight{perHost: map[string]int{}, starts: map[string][]time.Time{}, ends: map[string][]time.Time{}}
-	srv := httptest.NewServer(f.handler(20*time.Millisecond, readTestdata(t, "fda/fda_food_safety_recalls_slice.xml")))
+	srv := httptest.NewServer(f.handler(20*time.Millisecond, readTestdata(t, "sample/fda/fda_food_safety_recalls_slice.xml")))
 	defer srv.Close()
 	c := testCrawler(nil, func(o *Options) { o.Concurrency = 8 })
 	var wg sync.WaitGroup

@@ -13,7 +13,7 @@ import (
 // `go test -fuzz FuzzParseFeed` explores further.
 
 func FuzzParseFeed(f *testing.F) {
-	for _, name := range []string{"own/latin1.xml", "own/cp1252.xml", "own/rdf.xml", "own/jsonfeed.json", "fda/fda_food_safety_recalls_slice.xml"} {
+	for _, name := range []string{"own/latin1.xml", "own/cp1252.xml", "own/rdf.xml", "own/jsonfeed.json", "sample/fda/fda_food_safety_recalls_slice.xml"} {
 		f.Add(readTestdata(f, name), "")
 	}
 	f.Add([]byte(`<feed xmlns="http://www.w3.org/2005/Atom"><entry><title type="html">&lt;b&gt;x</title><link href="/a"/></entry></feed>`), "application/atom+xml; charset=iso-8859-1")
@@ -41,7 +41,7 @@ func FuzzParseFeed(f *testing.F) {
 
 func FuzzParseHTML(f *testing.F) {
 	f.Add(readTestdata(f, "html/list/mdcg-guidance.html"))
-	f.Add(readTestdata(f, "html/ansm/ansm_recall.html"))
+	f.Add(readTestdata(f, "sample/ansm/ansm_recall.html"))
 	f.Add([]byte(`<table class="guidance"><tbody><tr><td class="title"><a href="//x">t</a></td><td class="date">31/12/99</td></tr></tbody></table>`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		items, err := parseHTML(body, "text/html", "https://example.org/list", mdcgSource, testNow)

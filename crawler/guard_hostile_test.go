@@ -115,7 +115,7 @@ func TestLegacyHostsNeverDialed(t *testing.T) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
-		w.Write(readTestdata(t, "fda/fda_food_safety_recalls_slice.xml"))
+		w.Write(readTestdata(t, "sample/fda/fda_food_safety_recalls_slice.xml"))
 	}))
 	defer srv.Close()
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
@@ -148,14 +148,14 @@ func TestAllowNetworks(t *testing.T) {
 	var forbiddenHits atomic.Int32
 	forbidden := listenOn(t, "127.0.0.1", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		forbiddenHits.Add(1)
-		w.Write(readTestdata(t, "fda/fda_food_safety_recalls_slice.xml"))
+		w.Write(readTestdata(t, "sample/fda/fda_food_safety_recalls_slice.xml"))
 	}))
 	allowed := listenOn(t, "127.0.0.2", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/redirect" {
 			http.Redirect(w, r, forbidden.URL+"/secret", http.StatusFound)
 			return
 		}
-		w.Write(readTestdata(t, "fda/fda_food_safety_recalls_slice.xml"))
+		w.Write(readTestdata(t, "sample/fda/fda_food_safety_recalls_slice.xml"))
 	}))
 	c := New(Options{HostDelay: -1, AllowNetworks: []netip.Prefix{netip.MustParsePrefix("127.0.0.2/32")}})
 	if r := c.Fetch(context.Background(), feedSource("ok", allowed.URL+"/feed"), veille.FetchState{}); r.Err != nil || len(r.Items) != 3 {

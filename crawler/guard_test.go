@@ -103,7 +103,7 @@ func TestPrivateNetworkGuard(t *testing.T) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
-		w.Write(readTestdata(t, "fda/fda_food_safety_recalls_slice.xml"))
+		w.Write(readTestdata(t, "sample/fda/fda_food_safety_recalls_slice.xml"))
 	}))
 	defer srv.Close()
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/fixtures"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -103,7 +104,7 @@ var fdaSource = veille.Source{
 }
 
 func TestParseHTMLFDADetailPagesGolden(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "html", "fda", "*.html"))
+	files, err := filepath.Glob(filepath.Join(fixtures.Path(fixtures.FDADeviceRecalls), "*.html"))
 	if err != nil || len(files) != 4 {
 		t.Fatalf("fixtures: %v %v", files, err)
 	}
@@ -159,13 +160,13 @@ func TestParseHTMLANSM(t *testing.T) {
 		summary     string
 	}{
 		"medicine recall": {
-			file:    "html/ansm/ansm_recall.html",
+			file:    "sample/ansm/ansm_recall.html",
 			title:   "Chloraprep, solution pour application cutanée 60 ampoules en verre de 1 ml avec applicateur – Becton Dickinson France",
 			date:    time.Date(2026, 7, 10, 0, 0, 0, 0, time.UTC),
 			summary: "risque potentiel de perte de stérilité",
 		},
 		"device recall": {
-			file:    "html/ansm/ansm_device.html",
+			file:    "sample/ansm/ansm_device.html",
 			title:   "Rapid Refill Continuous Injection System – Boston Scientific",
 			date:    time.Date(2026, 7, 9, 0, 0, 0, 0, time.UTC),
 			summary: "Rappel n° R2619855 destiné aux pharmacies d'usage intérieur",

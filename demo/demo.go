@@ -23,6 +23,11 @@ import (
 //go:embed sample
 var sample embed.FS
 
+// SampleFile is the content of a file of the sample, named relative to
+// it ("europarl-thinktank/thinktank_rss_2026_09_15.xml"): the benchmark
+// recombines its real text rather than keep a copy of it.
+func SampleFile(name string) ([]byte, error) { return sample.ReadFile(path.Join("sample", name)) }
+
 // sampleFile describes one file of the sample as a source.
 type sampleFile struct {
 	path         string // under sample/

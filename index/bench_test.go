@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	fx "github.com/nogentech/veille/internal/fixtures"
 	txt "github.com/nogentech/veille/internal/text"
 
 	"golang.org/x/net/html"
@@ -48,7 +49,7 @@ func loadCorpus() ([]baseEntry, error) {
 	for _, f := range []struct {
 		path string
 		v    any
-	}{{"testdata/jorf-arrete-transition-ecologique.xml", &atom}, {"testdata/europarl-thinktank.xml", &rss}} {
+	}{{fx.Path(fx.JORFEcology), &atom}, {fx.Path(fx.Europarl), &rss}} {
 		b, err := os.ReadFile(f.path)
 		if err != nil {
 			return nil, err

@@ -23,6 +23,7 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/crawler"
+	"github.com/nogentech/veille/internal/fixtures"
 	"github.com/nogentech/veille/watch"
 )
 
@@ -55,8 +56,13 @@ func serveAt(t *testing.T, ip string, h http.Handler) *httptest.Server {
 	return srv
 }
 
+// testdata reads a file of the crawler's testdata or, named "sample/…",
+// one of the shared recordings of real sources (internal/fixtures).
 func testdata(t testing.TB, name string) []byte {
 	t.Helper()
+	if rest, ok := strings.CutPrefix(name, "sample/"); ok {
+		return fixtures.Read(t, rest)
+	}
 	b, err := os.ReadFile(filepath.Join("..", "crawler", "testdata", name))
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +73,7 @@ func testdata(t testing.TB, name string) []byte {
 // goodFarm serves two real feeds that every hostile crawl also fetches.
 func goodFarm(t *testing.T) (fda, europarl veille.Source) {
 	mux := http.NewServeMux()
-	for path, file := range map[string]string{"/fda.xml": "fda/fda_food_safety_recalls_slice.xml", "/europarl.xml": "europarl/thinktank_rss_2026_09_15.xml"} {
+	for path, file := range map[string]string{"/fda.xml": "sample/fda/fda_food_safety_recalls_slice.xml", "/europarl.xml": "sample/europarl-thinktank/thinktank_rss_2026_09_15.xml"} {
 		body := testdata(t, file)
 		mux.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
@@ -377,7 +383,7 @@ func TestPrivateNetworksRefusedInCrawl(t *testing.T) {
 	var hits atomic.Int32
 	intranet := serveAt(t, "127.0.0.1", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
-		w.Write(testdata(t, "fda/fda_food_safety_recalls_slice.xml"))
+		w.Write(testdata(t, "sample/fda/fda_food_safety_recalls_slice.xml"))
 	}))
 	_, port, _ := net.SplitHostPort(intranet.Listener.Addr().String())
 	redirector := serveAt(t, hostileIP, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -499,7 +505,7 @@ func TestRetryAfterHonouredByScheduler(t *testing.T) {
 // what was wrong, or, for a charset the crawler can correct, the right
 // text; the good sources of the same crawl are indexed.
 func TestBadContentNamesTheSource(t *testing.T) {
-	rss := testdata(t, "fda/fda_food_safety_recalls_slice.xml")
+	rss := testdata(t, "sample/fda/fda_food_safety_recalls_slice.xml")
 	latin1 := testdata(t, "own/latin1.xml") // declares ISO-8859-1 in its prolog
 	undeclared := bytes.Replace(latin1, []byte(`<?xml version="1.0" encoding="ISO-8859-1"?>`), nil, 1)
 	mislabelled := bytes.Replace(latin1, []byte(`encoding="ISO-8859-1"`), []byte(`encoding="UTF-8"`), 1)
@@ -511,7 +517,7 @@ func TestBadContentNamesTheSource(t *testing.T) {
 		body    []byte
 		wantErr string // "" when the text must come out right instead
 	}{
-		"html-page":        {"text/html; charset=utf-8", testdata(t, "html/ansm/ansm_recall.html"), "expected a feed, got an HTML page"},
+		"html-page":        {"text/html; charset=utf-8", testdata(t, "sample/ansm/ansm_recall.html"), "expected a feed, got an HTML page"},
 		"html-as-xml":      {"application/rss+xml", testdata(t, "html/list/mdcg-guidance.html"), "expected a feed, got an HTML page"},
 		"empty-body":       {"application/rss+xml", nil, "empty document"},
 		"blank-body":       {"application/rss+xml", []byte(" \r\n\t\n"), "empty document"},

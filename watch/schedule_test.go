@@ -15,6 +15,7 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/crawler"
+	"github.com/nogentech/veille/internal/fixtures"
 	"github.com/nogentech/veille/watch"
 )
 
@@ -107,7 +108,7 @@ func (r *schedRig) runUntil(end time.Time) {
 // three new sources of one interval spread over it.
 func TestSchedulerFetchesAtNextAttempt(t *testing.T) {
 	t0 := time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)
-	feed, err := os.ReadFile(filepath.Join("testdata", "europarl-thinktank.xml"))
+	feed, err := os.ReadFile(fixtures.Path(fixtures.Europarl))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +203,7 @@ func offsets(t0 time.Time, ts []time.Time) []time.Duration {
 // wakes the source at that new time, not at the one it had planned.
 func TestSchedulerObeysAnotherCrawl(t *testing.T) {
 	t0 := time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)
-	feed, err := os.ReadFile(filepath.Join("testdata", "europarl-thinktank.xml"))
+	feed, err := os.ReadFile(fixtures.Path(fixtures.Europarl))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +237,7 @@ func TestSchedulerObeysAnotherCrawl(t *testing.T) {
 // time, and the store is corrected to what the scheduler obeys.
 func TestSchedulerStartsFromStoredStates(t *testing.T) {
 	t0 := time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)
-	feed, err := os.ReadFile(filepath.Join("testdata", "europarl-thinktank.xml"))
+	feed, err := os.ReadFile(fixtures.Path(fixtures.Europarl))
 	if err != nil {
 		t.Fatal(err)
 	}

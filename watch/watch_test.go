@@ -17,6 +17,7 @@ import (
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/crawler"
 	"github.com/nogentech/veille/index"
+	"github.com/nogentech/veille/internal/fixtures"
 	"github.com/nogentech/veille/store"
 )
 
@@ -26,12 +27,16 @@ type feedServer struct {
 	ok, notModified atomic.Int64
 }
 
+// feedFiles are the real feeds the server answers with, by the last
+// element of the URL path.
+var feedFiles = map[string]string{"europarl-thinktank.xml": fixtures.Europarl, "ameli-lpp.xml": fixtures.AmeliLPP}
+
 func newFeedServer(t *testing.T) *feedServer {
 	t.Helper()
 	fs := &feedServer{}
 	mod := time.Date(2026, 9, 15, 8, 0, 0, 0, time.UTC)
 	fs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, err := os.ReadFile(filepath.Join("testdata", filepath.Base(r.URL.Path)))
+		b, err := os.ReadFile(fixtures.Path(feedFiles[filepath.Base(r.URL.Path)]))
 		if err != nil {
 			http.NotFound(w, r)
 			return
@@ -316,7 +321,7 @@ func BenchmarkCrawl(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	body, err := os.ReadFile("testdata/ameli-lpp.xml")
+	body, err := os.ReadFile(fixtures.Path(fixtures.AmeliLPP))
 	if err != nil {
 		b.Fatal(err)
 	}

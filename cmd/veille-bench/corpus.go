@@ -16,11 +16,26 @@ import (
 	xhtml "golang.org/x/net/html"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/demo"
 	"github.com/nogentech/veille/internal/text"
 )
 
 //go:embed corpus/*.xml
 var corpusFS embed.FS
+
+// Two of the feeds are in the demo's sample already: read there, not copied.
+const (
+	jorfEcology = "jorf-legifrss/2d3a598/arrete_ministere-de-la-transition-ecologique.xml"
+	europarl    = "europarl-thinktank/thinktank_rss_2026_09_15.xml"
+)
+
+// corpusFile reads a feed of corpus/ or, named "demo:…", of the demo's sample.
+func corpusFile(name string) ([]byte, error) {
+	if rest, ok := strings.CutPrefix(name, "demo:"); ok {
+		return demo.SampleFile(rest)
+	}
+	return corpusFS.ReadFile("corpus/" + name)
+}
 
 // bank is the real text of one language: titles and sentences.
 type bank struct {
@@ -32,8 +47,8 @@ type banks struct{ fr, en bank }
 // loadBanks reads the embedded real feeds into sentence banks.
 func loadBanks() (*banks, error) {
 	var b banks
-	for _, name := range []string{"jorf-transition-ecologique.xml", "jorf-solidarites-sante.xml", "jorf-travail.xml"} {
-		data, err := corpusFS.ReadFile("corpus/" + name)
+	for _, name := range []string{"demo:" + jorfEcology, "jorf-solidarites-sante.xml", "jorf-travail.xml"} {
+		data, err := corpusFile(name)
 		if err != nil {
 			return nil, err
 		}
@@ -51,7 +66,7 @@ func loadBanks() (*banks, error) {
 			b.fr.sentences = append(b.fr.sentences, sentences(plainText(e.Content))...)
 		}
 	}
-	data, err := corpusFS.ReadFile("corpus/europarl-thinktank.xml")
+	data, err := corpusFile("demo:" + europarl)
 	if err != nil {
 		return nil, err
 	}
