@@ -34,7 +34,7 @@ func messageIDs(t *testing.T, e *env, addr string) []string {
 // cutMailer is an SMTP mailer whose first connection dies after limit
 // bytes (inside the message body), cancelling ctx like a killed process.
 func cutMailer(t *testing.T, e *env, limit int, cancel context.CancelFunc) *SMTPMailer {
-	m, err := NewSMTPMailer(SMTPOptions{Host: "127.0.0.1", Port: e.smtp.port, TLS: "none", Timeout: 5 * time.Second})
+	m, err := NewSMTPMailer(SMTPOptions{Host: "127.0.0.1", Port: e.smtp.Port, TLS: "none", Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestDigestCrashAtEachStep(t *testing.T) {
 				// never sees its end.
 				e.opts.Mailer = cutMailer(t, e, 3000, cancel)
 			case "rfc1047":
-				e.smtp.onData = func(n int, _ received) error {
+				e.smtp.OnData = func(n int, _ received) error {
 					if n == 1 {
 						cancel()
 						return errHang
@@ -212,7 +212,7 @@ func TestTemporaryAndPermanentSMTPFailures(t *testing.T) {
 		e := newEnv(t, monday)
 		oneRecipient(e)
 		seedWeek(t, e)
-		e.smtp.onData = func(n int, _ received) error {
+		e.smtp.OnData = func(n int, _ received) error {
 			switch n {
 			case 1:
 				return smtpErr(421, "service shutting down")
@@ -237,7 +237,7 @@ func TestTemporaryAndPermanentSMTPFailures(t *testing.T) {
 		e := newEnv(t, monday)
 		oneRecipient(e)
 		seedWeek(t, e)
-		e.smtp.onData = func(n int, _ received) error {
+		e.smtp.OnData = func(n int, _ received) error {
 			if n <= 4 {
 				return smtpErr(451, "mailbox busy")
 			}
@@ -273,7 +273,7 @@ func TestTemporaryAndPermanentSMTPFailures(t *testing.T) {
 		e := newEnv(t, monday)
 		oneRecipient(e)
 		seedWeek(t, e)
-		e.smtp.onRcpt = func(string) error { return smtpErr(550, "no such user") }
+		e.smtp.OnRcpt = func(string) error { return smtpErr(550, "no such user") }
 		n := e.notifier()
 		res, err := n.SendDigest(context.Background(), "environment-weekly", w48)
 		if err != nil {
@@ -295,7 +295,7 @@ func TestTemporaryAndPermanentSMTPFailures(t *testing.T) {
 		e := newEnv(t, monday)
 		oneRecipient(e)
 		seedWeek(t, e)
-		e.smtp.onData = func(int, received) error { return smtpErr(452, "insufficient storage") }
+		e.smtp.OnData = func(int, received) error { return smtpErr(452, "insufficient storage") }
 		n := e.notifier(func(o *Options) { o.MaxAttempts = 4 })
 		for range 3 {
 			if _, err := n.Reconcile(context.Background()); err != nil {
@@ -351,13 +351,13 @@ func TestTemporaryAndPermanentSMTPFailures(t *testing.T) {
 		e := newEnv(t, monday)
 		oneRecipient(e)
 		seedWeek(t, e)
-		e.smtp.onData = func(n int, _ received) error {
+		e.smtp.OnData = func(n int, _ received) error {
 			if n == 1 {
 				return errHang
 			}
 			return nil
 		}
-		mailer, _ := NewSMTPMailer(SMTPOptions{Host: "127.0.0.1", Port: e.smtp.port, TLS: "none", Timeout: 300 * time.Millisecond})
+		mailer, _ := NewSMTPMailer(SMTPOptions{Host: "127.0.0.1", Port: e.smtp.Port, TLS: "none", Timeout: 300 * time.Millisecond})
 		res, err := e.notifier(func(o *Options) { o.Mailer = mailer }).SendDigest(context.Background(), "environment-weekly", w48)
 		if err != nil {
 			t.Fatal(err)
@@ -453,7 +453,7 @@ func TestKilledProcess(t *testing.T) {
 			e.store.Close()
 			cmd := exec.Command(os.Args[0], "-test.run=^TestKilledProcessChild$", "-test.v")
 			cmd.Env = append(os.Environ(), "VEILLE_DIGEST_KILL_AT="+tc.step,
-				"VEILLE_DIGEST_DB="+filepath.Join(e.dir, "veille.db"), "VEILLE_DIGEST_SMTP_PORT="+strconv.Itoa(e.smtp.port))
+				"VEILLE_DIGEST_DB="+filepath.Join(e.dir, "veille.db"), "VEILLE_DIGEST_SMTP_PORT="+strconv.Itoa(e.smtp.Port))
 			out, err := cmd.CombinedOutput()
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || ee.ExitCode() != 3 {

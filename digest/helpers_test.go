@@ -4,24 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
-	"net"
 	"net/mail"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	smtp "github.com/emersion/go-smtp"
-
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/mailtest"
 	"github.com/nogentech/veille/store"
 )
 
@@ -128,148 +124,20 @@ func testConfig(smtpPort int) veille.Config {
 }
 
 // received is one message the test SMTP server accepted.
-type received struct {
-	From string
-	To   []string
-	Data []byte
-}
+type received = mailtest.Message
 
-// smtpServer is a real SMTP server (emersion/go-smtp) on loopback whose
-// answers a test can script.
-type smtpServer struct {
-	t    testing.TB
-	addr string
-	port int
-	srv  *smtp.Server
+// smtpServer is the shared test SMTP server (internal/mailtest), with the
+// lower-case names these tests were written with.
+type smtpServer struct{ *mailtest.Server }
 
-	mu   sync.Mutex
-	msgs []received
-	// dataCalls counts DATA commands, accepted or not.
-	dataCalls int
-	// onData, when set, decides the answer to the n-th DATA (1-based)
-	// after the message has been read; returning errHang makes the server
-	// record the message and never answer.
-	onData func(n int, r received) error
-	// onRcpt, when set, answers RCPT TO.
-	onRcpt func(to string) error
-	// midData, when set, is called with the DATA count once the first
-	// bytes of a message have arrived, before the rest is read.
-	midData func(n int)
-	hang    chan struct{}
-}
+func newSMTPServer(t testing.TB) smtpServer { return smtpServer{mailtest.NewServer(t)} }
 
-var errHang = errors.New("hang")
+func (s smtpServer) messages() []received      { return s.Messages() }
+func (s smtpServer) to(addr string) []received { return s.To(addr) }
 
-func newSMTPServer(t testing.TB) *smtpServer {
-	t.Helper()
-	s := &smtpServer{t: t, hang: make(chan struct{})}
-	be := smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil })
-	srv := smtp.NewServer(be)
-	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
-	srv.ReadTimeout = 10 * time.Second
-	srv.WriteTimeout = 10 * time.Second
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.srv = srv
-	s.addr = ln.Addr().String()
-	_, p, _ := net.SplitHostPort(s.addr)
-	s.port, _ = strconv.Atoi(p)
-	go srv.Serve(ln)
-	t.Cleanup(func() {
-		close(s.hang)
-		srv.Close()
-	})
-	return s
-}
+var errHang = mailtest.ErrHang
 
-func (s *smtpServer) messages() []received {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]received(nil), s.msgs...)
-}
-
-func (s *smtpServer) to(addr string) []received {
-	var out []received
-	for _, m := range s.messages() {
-		for _, r := range m.To {
-			if strings.EqualFold(r, addr) {
-				out = append(out, m)
-			}
-		}
-	}
-	return out
-}
-
-type session struct {
-	s    *smtpServer
-	from string
-	to   []string
-}
-
-func (x *session) Reset()        { x.from, x.to = "", nil }
-func (x *session) Logout() error { return nil }
-func (x *session) Mail(from string, _ *smtp.MailOptions) error {
-	x.from = from
-	return nil
-}
-func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	if f := x.s.onRcpt; f != nil {
-		if err := f(to); err != nil {
-			return err
-		}
-	}
-	x.to = append(x.to, to)
-	return nil
-}
-func (x *session) Data(r io.Reader) error {
-	head := make([]byte, 64)
-	k, err := io.ReadFull(r, head)
-	if err != nil && err != io.ErrUnexpectedEOF {
-		return err
-	}
-	x.s.mu.Lock()
-	mid, next := x.s.midData, x.s.dataCalls+1
-	x.s.mu.Unlock()
-	if mid != nil {
-		mid(next)
-	}
-	rest, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	b := append(head[:k], rest...)
-	msg := received{From: x.from, To: append([]string(nil), x.to...), Data: b}
-	x.s.mu.Lock()
-	x.s.dataCalls++
-	n := x.s.dataCalls
-	f := x.s.onData
-	x.s.mu.Unlock()
-	if f != nil {
-		if err := f(n, msg); err != nil {
-			if errors.Is(err, errHang) {
-				// The message is complete and the server has it (RFC 1047:
-				// it will deliver it), but the reply never leaves.
-				x.s.mu.Lock()
-				x.s.msgs = append(x.s.msgs, msg)
-				x.s.mu.Unlock()
-				<-x.s.hang
-				return errors.New("closing")
-			}
-			return err
-		}
-	}
-	x.s.mu.Lock()
-	x.s.msgs = append(x.s.msgs, msg)
-	x.s.mu.Unlock()
-	return nil
-}
-
-func smtpErr(code int, msg string) error {
-	return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 0, 0}, Message: msg}
-}
+func smtpErr(code int, msg string) error { return mailtest.Error(code, msg) }
 
 // parsed is a received mail, decoded.
 type parsed struct {
@@ -336,7 +204,7 @@ type env struct {
 	cfg   veille.Config
 	dir   string
 	store *store.Store
-	smtp  *smtpServer
+	smtp  smtpServer
 	clock *clock
 	opts  Options
 }
@@ -344,7 +212,7 @@ type env struct {
 func newEnv(t *testing.T, now time.Time) *env {
 	t.Helper()
 	e := &env{t: t, dir: t.TempDir(), smtp: newSMTPServer(t), clock: &clock{t: now}}
-	e.cfg = testConfig(e.smtp.port)
+	e.cfg = testConfig(e.smtp.Port)
 	e.openStore()
 	return e
 }
@@ -379,7 +247,7 @@ func (e *env) notifier(mod ...func(*Options)) *Notifier {
 		o.MaxBackoff = 50 * time.Millisecond
 	}
 	if o.Mailer == nil {
-		m, err := NewSMTPMailer(SMTPOptions{Host: "127.0.0.1", Port: e.smtp.port, TLS: "none", Timeout: 5 * time.Second})
+		m, err := NewSMTPMailer(SMTPOptions{Host: "127.0.0.1", Port: e.smtp.Port, TLS: "none", Timeout: 5 * time.Second})
 		if err != nil {
 			e.t.Fatal(err)
 		}

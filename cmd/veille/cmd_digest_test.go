@@ -4,65 +4,22 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	smtp "github.com/emersion/go-smtp"
 	"github.com/goccy/go-yaml"
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/demo"
+	"github.com/nogentech/veille/internal/mailtest"
 )
 
-// mailbox is a real SMTP server (emersion/go-smtp) on loopback.
-type mailbox struct {
-	mu   sync.Mutex
-	msgs []string
-	port int
-}
-
-type mailSession struct {
-	b  *mailbox
-	to []string
-}
-
-func (s *mailSession) Reset()                                    { s.to = nil }
-func (s *mailSession) Logout() error                             { return nil }
-func (s *mailSession) Mail(string, *smtp.MailOptions) error      { return nil }
-func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = append(s.to, to); return nil }
-func (s *mailSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.b.mu.Lock()
-	s.b.msgs = append(s.b.msgs, "To: "+strings.Join(s.to, ",")+"\n"+string(b))
-	s.b.mu.Unlock()
-	return nil
-}
-
-func newMailbox(t *testing.T) *mailbox {
-	b := &mailbox{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &mailSession{b: b}, nil }))
-	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.port = ln.Addr().(*net.TCPAddr).Port
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return b
-}
-
-func (b *mailbox) count() int { b.mu.Lock(); defer b.mu.Unlock(); return len(b.msgs) }
+// newMailbox is a real SMTP server on loopback (internal/mailtest).
+func newMailbox(t *testing.T) *mailtest.Server { return mailtest.NewServer(t) }
 
 // digestConfig is the demo config with the shipped digests and alert,
 // mailing to the test server.
@@ -92,7 +49,7 @@ func digestConfig(t *testing.T, base string, smtpPort int) string {
 func TestDigestAndAlertCommands(t *testing.T) {
 	farm := newSampleFarm(t)
 	box := newMailbox(t)
-	cfg := digestConfig(t, farm.URL, box.port)
+	cfg := digestConfig(t, farm.URL, box.Port)
 	data := t.TempDir()
 	g := []string{"--config", cfg, "--data", data}
 	if code, _, errs := veilleCmd(t, append([]string{"crawl"}, g...)...); code != 0 {
@@ -111,7 +68,7 @@ func TestDigestAndAlertCommands(t *testing.T) {
 			t.Errorf("dry run output lacks %q:\n%s", want, out[:min(len(out), 2000)])
 		}
 	}
-	if box.count() != 0 {
+	if box.Count() != 0 {
 		t.Fatal("--dry-run sent mail")
 	}
 
@@ -127,13 +84,13 @@ func TestDigestAndAlertCommands(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("digest: exit %d\n%s\n%s", code, out, errs)
 	}
-	if box.count() != 1 || !strings.Contains(out, "commission-environnement@example.org") || !strings.Contains(out, "sent") {
-		t.Fatalf("digest sent %d mails:\n%s", box.count(), out)
+	if box.Count() != 1 || !strings.Contains(out, "commission-environnement@example.org") || !strings.Contains(out, "sent") {
+		t.Fatalf("digest sent %d mails:\n%s", box.Count(), out)
 	}
 	// The same period again sends nothing.
 	code, out, _ = veilleCmd(t, append(append([]string{"digest"}, g...), period...)...)
-	if code != 0 || box.count() != 1 || !strings.Contains(out, "already in the ledger") {
-		t.Errorf("second send: exit %d, %d mails\n%s", code, box.count(), out)
+	if code != 0 || box.Count() != 1 || !strings.Contains(out, "already in the ledger") {
+		t.Errorf("second send: exit %d, %d mails\n%s", code, box.Count(), out)
 	}
 
 	code, out, errs = veilleCmd(t, append(append([]string{"alert", "test"}, g...), "--id", "medical-device-rules", "--days", "3650")...)
@@ -183,7 +140,7 @@ func TestDigestDemoDryRun(t *testing.T) {
 func TestStartDigests(t *testing.T) {
 	farm := newSampleFarm(t)
 	box := newMailbox(t)
-	path := digestConfig(t, farm.URL, box.port)
+	path := digestConfig(t, farm.URL, box.Port)
 	cfg, err := loadConfig(path)
 	if err != nil {
 		t.Fatal(err)

@@ -21,7 +21,7 @@ import (
 func TestReadOnlyCommandsBesideServe(t *testing.T) {
 	farm := newSampleFarm(t)
 	box := newMailbox(t)
-	cfg := digestConfig(t, farm.URL, box.port)
+	cfg := digestConfig(t, farm.URL, box.Port)
 	data := filepath.Join(t.TempDir(), "data")
 	g := []string{"--config", cfg, "--data", data}
 	if code, _, errs := veilleCmd(t, append([]string{"crawl"}, g...)...); code != 0 {
@@ -135,7 +135,7 @@ func clip(s string) string { return s[:min(len(s), 1500)] }
 func TestLocalRouteNeedsTokenOverTCP(t *testing.T) {
 	farm := newSampleFarm(t)
 	box := newMailbox(t)
-	cfg := digestConfig(t, farm.URL, box.port)
+	cfg := digestConfig(t, farm.URL, box.Port)
 	data := filepath.Join(t.TempDir(), "data")
 	base := startServe(t, cfg, data)
 	for _, path := range []string{"/api/admin/local/digest?id=environment-weekly", "/api/admin/local/alert-test?id=medical-device-rules&days=30"} {
