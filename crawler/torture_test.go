@@ -1,9 +1,7 @@
 package crawler
 
 import (
-	"os"
-	"path/filepath"
-	"regexp"
+	"path"
 	"strings"
 	"testing"
 	"time"
@@ -11,23 +9,22 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/fixtures"
 )
 
 // TestParseFeedTorture runs the feed parser over feedparser's encoding and
 // ill-formed cases (testdata/torture, BSD licence): none may panic or hang,
 // and the ones whose expectation concerns text we handle must hold.
 func TestParseFeedTorture(t *testing.T) {
-	var files []string
-	err := filepath.WalkDir(filepath.Join("testdata", "torture"), func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".xml") {
-			files = append(files, p)
+	var files []fixtures.TortureFile
+	for _, f := range fixtures.Torture(t) {
+		if strings.HasSuffix(f.Rel, ".xml") {
+			files = append(files, f)
 		}
-		return err
-	})
-	if err != nil || len(files) < 40 {
-		t.Fatalf("%d torture files, %v", len(files), err)
 	}
-	header := regexp.MustCompile(`(?m)^Header:\s*Content-type:\s*(.*)$`)
+	if len(files) < 40 {
+		t.Fatalf("%d torture files", len(files))
+	}
 	// expected first-item summaries (from each file's Expect line)
 	want := map[string]string{
 		"demoronize-1.xml":                 "don’t",              // C1 control read as Windows-1252
@@ -41,16 +38,9 @@ func TestParseFeedTorture(t *testing.T) {
 		"http_i18n.xml": true,
 	}
 	for _, f := range files {
-		name := filepath.Base(f)
-		t.Run(strings.TrimPrefix(f, filepath.Join("testdata", "torture")+string(filepath.Separator)), func(t *testing.T) {
-			body, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ct := ""
-			if m := header.FindSubmatch(body); m != nil {
-				ct = strings.TrimSpace(string(m[1]))
-			}
+		name := path.Base(f.Rel)
+		t.Run(f.Rel, func(t *testing.T) {
+			body, ct := f.Body, f.ContentType
 			start := time.Now()
 			// the unexported parser: a panic must fail the test, not be recovered
 			items, err := parseFeed(body, ct, "https://example.org/feed", veille.Source{ID: "t"}, testNow)

@@ -17,12 +17,13 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/fixtures"
 	"github.com/nogentech/veille/watch"
 )
 
 // tortureDir is the feed-parser torture corpus (feedparser and gofeed test
 // cases, see crawler/testdata/SOURCES.md), shared with the crawler's tests.
-var tortureDir = filepath.Join("..", "crawler", "testdata", "torture")
+var tortureDir = fixtures.TortureDir()
 
 // tortureCase is one file of the corpus as a source of a crawl.
 type tortureCase struct {
@@ -34,44 +35,18 @@ type tortureCase struct {
 	items int
 }
 
-var (
-	headerLine = regexp.MustCompile(`(?m)^Header:\s*Content-type:\s*(.*)$`)
-	expectLine = regexp.MustCompile(`(?m)^Expect:\s*(.*)$`)
-)
+var expectLine = regexp.MustCompile(`(?m)^Expect:\s*(.*)$`)
 
 func loadTorture(t *testing.T) []tortureCase {
 	t.Helper()
 	var out []tortureCase
-	err := filepath.WalkDir(tortureDir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), "LICENSE") {
-			return err
-		}
-		rel, _ := filepath.Rel(tortureDir, p)
-		if strings.HasSuffix(p, ".json") && fileExists(strings.TrimSuffix(p, ".json")+".xml") {
-			return nil // gofeed's expected output for the .xml beside it
-		}
-		if strings.HasSuffix(p, "_expected.json") {
-			return nil
-		}
-		body, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		c := tortureCase{rel: filepath.ToSlash(rel)}
-		if m := headerLine.FindSubmatch(body); m != nil {
-			c.contentType = strings.TrimSpace(string(m[1]))
-		}
-		c.wellFormed, c.items = expectation(p, body)
+	for _, f := range fixtures.Torture(t) {
+		c := tortureCase{rel: f.Rel, contentType: f.ContentType}
+		c.wellFormed, c.items = expectation(f.Path, f.Body)
 		out = append(out, c)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return out
 }
-
-func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 func expectation(path string, body []byte) (wellFormed bool, items int) {
 	rel := filepath.ToSlash(path)
