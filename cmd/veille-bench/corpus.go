@@ -1,7 +1,6 @@
 package main
 
 import (
-	"embed"
 	"encoding/xml"
 	"fmt"
 	"html"
@@ -20,22 +19,16 @@ import (
 	"github.com/nogentech/veille/internal/text"
 )
 
-//go:embed corpus/*.xml
-var corpusFS embed.FS
-
-// Two of the feeds are in the demo's sample already: read there, not copied.
-const (
-	jorfEcology = "jorf-legifrss/2d3a598/arrete_ministere-de-la-transition-ecologique.xml"
-	europarl    = "europarl-thinktank/thinktank_rss_2026_09_15.xml"
-)
-
-// corpusFile reads a feed of corpus/ or, named "demo:…", of the demo's sample.
-func corpusFile(name string) ([]byte, error) {
-	if rest, ok := strings.CutPrefix(name, "demo:"); ok {
-		return demo.SampleFile(rest)
-	}
-	return corpusFS.ReadFile("corpus/" + name)
+// The real feeds whose text the corpus recombines, read from the demo's
+// sample (demo/sample/SOURCES.md) rather than copied: JORF arrêtés of three
+// ministries (LegiFRSS) and the European Parliament Think Tank RSS.
+var jorfFeeds = []string{
+	"jorf-legifrss/2d3a598/arrete_ministere-de-la-transition-ecologique.xml",
+	"jorf-legifrss/2682603/arrete_ministere-des-solidarites-et-de-la-sante.xml",
+	"jorf-legifrss/7854d0f/arrete_ministere-du-travail-de-l-emploi-et-de-l-insertion.xml",
 }
+
+const europarlFeed = "europarl-thinktank/thinktank_rss_2026_09_15.xml"
 
 // bank is the real text of one language: titles and sentences.
 type bank struct {
@@ -47,8 +40,8 @@ type banks struct{ fr, en bank }
 // loadBanks reads the embedded real feeds into sentence banks.
 func loadBanks() (*banks, error) {
 	var b banks
-	for _, name := range []string{"demo:" + jorfEcology, "jorf-solidarites-sante.xml", "jorf-travail.xml"} {
-		data, err := corpusFile(name)
+	for _, name := range jorfFeeds {
+		data, err := demo.SampleFile(name)
 		if err != nil {
 			return nil, err
 		}
@@ -66,7 +59,7 @@ func loadBanks() (*banks, error) {
 			b.fr.sentences = append(b.fr.sentences, sentences(plainText(e.Content))...)
 		}
 	}
-	data, err := corpusFile("demo:" + europarl)
+	data, err := demo.SampleFile(europarlFeed)
 	if err != nil {
 		return nil, err
 	}
