@@ -49,11 +49,10 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 			return err
 		}
 		defer get.Close()
-		put, err := tx.PrepareContext(ctx, `INSERT INTO items (id, seq, source, first_seen, published, fingerprint, data)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
+		put, err := tx.PrepareContext(ctx, `INSERT INTO items (id, seq, source, first_seen, fingerprint, data)
+			VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, source = excluded.source,
-				first_seen = excluded.first_seen, published = excluded.published,
-				fingerprint = excluded.fingerprint, data = excluded.data`)
+				first_seen = excluded.first_seen, fingerprint = excluded.fingerprint, data = excluded.data`)
 		if err != nil {
 			return err
 		}
@@ -105,7 +104,7 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 			}
 			seq++
 			if _, err := put.ExecContext(ctx, final.ID, seq, final.Source, formatTime(final.FirstSeen),
-				nullTime(final.Published), fp, data); err != nil {
+				fp, data); err != nil {
 				return fmt.Errorf("write item %s: %w", in.ID, err)
 			}
 			for _, src := range old.Sources {
