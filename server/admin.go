@@ -11,12 +11,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nogentech/veille/watch"
+	"github.com/nogentech/veille"
 )
 
 // CrawlFunc runs a crawl of the named sources (all enabled ones when
 // empty) and reports what it did.
-type CrawlFunc func(ctx context.Context, sources []string) (watch.Report, error)
+type CrawlFunc func(ctx context.Context, sources []string) (veille.CrawlReport, error)
 
 // crawlReport is the JSON answer of the admin crawl routes.
 type crawlReport struct {
@@ -40,7 +40,7 @@ type sourceReport struct {
 	DurationMS  int64  `json:"duration_ms"`
 }
 
-func reportJSON(rep watch.Report) crawlReport {
+func reportJSON(rep veille.CrawlReport) crawlReport {
 	out := crawlReport{Status: "done", Started: rep.Started, New: rep.NewCount, Updated: rep.Updated, Failed: rep.Failed()}
 	if !rep.Finished.IsZero() {
 		f := rep.Finished
@@ -116,7 +116,7 @@ func (s *Server) crawl(w http.ResponseWriter, r *http.Request, sources []string)
 		return
 	}
 	type outcome struct {
-		rep watch.Report
+		rep veille.CrawlReport
 		err error
 	}
 	done := make(chan outcome, 1)
@@ -138,7 +138,7 @@ func (s *Server) crawl(w http.ResponseWriter, r *http.Request, sources []string)
 	defer wait.Stop()
 	select {
 	case o := <-done:
-		if errors.Is(o.err, watch.ErrUnknownSource) {
+		if errors.Is(o.err, veille.ErrUnknownSource) {
 			writeError(w, http.StatusNotFound, o.err.Error())
 			return
 		}

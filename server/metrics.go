@@ -11,8 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/index"
-	"github.com/nogentech/veille/watch"
 )
 
 // Metrics are the Prometheus series of one process, in a registry of its
@@ -90,7 +90,7 @@ func (d docCount) Collect(ch chan<- prometheus.Metric) {
 
 // ObserveCrawl records what one crawl did, source by source. Sources a
 // scheduled crawl skipped (not due) are not counted.
-func (m *Metrics) ObserveCrawl(rep watch.Report) {
+func (m *Metrics) ObserveCrawl(rep veille.CrawlReport) {
 	if m == nil {
 		return
 	}

@@ -26,7 +26,6 @@ import (
 	"github.com/nogentech/veille/index"
 	"github.com/nogentech/veille/refs"
 	"github.com/nogentech/veille/store"
-	"github.com/nogentech/veille/watch"
 )
 
 // Options wires the server to its data.
@@ -183,7 +182,7 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) Metrics() *Metrics { return s.metrics }
 
 // ObserveCrawl records a crawl the scheduler ran.
-func (s *Server) ObserveCrawl(rep watch.Report) { s.metrics.ObserveCrawl(rep) }
+func (s *Server) ObserveCrawl(rep veille.CrawlReport) { s.metrics.ObserveCrawl(rep) }
 
 // Wait blocks until background work (admin crawls) is over; call it after
 // cancelling BaseContext and before closing the index and the store.

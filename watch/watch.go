@@ -72,61 +72,12 @@ func New(o Options) *Watch {
 	return w
 }
 
-// SourceReport is what one source gave in one crawl.
-type SourceReport struct {
-	Source      string
-	Name        string
-	Fetched     int // items parsed
-	New         int
-	Updated     int
-	Unchanged   int
-	NotModified bool
-	Skipped     bool // not due yet (scheduled crawls only)
-	Status      int
-	Err         error
-	Duration    time.Duration
-	// FetchDuration and ParseDuration split Duration, for the metrics.
-	FetchDuration, ParseDuration time.Duration
-	// Cancelled is true when the crawl's context ended the fetch; Err
-	// then says so, and the source is not counted as failed.
-	Cancelled bool
-}
-
-// Report is the outcome of one crawl.
-type Report struct {
-	Sources []SourceReport
-	// New are the items first seen in this crawl, as stored but without
-	// their text (Content and HTML), at most MaxReportedNew of them: a
-	// first crawl brings every item of every feed, and holding them here
-	// took gigabytes. NewCount counts them all.
-	New      []veille.Item
-	NewCount int
-	Updated  int
-	Started  time.Time
-	Finished time.Time
-}
-
-// Failed counts the sources that failed (not those cancelled).
-func (r Report) Failed() int {
-	n := 0
-	for _, s := range r.Sources {
-		if s.Err != nil && !s.Cancelled {
-			n++
-		}
-	}
-	return n
-}
-
-// Cancelled counts the sources whose fetch the crawl's context ended.
-func (r Report) Cancelled() int {
-	n := 0
-	for _, s := range r.Sources {
-		if s.Cancelled {
-			n++
-		}
-	}
-	return n
-}
+// SourceReport and Report are the outcome of a crawl; they live in the
+// root package so that the server reports crawls without importing watch.
+type (
+	SourceReport = veille.SourceReport
+	Report       = veille.CrawlReport
+)
 
 // Progress is reported after each source is written.
 type Progress struct {
@@ -146,13 +97,13 @@ type CrawlOptions struct {
 }
 
 // MaxReportedNew bounds Report.New.
-const MaxReportedNew = 10000
+const MaxReportedNew = veille.MaxReportedNew
 
 // maxHeld is how many sources may be fetched ahead of the writer.
 const maxHeld = 32
 
 // ErrUnknownSource is returned when a crawl names a source the config lacks.
-var ErrUnknownSource = errors.New("unknown source")
+var ErrUnknownSource = veille.ErrUnknownSource
 
 // Crawl fetches the chosen sources once and writes what they bring. The
 // error is for what stops the whole run (store or index failure, unknown
