@@ -20,17 +20,18 @@ import (
 	"github.com/nogentech/veille/internal/backoff"
 )
 
-// Defaults for zero Options fields.
+// Defaults for zero Options fields: those a config also has are the
+// config's own (veille.Default*), not copies.
 const (
-	DefaultUserAgent   = "veille/1 (+https://github.com/nogentech/veille)"
-	DefaultTimeout     = 30 * time.Second
-	DefaultMaxBody     = 10 * 1000 * 1000 // 10 MB, as feeds.yaml counts it
-	DefaultConcurrency = 8
-	DefaultHostDelay   = time.Second
+	DefaultUserAgent   = veille.DefaultUserAgent
+	DefaultTimeout     = veille.DefaultTimeout
+	DefaultMaxBody     = veille.DefaultMaxBody
+	DefaultConcurrency = veille.DefaultConcurrency
+	DefaultHostDelay   = veille.DefaultHostDelay
 	DefaultMinBackoff  = 5 * time.Minute
 	DefaultMaxBackoff  = 12 * time.Hour
 	// DefaultEvery is the crawl interval of a source that sets none.
-	DefaultEvery = 6 * time.Hour
+	DefaultEvery = veille.DefaultEvery
 	// MaxRedirects is how many redirects one fetch follows.
 	MaxRedirects = 5
 	// maxRetryAfter bounds what a server may ask: a "come back next year"

@@ -14,7 +14,7 @@ import (
 // KindFederalRegister is the source kind for the Federal Register API v1
 // (https://www.federalregister.gov/developers/documentation/api/v1): its
 // documents.json search answers and single-document answers.
-const KindFederalRegister = "federalregister"
+const KindFederalRegister = veille.KindFederalRegister
 
 // frDocument holds the fields of an API document that make an item.
 type frDocument struct {

@@ -40,8 +40,6 @@ type sampleFile struct {
 	sel          *veille.Selectors
 }
 
-const kindFederalRegister = "federalregister"
-
 // jorf lists the LegiFRSS files: every one holding an item of the labelled
 // development set, plus one whose name carries accents (a real quirk of
 // the upstream repository).
@@ -103,13 +101,13 @@ var files = sync.OnceValue(func() []sampleFile {
 			name: "FDA – food safety recalls", kind: veille.KindFeed,
 			contentType: "application/rss+xml; charset=utf-8", lang: "en", jurisdiction: "US"},
 		sampleFile{path: "federalregister-api/regulatory-document.json", id: "federalregister-epa-2024-31396",
-			name: "Federal Register API – EPA rule 2024-31396", kind: kindFederalRegister,
+			name: "Federal Register API – EPA rule 2024-31396", kind: veille.KindFederalRegister,
 			contentType: "application/json; charset=utf-8", lang: "en", jurisdiction: "US"},
 		sampleFile{path: "federalregister-api/search-newest-page-one.json", id: "federalregister-newest",
-			name: "Federal Register API – newest documents", kind: kindFederalRegister,
+			name: "Federal Register API – newest documents", kind: veille.KindFederalRegister,
 			contentType: "application/json; charset=utf-8", lang: "en", jurisdiction: "US"},
 		sampleFile{path: "federalregister-api/search-spaced-term-page-one.json", id: "federalregister-clean-water",
-			name: "Federal Register API – \"clean water\"", kind: kindFederalRegister,
+			name: "Federal Register API – \"clean water\"", kind: veille.KindFederalRegister,
 			contentType: "application/json; charset=utf-8", lang: "en", jurisdiction: "US"},
 	)
 	for _, f := range []struct{ id, file string }{

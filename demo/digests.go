@@ -53,10 +53,7 @@ func BuildDigests(ctx context.Context, cfg veille.Config, st *store.Store, now t
 		quiet.Members = append(quiet.Members, m)
 	}
 	quiet.Alerts = nil
-	loc := cfg.Location
-	if loc == nil {
-		loc = time.UTC
-	}
+	loc := cfg.Loc()
 	p, err := digest.Range(time.Date(SampleSince.Year(), SampleSince.Month(), SampleSince.Day(), 0, 0, 0, 0, loc), now, loc)
 	if err != nil {
 		return p, fmt.Errorf("demo digests: %w", err)

@@ -44,7 +44,7 @@ func Check(cfg veille.Config) error {
 			add("%s: %q is not a mail address", where, a)
 		}
 	}
-	loc := location(cfg)
+	loc := cfg.Loc()
 	members := map[string]bool{}
 	for i, m := range cfg.Members {
 		where := fmt.Sprintf("members[%d] (%s)", i, m.ID)

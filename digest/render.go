@@ -126,7 +126,7 @@ type alertEntry struct {
 // RenderAlert puts an alert about matches in lang.
 func RenderAlert(cfg veille.Config, rule veille.Alert, ms []Match, lang, baseURL string) (Rendered, error) {
 	lang = normLang(lang)
-	loc := location(cfg)
+	loc := cfg.Loc()
 	v := &alertView{langView: langView{lang}, Rule: oneLine(rule.ID), Subject: alertSubject(lang, ms)}
 	if len(ms) == 1 {
 		v.Count = "1 " + t(lang, "new_item")

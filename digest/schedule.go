@@ -149,7 +149,7 @@ func (n *Notifier) Reconcile(ctx context.Context) (Reconciled, error) {
 	if rec.Resumed, err = n.Resume(ctx); err != nil {
 		return rec, fmt.Errorf("resume deliveries: %w", err)
 	}
-	loc := location(n.o.Config)
+	loc := n.o.Config.Loc()
 	now := n.now()
 	for _, dg := range n.o.Config.Digests {
 		if strings.TrimSpace(dg.Schedule) == "" {

@@ -77,7 +77,7 @@ type coverageView struct {
 
 // newView lays a digest out in lang.
 func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL string) *view {
-	loc := location(cfg)
+	loc := cfg.Loc()
 	v := &view{langView: langView{lang}, Title: oneLine(digestTitle(cfg, dg, lang)), PeriodLabel: PeriodLabel(lang, d.Period, loc)}
 	v.Subject = Subject(v.Title + " — " + v.PeriodLabel)
 	if d.Member != nil {
@@ -323,18 +323,6 @@ func safeURL(s string) string {
 		return ""
 	}
 	return u.String()
-}
-
-func location(cfg veille.Config) *time.Location {
-	if cfg.Location != nil {
-		return cfg.Location
-	}
-	if cfg.Timezone != "" {
-		if loc, err := time.LoadLocation(cfg.Timezone); err == nil {
-			return loc
-		}
-	}
-	return time.UTC
 }
 
 // langView gives templates the labels of one language.

@@ -123,12 +123,9 @@ func New(o Options) (*Server, error) {
 	if rl := o.Config.Server.RateLimit; rl != nil && rl.PerSecond > 0 && rl.Burst > 0 {
 		o.Limits.Rate, o.Limits.Burst = rl.PerSecond, rl.Burst
 	}
-	s := &Server{o: o, loc: o.Config.Location, mux: http.NewServeMux(), sources: map[string]veille.Source{},
+	s := &Server{o: o, loc: o.Config.Loc(), mux: http.NewServeMux(), sources: map[string]veille.Source{},
 		metrics: o.Metrics, adminToken: strings.TrimSpace(o.AdminToken),
 		itemPolicy: itemPolicy(), snippetPolicy: snippetPolicy()}
-	if s.loc == nil {
-		s.loc = time.UTC
-	}
 	if s.adminToken == "" && o.Config.Server.AdminTokenEnv != "" {
 		s.adminToken = strings.TrimSpace(o.Getenv(o.Config.Server.AdminTokenEnv))
 	}

@@ -10,7 +10,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/digest"
 	"github.com/nogentech/veille/internal/text"
 )
@@ -60,7 +59,7 @@ func runAlertTest(ctx context.Context, g *globals, args []string) error {
 			}
 			loc, lerr := time.LoadLocation(ans.Timezone)
 			if lerr != nil {
-				loc = appLocationOf(cfg)
+				loc = cfg.Loc()
 			}
 			printAlertTest(g.stdout, ans.Test, *days, *limit, loc)
 			return nil
@@ -140,14 +139,7 @@ func printAlertTest(w io.Writer, at digest.AlertTest, days, limit int, loc *time
 	fmt.Fprintln(w, "\nnothing was sent or recorded")
 }
 
-func appLocation(a *app) *time.Location { return appLocationOf(a.cfg) }
-
-func appLocationOf(cfg veille.Config) *time.Location {
-	if cfg.Location != nil {
-		return cfg.Location
-	}
-	return time.UTC
-}
+func appLocation(a *app) *time.Location { return a.cfg.Loc() }
 
 func listOrAny(v []string) string {
 	if len(v) == 0 {

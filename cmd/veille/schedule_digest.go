@@ -28,10 +28,7 @@ func startDigests(ctx context.Context, a *app, n *digest.Notifier, log *slog.Log
 	if err := digest.Check(a.cfg); err != nil {
 		return nil, usageError{"config: " + err.Error()}
 	}
-	loc := a.cfg.Location
-	if loc == nil {
-		loc = time.UTC
-	}
+	loc := a.cfg.Loc()
 	s, err := gocron.NewScheduler(gocron.WithLocation(loc), gocron.WithStopTimeout(30*time.Second))
 	if err != nil {
 		return nil, fmt.Errorf("digest scheduler: %w", err)
