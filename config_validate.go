@@ -12,7 +12,7 @@ import (
 	"time"
 
 	yamltoken "github.com/goccy/go-yaml/token"
-	"github.com/robfig/cron/v3"
+	"github.com/nogentech/veille/internal/cronexpr"
 )
 
 // Defaults for keys a config may omit. A zero value in the file (every: 0s,
@@ -451,25 +451,10 @@ func httpURL(s string) bool {
 }
 
 // checkCron accepts the five-field cron expressions the scheduler runs
-// (minute hour day-of-month month day-of-week), in the config's time zone.
-// Descriptors (@daily) and TZ= prefixes are refused: the zone is the
-// config's, and robfig/cron panics on some malformed TZ= specs.
-func checkCron(expr string) (err error) {
-	fields := strings.Fields(expr)
-	if len(fields) != 5 {
-		return fmt.Errorf("want 5 fields (minute hour day-of-month month day-of-week), got %d", len(fields))
-	}
-	for _, f := range fields {
-		if strings.ContainsAny(f, "@=") {
-			return fmt.Errorf("unexpected %q", f)
-		}
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("cannot parse: %v", r)
-		}
-	}()
-	_, err = cron.ParseStandard(strings.Join(fields, " "))
+// (minute hour day-of-month month day-of-week), in the config's time zone:
+// the one reader, internal/cronexpr, which digest.ParseSchedule uses too.
+func checkCron(expr string) error {
+	_, err := cronexpr.Parse(expr)
 	return err
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/nogentech/veille/internal/cronexpr"
 	"github.com/nogentech/veille/store"
 )
 
@@ -25,21 +26,13 @@ type Schedule struct {
 	text string
 }
 
-// ParseSchedule reads a standard 5-field cron expression ("0 8 * * 1") or
-// a descriptor such as @weekly. @every intervals are refused: a digest
-// covers calendar periods.
+// ParseSchedule reads a digest's cron expression in the one language the
+// config accepts (internal/cronexpr: 5 fields, no descriptor, no TZ=).
 func ParseSchedule(expr string, loc *time.Location) (Schedule, error) {
 	expr = strings.TrimSpace(expr)
-	if strings.HasPrefix(expr, "TZ=") || strings.HasPrefix(expr, "CRON_TZ=") {
-		return Schedule{}, fmt.Errorf("schedule %q: the time zone is the config's timezone; remove the TZ= prefix", expr)
-	}
-	s, err := cron.ParseStandard(expr)
+	spec, err := cronexpr.Parse(expr)
 	if err != nil {
 		return Schedule{}, fmt.Errorf("schedule %q: %w", expr, err)
-	}
-	spec, ok := s.(*cron.SpecSchedule)
-	if !ok {
-		return Schedule{}, fmt.Errorf("schedule %q: use a cron expression such as \"0 8 * * 1\", not an interval", expr)
 	}
 	if loc == nil {
 		loc = time.UTC

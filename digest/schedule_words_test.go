@@ -11,7 +11,7 @@ func TestScheduleWords(t *testing.T) {
 		{"0 9 1 * *", "le 1er de chaque mois à 9\u00a0h", "on the 1st of every month at 9:00"},
 		{"0 9 1,15 * *", "le 1er et 15 de chaque mois à 9\u00a0h", "on the 1st and 15th of every month at 9:00"},
 		{"0 9 1 * 1", "le 1er de chaque mois et chaque lundi à 9\u00a0h", "on the 1st of every month and every Monday at 9:00"},
-		{"@weekly", "chaque dimanche à 0\u00a0h", "every Sunday at 0:00"},
+		{"0 0 * * 0", "chaque dimanche à 0\u00a0h", "every Sunday at 0:00"},
 		{"0 6 * 1,7 0,6", "chaque samedi et dimanche en janvier et juillet à 6\u00a0h", "every Saturday and Sunday in January and July at 6:00"},
 		{"5 * * * 1", "selon le calendrier cron «\u00a05 * * * 1\u00a0»", "on the cron schedule \u201c5 * * * 1\u201d"},
 	}
