@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/text"
 	"github.com/nogentech/veille/store"
 )
 
@@ -63,7 +64,7 @@ func EditionPath(id, period string) string {
 }
 
 func newEditionView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL string) *editionView {
-	loc := location(cfg)
+	loc := cfg.Loc()
 	v := &editionView{view: newView(cfg, dg, d, lang, baseURL)}
 	v.Subject = Subject(t(lang, "edition") + " — " + v.Title + " — " + v.PeriodLabel)
 	if baseURL != "" {
@@ -91,7 +92,7 @@ func newEditionView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseUR
 		if len(v.Sections) == 0 || v.Sections[len(v.Sections)-1].Heading != h {
 			v.Sections = append(v.Sections, EditionSection{Heading: h})
 		}
-		name := firstNonEmpty(sourceNames[it.Source], it.Source)
+		name := text.FirstNonEmpty(sourceNames[it.Source], it.Source)
 		ev := entry(cfg, d, it, "", name, lang, baseURL, loc)
 		e := EditionEntry{ID: it.ID, Title: ev.Title, Link: ev.Link, ItemURL: ev.ItemURL, Date: ev.Date, Source: ev.Source,
 			Summary: ev.Summary, Note: paragraphs(pick(lang, en.Note, en.NoteEN))}
@@ -168,7 +169,7 @@ func (n *Notifier) reminderPayload(ctx context.Context, row store.Delivery) (pay
 	if err != nil {
 		return payload{}, err
 	}
-	loc := location(n.o.Config)
+	loc := n.o.Config.Loc()
 	p, err := ParsePeriod(row.Period, loc)
 	if err != nil {
 		return payload{}, err

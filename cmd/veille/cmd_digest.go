@@ -99,12 +99,12 @@ func runDigest(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := digestPeriod(cfg.Location, *since, *until, time.Now())
+	p, err := digestPeriod(cfg.Loc(), *since, *until, time.Now())
 	if err != nil {
 		return err
 	}
 	if *period != "" {
-		if p, err = digest.ParsePeriod(*period, appLocationOf(cfg)); err != nil {
+		if p, err = digest.ParsePeriod(*period, cfg.Loc()); err != nil {
 			return usageError{"--period: " + err.Error()}
 		}
 	}

@@ -19,7 +19,7 @@ import (
 func TestDigestPDFCommand(t *testing.T) {
 	farm := newSampleFarm(t)
 	box := newMailbox(t)
-	path := digestConfig(t, farm.URL, box.port)
+	path := digestConfig(t, farm.URL, box.Port)
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +70,7 @@ func TestDigestPDFCommand(t *testing.T) {
 		t.Errorf("output %q", out)
 	}
 	t.Logf("%s: %d bytes", strings.TrimSpace(out), len(got))
-	if box.count() != 0 {
+	if box.Count() != 0 {
 		t.Error("--pdf sent mail")
 	}
 	for name, args := range map[string][]string{
