@@ -74,15 +74,12 @@ func (a *app) open(ctx context.Context) error {
 		return fmt.Errorf("taxonomy: %w", err)
 	}
 	a.crawler = crawler.New(crawlerOptions(a.cfg, a.log))
-	a.watch = watch.New(watch.Options{Config: a.cfg, Crawler: a.crawler, Tagger: a.tagger,
-		Store: a.store, Index: a.index, Logger: a.log})
+	a.watch = a.newWatch()
 	n, err := a.watch.CatchUp(ctx, nil)
 	if err != nil && ctx.Err() == nil && len(a.recovered) == 0 && a.storeReadable(ctx) {
 		// An index that opens but cannot be read or written is damaged
 		// too: rebuilt from the store once, rather than failing every start.
 		if err = a.replaceIndex(ctx, "catching up with the store failed: "+err.Error()); err == nil {
-			a.watch = watch.New(watch.Options{Config: a.cfg, Crawler: a.crawler, Tagger: a.tagger,
-				Store: a.store, Index: a.index, Logger: a.log})
 			n, err = a.watch.CatchUp(ctx, nil)
 		}
 	}
@@ -92,13 +89,14 @@ func (a *app) open(ctx context.Context) error {
 	if n > 0 {
 		a.log.Info("index caught up with the store", "items", n)
 	}
-	if err := a.checkIndexComplete(ctx); err != nil {
-		return err
-	}
-	// the watch writes to whichever index survived the check
-	a.watch = watch.New(watch.Options{Config: a.cfg, Crawler: a.crawler, Tagger: a.tagger,
+	return a.checkIndexComplete(ctx)
+}
+
+// newWatch is the one place the watch is built. It holds the index it
+// writes to, so replaceIndex builds it again when the index is replaced.
+func (a *app) newWatch() *watch.Watch {
+	return watch.New(watch.Options{Config: a.cfg, Crawler: a.crawler, Tagger: a.tagger,
 		Store: a.store, Index: a.index, Logger: a.log})
-	return nil
 }
 
 func crawlerOptions(cfg veille.Config, log *slog.Logger) crawler.Options {

@@ -138,6 +138,9 @@ func (a *app) replaceIndex(ctx context.Context, cause string) error {
 		return err
 	}
 	a.index = ix
+	if a.watch != nil {
+		a.watch = a.newWatch() // it writes to the index that replaced the damaged one
+	}
 	return nil
 }
 
