@@ -46,8 +46,14 @@ const (
 	fWhy          = "why"
 	// fRefs holds "kind:id" of every reference and of the item's own act,
 	// as keywords; fRefsJSON the refs, dates and act a hit shows.
-	fRefs      = "refs"
-	fRefsJSON  = "refs_json"
+	fRefs     = "refs"
+	fRefsJSON = "refs_json"
+	// fActRefs holds "kind:id" of the acts an item cites or is, as written
+	// (not lower-cased), for the facet of the most cited acts; fDates the
+	// item's dates as "kind:YYYY-MM-DD" keywords, for the calendar's
+	// window queries (index/dates.go).
+	fActRefs   = "act_refs"
+	fDates     = "dates"
 	fHighlight = "highlight"
 	fTitleFr   = "title_fr"
 	fTextFr    = "text_fr"
@@ -161,6 +167,10 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 		dm.AddFieldMappingsAt(name, kw(true))
 	}
 	dm.AddFieldMappingsAt(fRefs, kw(false))
+	dm.AddFieldMappingsAt(fActRefs, kw(false))
+	dates := kw(false)
+	dates.DocValues = false // window queries read the term dictionary only
+	dm.AddFieldMappingsAt(fDates, dates)
 
 	pub := mapping.NewDateTimeFieldMapping()
 	pub.Store = false

@@ -28,6 +28,12 @@ func addRefs(doc map[string]interface{}, it *veille.Item) error {
 	if k := keywords(fRefs, keys); len(k) > 0 {
 		doc[fRefs] = k
 	}
+	if acts := actKeys(it); len(acts) > 0 {
+		doc[fActRefs] = acts
+	}
+	if d := dateKeys(it.Dates); len(d) > 0 {
+		doc[fDates] = d
+	}
 	if len(it.Refs) == 0 && len(it.Dates) == 0 && it.Act == nil {
 		return nil
 	}

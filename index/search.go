@@ -33,6 +33,7 @@ var facets = []struct{ name, field string }{
 	{"source", fSources},
 	{"lang", fLang},
 	{"jurisdiction", fJurisdiction},
+	{"ref", fActRefs},
 }
 
 // Search runs a search request: query text, filters (OR within a filter,

@@ -198,3 +198,18 @@ func dropUndated(refs []veille.Ref) []veille.Ref {
 func sortSpans(ds []dateSpan) {
 	sort.Slice(ds, func(i, j int) bool { return ds[i].start < ds[j].start })
 }
+
+// DateKinds lists the date kinds, in the order REFS.md gives them.
+var DateKinds = []string{DateEntryIntoForce, DateApplication, DateDeadline, DateComment}
+
+// IsAct says whether a reference kind names an act (a regulation, a décret,
+// a Federal Register document…) rather than a part of one or a thing an act
+// regulates (a code article, a rubrique, a standard, a substance): the
+// "most cited acts" facet counts these.
+func IsAct(kind string) bool {
+	switch kind {
+	case KindEUAct, KindCELEX, KindFRAct, KindNOR, KindCFR, KindFRDoc:
+		return true
+	}
+	return false
+}

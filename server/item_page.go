@@ -29,6 +29,11 @@ type itemPage struct {
 	BackURL      string
 	// Editions are the commission's editions that carried the item.
 	Editions []editionMention
+	// Refs, Dates and Act are what the item cites, sets and is, in words,
+	// each reference linking to its act's page (server/acts.go).
+	Refs  []refView
+	Dates []actDateView
+	Act   *refView
 }
 
 type sourceLink struct{ Label, URL string }
@@ -98,6 +103,7 @@ func (s *Server) handleItemPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	p.Refs, p.Dates, p.Act = refViews(l, it)
 	p.Editions = s.editionMentions(r.Context(), l, []string{it.ID})[it.ID]
 	s.render(w, http.StatusOK, "item", p)
 }

@@ -166,6 +166,7 @@ func (s *Server) routes() {
 	s.localRoutes()   // /api/admin/local/… (server/admin.go)
 	s.digestRoutes()  // /digests…, /api/deliveries (server/digests.go)
 	s.editionRoutes() // /editions…, /api/editions… (server/editions_api.go)
+	s.actRoutes()     // /acts…, /calendar… (server/acts.go, calendar.go)
 	// Everything else: 404, or 405 when the path exists for another method.
 	s.mux.HandleFunc("/", s.handleFallback)
 }

@@ -21,7 +21,7 @@ import (
 var templateFS embed.FS
 
 // pageNames are the views; each is the layout plus one content template.
-var pageNames = []string{"search", "item", "sources", "error", "digests", "digest"}
+var pageNames = []string{"search", "item", "sources", "error", "digests", "digest", "act", "calendar"}
 
 // parseTemplates parses every view once, at start-up, so that a broken
 // template stops the server from starting rather than failing a request.
@@ -77,7 +77,7 @@ func (s *Server) base(r *http.Request, l tr, nav, title string) pageBase {
 	}
 	v := r.URL.Query()
 	v.Set("ui", other)
-	return pageBase{L: l, Lang: l.lang, Title: title, Nav: nav, SwitchURL: r.URL.Path + "?" + v.Encode(),
+	return pageBase{L: l, Lang: l.lang, Title: title, Nav: nav, SwitchURL: r.URL.EscapedPath() + "?" + v.Encode(),
 		Editions: s.hasEditions()}
 }
 
