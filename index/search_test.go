@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/refs"
 )
 
 func runSearch(t *testing.T, ix *Index, r veille.SearchRequest) *veille.SearchResult {
@@ -214,8 +215,21 @@ func TestSearchFilters(t *testing.T) {
 // expectedFacets counts, from the fixtures themselves, what each facet
 // should say, sorted by count then term.
 func expectedFacets(items []veille.Item) map[string][]veille.FacetCount {
-	counts := map[string]map[string]int{"domain": {}, "competence": {}, "source": {}, "lang": {}, "jurisdiction": {}}
+	counts := map[string]map[string]int{"domain": {}, "competence": {}, "source": {}, "lang": {}, "jurisdiction": {}, "ref": {}}
 	for _, it := range items {
+		// the acts it is or cites, as written, once each
+		acts := map[string]bool{}
+		if it.Act != nil {
+			acts[veille.RefKey(it.Act.Kind, it.Act.ID)] = true
+		}
+		for _, r := range it.Refs {
+			if refs.IsAct(r.Kind) {
+				acts[r.Key()] = true
+			}
+		}
+		for k := range acts {
+			counts["ref"][k]++
+		}
 		for _, d := range it.Domains {
 			counts["domain"][d]++
 		}

@@ -1,0 +1,249 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/index"
+	"github.com/nogentech/veille/refs"
+	"github.com/nogentech/veille/store"
+)
+
+// actsNow is the clock of the act and calendar tests.
+var actsNow = time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+
+// actsFixture is a store and an index in a temp dir holding items whose
+// references, dates and acts the real extraction reads from their text.
+type actsFixture struct {
+	ts    *httptest.Server
+	items map[string]veille.Item
+}
+
+func newActsFixture(t *testing.T) *actsFixture {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := store.Open(t.Context(), filepath.Join(dir, "veille.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ix, err := index.Open(filepath.Join(dir, "index.bleve"), index.Options{Logger: testLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	pub := time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
+	mk := func(id, title, text string, comps ...string) veille.Item {
+		it := veille.Item{ID: id, Title: title, Content: text, Lang: "fr", Source: "jorf", Sources: []string{"jorf"},
+			Link: "https://example.org/" + id, Published: pub, FirstSeen: pub, Updated: pub,
+			Domains: []string{"medical-devices"}, Competences: comps}
+		refs.Apply(&it)
+		pub = pub.Add(time.Hour)
+		return it
+	}
+	list := []veille.Item{
+		mk("mdr", "Règlement (UE) 2017/745 du Parlement européen et du Conseil du 5 avril 2017 relatif aux dispositifs médicaux",
+			"Le présent règlement entre en vigueur le 25 mai 2017. Il est applicable à compter du 26 mai 2021.", "medical-implants"),
+		mk("amend", "Règlement (UE) 2023/607 modifiant le règlement (UE) 2017/745",
+			"Le présent règlement entre en vigueur le 20 mars 2023. Les dispositifs doivent être conformes au plus tard le 26 mai 2026.", "medical-implants"),
+		mk("cite", "Avis aux fabricants", "Le règlement (UE) 2017/745 s'applique aux implants. Les nouvelles règles sont applicables à compter du 1er juillet 2027.", "surgical-instruments"),
+		mk("decree", "Décret n° 2021-147 du 11 février 2021 portant transposition de la directive (UE) 2020/361",
+			"Le présent décret entre en vigueur le 1er janvier 2027. Les essais suivent la norme XP CEN/TS 17405.", "surface-treatment"),
+	}
+	items := map[string]veille.Item{}
+	for _, it := range list {
+		items[it.ID] = it
+	}
+	res, err := st.UpsertItems(t.Context(), list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Upsert(t.Context(), append(res.New, res.Updated...), res.MaxSeq); err != nil {
+		t.Fatal(err)
+	}
+	cfg := veille.Config{
+		Domains:     []veille.Category{{ID: "medical-devices", Label: map[string]string{"fr": "Dispositifs médicaux", "en": "Medical devices"}}},
+		Competences: []veille.Category{{ID: "medical-implants"}, {ID: "surgical-instruments"}, {ID: "surface-treatment"}},
+		Members: []veille.Member{{ID: "implantco", Name: "ImplantCo", Competences: []string{"medical-implants"}},
+			{ID: "coatings", Name: "Coatings SA", Competences: []string{"surface-treatment"}}},
+		Location: time.UTC,
+	}
+	srv, err := New(Options{Config: cfg, Index: ix, Store: st, Logger: testLogger(), Now: func() time.Time { return actsNow },
+		Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &actsFixture{ts: httptest.NewServer(srv.Handler()), items: items}
+	t.Cleanup(f.ts.Close)
+	return f
+}
+
+func getAct(t *testing.T, f *actsFixture, path string) (int, ActJSON) {
+	t.Helper()
+	resp, body := get(t, f.ts.URL+path)
+	var a ActJSON
+	if resp.StatusCode == http.StatusOK {
+		if err := json.Unmarshal(body, &a); err != nil {
+			t.Fatalf("%s: %v: %s", path, err, body)
+		}
+	} else if !strings.Contains(string(body), `"error"`) {
+		t.Errorf("%s: %d without a JSON error: %s", path, resp.StatusCode, body)
+	}
+	return resp.StatusCode, a
+}
+
+func hitIDs(hs []veille.Hit) []string {
+	var ids []string
+	for _, h := range hs {
+		ids = append(ids, h.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// TestActAPI: the act, the items citing it grouped by relation, its dates;
+// the id reached escaped (%2F), with a plain slash, in another case.
+func TestActAPI(t *testing.T) {
+	f := newActsFixture(t)
+	if a := f.items["mdr"].Act; a == nil || a.ID != "Regulation (EU) 2017/745" {
+		t.Fatalf("the extraction gave the MDR item the act %v", a)
+	}
+	for _, path := range []string{
+		"/api/acts/eu-act/Regulation%20(EU)%202017%2F745",
+		"/api/acts/eu-act/Regulation%20(EU)%202017/745",
+		"/api/acts/eu-act/regulation%20(eu)%202017%2F745",
+	} {
+		t.Run(path, func(t *testing.T) {
+			status, a := getAct(t, f, path)
+			if status != http.StatusOK {
+				t.Fatalf("status %d", status)
+			}
+			if a.Kind != "eu-act" || a.ID != "Regulation (EU) 2017/745" {
+				t.Errorf("kind %q id %q", a.Kind, a.ID)
+			}
+			if a.Act == nil || a.Act.ID != "mdr" {
+				t.Errorf("act %v, want the item mdr", a.Act)
+			}
+			var rels []string
+			for _, g := range a.CitedBy {
+				rels = append(rels, g.Rel)
+				want := map[string][]string{"amends": {"amend"}, "cites": {"cite"}}[g.Rel]
+				if got := hitIDs(g.Hits); !slices.Equal(got, want) {
+					t.Errorf("group %s: %v, want %v", g.Rel, got, want)
+				}
+			}
+			if !slices.Equal(rels, []string{"amends", "cites"}) {
+				t.Errorf("groups %v, want amends then cites", rels)
+			}
+			// the act's own dates and the amending item's, by day
+			var days []string
+			for _, d := range a.Dates {
+				days = append(days, d.Date+" "+d.Kind+" "+d.Item)
+			}
+			want := []string{"2017-05-25 entry-into-force mdr", "2021-05-26 application mdr",
+				"2023-03-20 entry-into-force amend", "2026-05-26 deadline amend"}
+			if !slices.Equal(days, want) {
+				t.Errorf("dates\n got %v\nwant %v", days, want)
+			}
+			if a.Official != "http://data.europa.eu/eli/reg/2017/745/oj" {
+				t.Errorf("official %q", a.Official)
+			}
+		})
+	}
+	// an act veille only sees cited, its id holding a slash and accents
+	status, a := getAct(t, f, "/api/acts/eu-act/"+"Directive%20(EU)%202020%2F361")
+	if status != http.StatusOK || a.Act != nil || len(a.CitedBy) != 1 || a.CitedBy[0].Rel != "transposes" {
+		t.Errorf("directive: %d %+v", status, a)
+	}
+	status, a = getAct(t, f, "/api/acts/fr-act/d%C3%A9cret%20n%C2%B0%202021-147")
+	if status != http.StatusOK || a.Act == nil || a.Act.ID != "decree" {
+		t.Errorf("décret: %d %+v", status, a)
+	}
+	status, a = getAct(t, f, "/api/acts/standard/XP%20CEN%2FTS%2017405")
+	if status != http.StatusOK || len(a.CitedBy) != 1 || a.Official != "" {
+		t.Errorf("standard: %d %+v", status, a)
+	}
+	for _, path := range []string{"/api/acts/eu-act/Regulation%20(EU)%202099%2F1", "/api/acts/no-such-kind/x",
+		"/api/acts/eu-act/Regulation%20(EU)%202017"} {
+		if status, _ := getAct(t, f, path); status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", path, status)
+		}
+	}
+}
+
+// TestActPage: the page in both languages, links to the items and to the
+// official text, no inline script or style; an unknown act is a 404 page.
+func TestActPage(t *testing.T) {
+	f := newActsFixture(t)
+	for lang, words := range map[string][]string{
+		"fr": {"Modifié par", "Cité par", "entrée en vigueur", "date limite", "25 mai 2017", "acte dans la veille"},
+		"en": {"Amended by", "Cited by", "entry into force", "deadline", "25 May 2017", "The act in the watch"},
+	} {
+		resp, body := get(t, f.ts.URL+"/acts/eu-act/Regulation%20(EU)%202017%2F745?ui="+lang)
+		page := string(body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d %s", lang, resp.StatusCode, page)
+		}
+		for _, w := range append(words, `href="/items/amend"`, `href="/items/cite"`, `href="/items/mdr"`,
+			`href="http://data.europa.eu/eli/reg/2017/745/oj"`) {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s: the page lacks %q", lang, w)
+			}
+		}
+		// the language switch keeps the escaped id
+		if !strings.Contains(page, "/acts/eu-act/Regulation%20%28EU%29%202017%2F745?ui=") &&
+			!strings.Contains(page, "/acts/eu-act/Regulation%20(EU)%202017%2F745?ui=") {
+			t.Errorf("%s: the switch lost the escaped path", lang)
+		}
+		assertNoInline(t, page)
+	}
+	resp, body := get(t, f.ts.URL+"/acts/eu-act/Regulation%20(EU)%202099%2F1")
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), "Regulation (EU) 2099/1") {
+		t.Errorf("unknown act: %d %s", resp.StatusCode, body)
+	}
+}
+
+// assertNoInline fails on inline script or style, which the CSP forbids.
+func assertNoInline(t *testing.T, page string) {
+	t.Helper()
+	for _, bad := range []string{"<script>", " style=", "<style", " onclick=", "javascript:"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("inline %q in the page", bad)
+		}
+	}
+}
+
+// TestItemPageRefs: an item page says its references, dates and act in
+// words, each reference linking to its act's page.
+func TestItemPageRefs(t *testing.T) {
+	f := newActsFixture(t)
+	resp, body := get(t, f.ts.URL+"/items/decree?ui=fr")
+	page := string(body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%d", resp.StatusCode)
+	}
+	for _, w := range []string{`href="/acts/eu-act/Directive%20%28EU%29%202020%2F361"`, `href="/acts/standard/XP%20CEN%2FTS%2017405"`,
+		`href="/acts/fr-act/d%C3%A9cret%20n%C2%B0%202021-147"`, "transpose", "entrée en vigueur", "1er janvier 2027", "Cet élément est l"} {
+		if !strings.Contains(page, w) {
+			t.Errorf("the item page lacks %q", w)
+		}
+	}
+	_, body = get(t, f.ts.URL+"/items/decree?ui=en")
+	for _, w := range []string{"transposes", "entry into force", "1 January 2027", "This item is the act"} {
+		if !strings.Contains(string(body), w) {
+			t.Errorf("the English item page lacks %q", w)
+		}
+	}
+	// every link of the page leads to a page that exists
+	resp, _ = get(t, f.ts.URL+"/acts/eu-act/Directive%20%28EU%29%202020%2F361")
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("the directive's page: %d", resp.StatusCode)
+	}
+}
