@@ -39,6 +39,9 @@ type Digest struct {
 	Older int `json:"older"`
 	// Member is set on a member's cut.
 	Member *veille.Member `json:"member,omitempty"`
+	// Deadlines are the dates in the 90 days after the period that
+	// concern the digest's readers (digest/deadlines.go).
+	Deadlines []Deadline `json:"deadlines,omitempty"`
 	// Edition is set on an editorial digest's approved edition: Items
 	// are then in staff's order (digest/edition.go).
 	Edition *EditionContent `json:"edition,omitempty"`
@@ -136,6 +139,9 @@ func (n *Notifier) build(ctx context.Context, dg veille.Digest, p Period) (*Dige
 		return nil, fmt.Errorf("digest %s: first check: %w", dg.ID, err)
 	}
 	d.Coverage = coverage(n.o.Config, states, attempts, newBySource)
+	if d.Deadlines, err = n.deadlines(ctx, dg, p); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -226,6 +232,7 @@ func (d *Digest) Cut(m veille.Member) *Digest {
 	if len(d.Competences) == 0 {
 		c.Competences = m.Competences
 	}
+	c.Deadlines = cutDeadlines(d.Deadlines, c.Competences)
 	c.Items = []veille.Item{}
 	for _, it := range d.Items {
 		if intersects(c.Competences, it.Competences) {

@@ -38,6 +38,8 @@ type EditionEntry struct {
 	Source  string
 	Summary string
 	Note    []string // paragraphs
+	// Deadlines are the item's dates in the 90 days after the period.
+	Deadlines []deadlineView
 }
 
 // EditionPage is an approved edition laid out in lang for the web pages:
@@ -96,9 +98,9 @@ func newEditionView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseUR
 		ev := entry(cfg, d, it, "", name, lang, baseURL, loc)
 		e := EditionEntry{ID: it.ID, Title: ev.Title, Link: ev.Link, ItemURL: ev.ItemURL, Date: ev.Date, Source: ev.Source,
 			Summary: ev.Summary, Note: paragraphs(pick(lang, en.Note, en.NoteEN))}
-		// The item's deadlines (issue 14, acts and dates) and how many
-		// members it applies to (issue 16) belong on EditionEntry, beside
-		// the note, once items carry them.
+		e.Deadlines = deadlineViews(d.Deadlines, lang, baseURL, it.ID)
+		// How many members it applies to (issue 16) belongs on
+		// EditionEntry too, beside the note, once items carry it.
 		s := &v.Sections[len(v.Sections)-1]
 		s.Items = append(s.Items, e)
 	}

@@ -34,6 +34,8 @@ type view struct {
 	// when none is listed.
 	OlderNote  string
 	ArchiveURL string
+	// Deadlines are the dates of the 90 days after the period.
+	Deadlines []deadlineView
 }
 
 type countView struct {
@@ -98,6 +100,7 @@ func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL strin
 	v.Total = len(d.Items)
 	v.Empty = v.Total == 0
 	v.TotalLabel = plural(lang, v.Total, "item", "items")
+	v.Deadlines = deadlineViews(d.Deadlines, lang, baseURL, "")
 
 	sourceNames := map[string]string{}
 	for _, s := range cfg.Sources {
