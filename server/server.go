@@ -24,7 +24,6 @@ import (
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/digest"
 	"github.com/nogentech/veille/index"
-	"github.com/nogentech/veille/refs"
 	"github.com/nogentech/veille/store"
 )
 
@@ -294,9 +293,8 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "could not read the item")
 		return
 	}
-	// Read with the grammars of this version, as reindex does for the
-	// index: an item stored before them gets its references too.
-	refs.Apply(&it)
+	// The stored references: the crawl extracts them and `veille reindex`
+	// (which a new mapping version requires) writes them back to the store.
 	writeJSON(w, http.StatusOK, itemJSON{Item: it, Refs: it.Refs, Dates: it.Dates})
 }
 

@@ -70,6 +70,10 @@ func rebuildIndex(ctx context.Context, st *store.Store, data string, progress fu
 		for i := range items {
 			refs.Apply(&items[i])
 		}
+		// and written back, so that the store says what the index does
+		if _, err := st.SaveRefs(ctx, items); err != nil {
+			return err
+		}
 		if err := ix.Upsert(ctx, items, last); err != nil {
 			return err
 		}

@@ -41,6 +41,19 @@ func TestReindexExtractsRefs(t *testing.T) {
 			t.Errorf("--ref %s after reindex: %d hits", ref, res.Total)
 		}
 	}
+	// and the store holds them too (reindex writes them back)
+	st, err = store.Open(ctx, storePath(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := st.Item(ctx, it.ID)
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored.Refs) < 3 || stored.Act == nil || stored.Act.ID != "arrêté du 15 février 2021" {
+		t.Errorf("stored after reindex: refs %+v act %+v", stored.Refs, stored.Act)
+	}
 	if res := searchJSON(t, append(common, "--ref", "eu-act:Regulation (EU) 2017/745", "")...); res.Total != 0 {
 		t.Errorf("--ref of an act the item does not cite: %d hits", res.Total)
 	}
