@@ -579,7 +579,12 @@ func veilleServe(ctx context.Context, s spec) (phaseResult, error) {
 	res.Paths, err = runMix(q, mix, paths)
 	res.WallS, res.CPUS = sec.end()
 	stop()
-	return res, err
+	if err != nil {
+		return res, err
+	}
+	// The act page and the calendar, after the timed mix (their samples
+	// are not in its wall and CPU time).
+	return res, measureActs(sv.handler, s.Queries, res.Notes)
 }
 
 // veilleDigest builds the week's environment digest and renders it, as the

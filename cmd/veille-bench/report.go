@@ -200,7 +200,15 @@ func printTable(w io.Writer, r *report) {
 	fmt.Fprintf(w, "weekly digest (environment-weekly, %v): %d items, %.2f s wall, %.2f CPU s, peak RSS %.0f MB\n",
 		dg.Notes["period"], dg.Items, dg.WallS, dg.CPUS, dg.PeakRSSMB)
 	fmt.Fprintf(w, "start-up on the data dir (process start → store + index open, catch-up, first /api/search answered): %.3f s\n", r.StartupS)
-	fmt.Fprintf(w, "serving (start-up, then the query mix 3 times through the search function and HTTP): peak RSS %.0f MB\n\n", sv.PeakRSSMB)
+	fmt.Fprintf(w, "serving (start-up, then the query mix 3 times through the search function and HTTP): peak RSS %.0f MB\n", sv.PeakRSSMB)
+	fmt.Fprintf(w, "act page and calendar, ms p50/p99 (%d samples each, in process): ", d.Queries)
+	for i, p := range actPaths {
+		if i > 0 {
+			fmt.Fprint(w, ", ")
+		}
+		fmt.Fprintf(w, "%s %.1f/%.1f", p.name, toFloat(sv.Notes[p.name+"_p50_ms"]), toFloat(sv.Notes[p.name+"_p99_ms"]))
+	}
+	fmt.Fprintf(w, "; %.0f events in the default calendar\n\n", toFloat(sv.Notes["calendar_events"]))
 
 	var checks []string
 	check := func(name string, ok bool) { checks = append(checks, fmt.Sprintf("  %-60s %s", name, mark(ok))) }
@@ -215,6 +223,9 @@ func printTable(w io.Writer, r *report) {
 	check(fmt.Sprintf("re-crawl: ≤ 2 CPU s per 1,000 feeds (%.2f for %d), no index write", r.Recrawl.CPUS, r.Feeds),
 		r.Recrawl.CPUS <= 2*float64(r.Feeds)/1000 && r.Recrawl.IndexWrites == 0)
 	check("start-up ≤ 3 s (target at 1M items)", r.StartupS <= 3)
+	for _, p := range []string{"act_page", "calendar_ics"} {
+		check(fmt.Sprintf("%s p99 ≤ 100 ms (target at 1M items)", p), toFloat(sv.Notes[p+"_p99_ms"]) <= 100)
+	}
 	check("serving peak RSS ≤ 1.5 GiB (target at 1M items)", sv.PeakRSSMB <= 1536)
 	fmt.Fprintln(w, "targets:")
 	fmt.Fprintln(w, strings.Join(checks, "\n"))
