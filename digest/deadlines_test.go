@@ -8,6 +8,7 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/refs"
+	"github.com/nogentech/veille/store"
 )
 
 // TestDigestDeadlines: a digest lists the dates of the 90 days after its
@@ -74,5 +75,38 @@ func TestDigestDeadlines(t *testing.T) {
 	}
 	if !strings.Contains(r.Text, "No known deadline in the next 90 days.") {
 		t.Errorf("the heat treatment member's digest should say it has no deadline:\n%s", r.Text)
+	}
+}
+
+// TestEditionDeadlines: the commission's edition shows an entry's
+// deadlines under it, and only that entry's, in the mail and its text.
+func TestEditionDeadlines(t *testing.T) {
+	cfg := testConfig(25)
+	dg := veille.Digest{ID: "commission", Editorial: true}
+	d := &Digest{ID: "commission", Period: LastCompleteWeek(time.Date(2026, 11, 30, 10, 0, 0, 0, paris), paris), General: true,
+		Items: []veille.Item{{ID: "soon", Title: "Arrêté traitements de surface", Source: "jorf-te"}, {ID: "quiet", Title: "Avis sans date", Source: "jorf-te"}},
+		Deadlines: []Deadline{{KeyDate: veille.KeyDate{Kind: "deadline", Date: "2027-01-15", Text: "au plus tard le 15 janvier 2027"},
+			Item: "soon", Title: "Arrêté traitements de surface", Act: &veille.ActID{Kind: "fr-act", ID: "arrêté du 30 juin 2006"}}},
+		Edition: &EditionContent{Entries: []store.EditionItem{{ID: "soon", Heading: "Environnement"}, {ID: "quiet", Heading: "Environnement"}}}}
+	p := NewEditionPage(cfg, dg, d, LangFR, "https://veille.example")
+	if len(p.Sections) != 1 || len(p.Sections[0].Items) != 2 {
+		t.Fatalf("sections %+v", p.Sections)
+	}
+	soon, quiet := p.Sections[0].Items[0], p.Sections[0].Items[1]
+	if len(soon.Deadlines) != 1 || soon.Deadlines[0].Date != "15 janvier 2027" || soon.Deadlines[0].Act != "arrêté du 30 juin 2006" ||
+		soon.Deadlines[0].ActURL != "https://veille.example/acts/fr-act/arr%C3%AAt%C3%A9%20du%2030%20juin%202006" {
+		t.Errorf("the entry's deadlines %+v", soon.Deadlines)
+	}
+	if len(quiet.Deadlines) != 0 {
+		t.Errorf("another entry's deadlines shown under it: %+v", quiet.Deadlines)
+	}
+	r, err := RenderDigest(cfg, dg, d, LangFR, "https://veille.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{r.Text, r.HTML} {
+		if !strings.Contains(body, "15 janvier 2027") {
+			t.Errorf("the edition mail lacks the deadline")
+		}
 	}
 }
