@@ -54,6 +54,9 @@ func dateKeys(ds []veille.KeyDate) []string {
 	return out
 }
 
+// datedFields are the stored fields of Dated's hits.
+var datedFields = []string{fTitle, fPublishedAt, fDomains, fCompetences, fRefsJSON}
+
 // DatedRequest asks for the items that set a date in a window.
 type DatedRequest struct {
 	// Filter narrows the items as a search does (domains, competences,
@@ -106,7 +109,9 @@ func (ix *Index) Dated(ctx context.Context, r DatedRequest) ([]veille.Hit, uint6
 	req := bleve.NewSearchRequestOptions(q, limit, 0, false)
 	req.Score = "none"
 	req.SortBy([]string{"-" + fPublished})
-	req.Fields = storedFields
+	// Only what a calendar entry shows: reading every stored field of
+	// a thousand items was most of a calendar's time.
+	req.Fields = datedFields
 	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, 0, fmt.Errorf("dated items %s to %s: %w", from, until, err)

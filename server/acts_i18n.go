@@ -56,7 +56,7 @@ var actMessages = map[string]map[string]string{
 		"calendar.ics":              "S'abonner au calendrier (.ics)",
 		"calendar.past":             "Passées",
 		"calendar.upcoming":         "À venir",
-		"calendar.truncated":        "Seuls les %s éléments les plus récents sont montrés ; resserrez les filtres.",
+		"calendar.truncated":        "Le calendrier s'arrête à environ %s dates : resserrez la période ou les filtres pour voir la suite.",
 		"calendar.bad":              "Paramètre de calendrier invalide : %s",
 	},
 	langEN: {
@@ -109,7 +109,7 @@ var actMessages = map[string]map[string]string{
 		"calendar.ics":              "Subscribe to the calendar (.ics)",
 		"calendar.past":             "Past",
 		"calendar.upcoming":         "Upcoming",
-		"calendar.truncated":        "Only the %s newest items are shown; narrow the filters.",
+		"calendar.truncated":        "The calendar stops at about %s dates: narrow the period or the filters to see the rest.",
 		"calendar.bad":              "Invalid calendar parameter: %s",
 	},
 }

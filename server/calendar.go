@@ -26,9 +26,12 @@ const (
 	// to a year ahead.
 	calendarBack  = 30
 	calendarAhead = 1
-	// calendarLimit caps the items one calendar reads (newest published
-	// first); the page says when it was reached.
-	calendarLimit = 2000
+	// calendarMaxEvents caps the events of one calendar: the window is read
+	// a month at a time, in order, and the calendar stops at the month
+	// that reaches the cap (the page says so). calendarLimit caps the
+	// items read for one month.
+	calendarMaxEvents = 1000
+	calendarLimit     = 1000
 )
 
 var calendarParams = map[string]bool{"since": true, "until": true, "domain": true, "competence": true,
@@ -118,13 +121,27 @@ func (s *Server) events(ctx context.Context, q calendarQuery) (evs []refs.Event,
 	}
 	from, _ := time.Parse(time.DateOnly, q.From)
 	until, _ := time.Parse(time.DateOnly, q.Until)
-	hits, total, err := s.o.Index.Dated(ctx, index.DatedRequest{
-		Filter: veille.SearchRequest{Domains: q.Domains, Competences: q.Competences},
-		Kinds:  q.Kinds, From: from, Until: until, Limit: calendarLimit})
-	if err != nil {
-		return nil, false, err
+	// A month at a time, so that a cap cuts the calendar's end, not
+	// dates here and there: an index search orders by publication, not
+	// by the dates an item sets.
+	for start := from; start.Before(until); start = start.AddDate(0, 1, 0) {
+		end := start.AddDate(0, 1, 0)
+		if end.After(until) {
+			end = until
+		}
+		if len(evs) >= calendarMaxEvents {
+			return evs, true, nil
+		}
+		hits, total, err := s.o.Index.Dated(ctx, index.DatedRequest{
+			Filter: veille.SearchRequest{Domains: q.Domains, Competences: q.Competences},
+			Kinds:  q.Kinds, From: start, Until: end, Limit: calendarLimit})
+		if err != nil {
+			return nil, false, err
+		}
+		evs = append(evs, refs.Events(hits, q.Kinds, start.Format(time.DateOnly), end.Format(time.DateOnly))...)
+		truncated = truncated || total > uint64(len(hits))
 	}
-	return refs.Events(hits, q.Kinds, q.From, q.Until), total > uint64(len(hits)), nil
+	return evs, truncated, nil
 }
 
 // eventUID is an event's UID: the same item, kind and day give the same
@@ -260,7 +277,7 @@ func (s *Server) handleCalendarPage(w http.ResponseWriter, r *http.Request) {
 	p.Since, p.Until = q.From, last.AddDate(0, 0, -1).Format(time.DateOnly)
 	p.Window = l.T("calendar.window", dayLabel(l, p.Since), dayLabel(l, p.Until))
 	if truncated {
-		p.Truncated = l.T("calendar.truncated", l.Number(calendarLimit))
+		p.Truncated = l.T("calendar.truncated", l.Number(calendarMaxEvents))
 	}
 	ics := url.Values{}
 	for k, vs := range v {
