@@ -66,7 +66,8 @@ type DatedRequest struct {
 	Kinds []string
 	// From and Until bound the window, Until exclusive (days, UTC).
 	From, Until time.Time
-	// Limit caps the items returned (newest published first).
+	// Limit caps the items returned; which ones, when more match, is the
+	// index's order (the total says so).
 	Limit int
 }
 
@@ -107,8 +108,10 @@ func (ix *Index) Dated(ctx context.Context, r DatedRequest) ([]veille.Hit, uint6
 		limit = defaultLimit
 	}
 	req := bleve.NewSearchRequestOptions(q, limit, 0, false)
+	// No sort: the caller orders the dates themselves, and sorting the
+	// matches by publication read every match's date doc values, 40% of
+	// a calendar's time at 100k items.
 	req.Score = "none"
-	req.SortBy([]string{"-" + fPublished})
 	// Only what a calendar entry shows: reading every stored field of
 	// a thousand items was most of a calendar's time.
 	req.Fields = datedFields
