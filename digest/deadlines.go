@@ -42,7 +42,7 @@ func (n *Notifier) deadlines(ctx context.Context, dg veille.Digest, p Period) ([
 		return nil, nil
 	}
 	// the day the period ends on, where the watch is: dates are days
-	end := p.Until.In(location(n.o.Config))
+	end := p.Until.In(n.o.Config.Loc())
 	from := time.Date(end.Year(), end.Month(), end.Day(), 0, 0, 0, 0, time.UTC)
 	until := from.AddDate(0, 0, deadlineDays)
 	hits, _, err := n.o.Index.Dated(ctx, index.DatedRequest{

@@ -249,6 +249,17 @@ func (b *builder) words(run []*node, positive bool) []query.Query {
 				}
 			}
 		}
+		// An entry that stands for an act (glossary "ref") also finds the
+		// items citing it or being it: "MDR" finds an item that only
+		// writes "règlement (UE) 2017/745".
+		if e != nil && e.ref != "" {
+			if k := keywords(fRefs, []string{e.ref}); len(k) == 1 {
+				tq := query.NewTermQuery(k[0])
+				tq.SetField(fRefs)
+				tq.SetBoost(categoryBoost)
+				clauses = append(clauses, tq)
+			}
+		}
 		// Words that name a category of the taxonomy also find the items
 		// tagged with it: an FDA device recall is about a medical device
 		// though its text never says so.

@@ -110,3 +110,38 @@ func TestActFacet(t *testing.T) {
 		}
 	}
 }
+
+// TestGlossaryRefFindsCitingItems: an acronym whose glossary entry stands
+// for an act (ref) finds the items that cite it though they never write the
+// acronym nor any other term of the entry; without the ref it finds none.
+func TestGlossaryRefFindsCitingItems(t *testing.T) {
+	pub := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	it := veille.Item{ID: "qs", Title: "Quality system final rule", Lang: "en", Source: "fda", Sources: []string{"fda"},
+		Content: "The agency amends 21 CFR 820 to align it with ISO 13485:2016.", Published: pub, FirstSeen: pub}
+	refs.Apply(&it)
+	if !slices.ContainsFunc(it.Refs, func(r veille.Ref) bool { return r.Key() == "us-cfr:21 CFR 820" }) {
+		t.Fatalf("the extraction did not read 21 CFR 820: %+v", it.Refs)
+	}
+	for _, c := range []struct {
+		ref  string
+		want int
+	}{{"us-cfr:21 CFR 820", 1}, {"", 0}} {
+		voc := NewVocabulary(veille.Config{Glossary: []veille.GlossaryEntry{
+			{EN: []string{"Quality Management System Regulation"}, Acronyms: []string{"QMSR"}, Ref: c.ref}}})
+		ix, err := Open(t.TempDir()+"/index", Options{Vocabulary: voc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.Upsert(t.Context(), []veille.Item{it}, 1); err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(t.Context(), veille.SearchRequest{Query: "QMSR", NoFacets: true})
+		ix.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != c.want {
+			t.Errorf("ref %q: QMSR found %d items, want %d", c.ref, len(res.Hits), c.want)
+		}
+	}
+}

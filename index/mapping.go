@@ -19,7 +19,7 @@ import (
 
 // MappingVersion is stored in the index; Open refuses an index built with
 // another one. Bump it whenever buildMapping or the document shape changes.
-const MappingVersion = 2
+const MappingVersion = 3
 
 // Analyzer and filter names, as stored in the index's mapping JSON.
 const (
