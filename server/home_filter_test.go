@@ -4,6 +4,7 @@ import (
 	"html"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 var (
 	hitIDs       = regexp.MustCompile(`id="hit-([^"]+)"`)
 	countLine    = regexp.MustCompile(`id="count">([^<]*)<`)
+	langFacetRe  = regexp.MustCompile(`<a href="/\?lang=[a-z]+" rel="nofollow">[^<]+</a> <span class="count">([^<]+)</span>`)
 	homeSwitchRe = regexp.MustCompile(`id="home-switch">([^<]*)<a href="([^"]*)">([^<]*)</a>`)
 )
 
@@ -65,6 +67,15 @@ func TestHomePageTagged(t *testing.T) {
 	wantCount := en.T("results.range", "1", "20", en.Number(int64(n)))
 	if c := countLine.FindStringSubmatch(page); c == nil || strings.TrimSpace(html.UnescapeString(c[1])) != wantCount {
 		t.Errorf("home page count %q, want %q", c, wantCount)
+	}
+	// The facets count the items listed, not the hidden ones.
+	langs := 0
+	for _, m := range langFacetRe.FindAllStringSubmatch(page, -1) {
+		c, _ := strconv.Atoi(strings.NewReplacer(",", "", "\u202f", "").Replace(m[1]))
+		langs += c
+	}
+	if langs != n {
+		t.Errorf("home page language facet adds up to %d, want %d", langs, n)
 	}
 	sw := homeSwitchRe.FindStringSubmatch(page)
 	if sw == nil {
