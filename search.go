@@ -18,6 +18,10 @@ type SearchRequest struct {
 	// Sort is "relevance" (default for a text query) or "date" (newest first,
 	// default for an empty query).
 	Sort string
+	// Tagged keeps only the items with at least one domain or competence:
+	// the HTML home page, where the untagged majority of a crawl buries
+	// what concerns the cluster. The API and the CLI never set it.
+	Tagged bool
 	// NoFacets and NoHighlight skip work callers do not need (digests, feeds).
 	NoFacets    bool
 	NoHighlight bool

@@ -266,6 +266,7 @@ func BenchmarkSearch(b *testing.B) {
 		{"faceted", veille.SearchRequest{Query: "déchets", NoHighlight: true}},
 		{"faceted+highlighted", veille.SearchRequest{Query: "déchets"}},
 		{"all by date, faceted", veille.SearchRequest{NoHighlight: true}},
+		{"tagged by date, faceted", veille.SearchRequest{NoHighlight: true, Tagged: true}},
 		{"broad word, faceted+highlighted", veille.SearchRequest{Query: "arrêté"}},
 	}
 	// Facets and the newest-first order come from the columns; "bleve"

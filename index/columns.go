@@ -321,9 +321,12 @@ type columnCollector struct {
 	facets bool
 	byDate bool
 	keep   int // offset + limit, for byDate
-	counts []uint32
-	page   pageHeap // while collecting; newest first once finished
-	words  *vocab
+	// scan: the search matches every item (scanAll); tagged: every item
+	// with a domain or a competence (SearchRequest.Tagged).
+	scan, tagged bool
+	counts       []uint32
+	page         pageHeap // while collecting; newest first once finished
+	words        *vocab
 }
 
 func (cc *columnCollector) maker(inner search.MakeDocumentMatchHandler) search.MakeDocumentMatchHandler {
@@ -376,6 +379,26 @@ func (cc *columnCollector) count(cols *segColumns, d uint64) {
 			cc.counts[t]++
 		}
 	}
+}
+
+// tagFields are the facets (indexes in facets) that make an item tagged.
+var tagFields = func() []bool {
+	out := make([]bool, len(facets))
+	for i, f := range facets {
+		out[i] = f.field == fDomains || f.field == fCompetences
+	}
+	return out
+}()
+
+// hasTag says whether a segment's document d has a domain or a competence,
+// as taggedQuery does for Bleve.
+func (cc *columnCollector) hasTag(cols *segColumns, d uint64) bool {
+	for _, t := range cols.terms[cols.offsets[d]:cols.offsets[d+1]] {
+		if tagFields[cc.words.field[t]] {
+			return true
+		}
+	}
+	return false
 }
 
 // offer keeps e if it is among the keep newest so far.
@@ -438,11 +461,11 @@ func (cc *columnCollector) facetResults(size int) map[string][]veille.FacetCount
 	return out
 }
 
-// scanAll collects, newest first, a search that matches every item (the
-// home page) straight from the columns of one snapshot. Bleve's match-all
-// search hands the handler every document one at a time, which took most
-// of the 50 to 100 ms of the home page at a million items; reading the
-// live documents of each segment from its columns is a loop over arrays.
+// scanAll collects, newest first, a search that matches every item, or
+// every tagged item (the home page), straight from the columns of one
+// snapshot. Bleve's match-all search hands the handler every document one
+// at a time, which took most of the 50 to 100 ms of the home page at a
+// million items; reading the live documents of each segment from its columns is a loop over arrays.
 // It returns the number of items, or errNoColumns as searches do.
 func (ix *Index) scanAll(ctx context.Context, cc *columnCollector) (uint64, error) {
 	adv, err := ix.idx.Advanced()
@@ -469,10 +492,13 @@ func (ix *Index) scanAll(ctx context.Context, cc *columnCollector) (uint64, erro
 		live := ss.DocNumbersLive().ManyIterator()
 		for n := live.NextMany(buf); n > 0; n = live.NextMany(buf) {
 			for _, d := range buf[:n] {
+				if cc.tagged && !cc.hasTag(cols, uint64(d)) {
+					continue
+				}
 				cc.count(cols, uint64(d))
 				cc.offer(pageEntry{published: cols.published[d], global: sc.starts[i] + uint64(d)})
+				total++
 			}
-			total += uint64(n)
 		}
 	}
 	return total, cc.finish(r)

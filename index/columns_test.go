@@ -60,6 +60,9 @@ func columnRequests() []veille.SearchRequest {
 				veille.SearchRequest{Query: q, Sort: sortBy, Competences: []string{"machining", "forging"}, Langs: []string{"fr"}},
 				veille.SearchRequest{Query: q, Sort: sortBy, Since: since, NoFacets: true},
 				veille.SearchRequest{Query: q, Sort: sortBy, Sources: []string{"source-03"}, Limit: 100},
+				veille.SearchRequest{Query: q, Sort: sortBy, Tagged: true},
+				veille.SearchRequest{Query: q, Sort: sortBy, Tagged: true, Offset: 1800, Limit: 50},
+				veille.SearchRequest{Query: q, Sort: sortBy, Tagged: true, Langs: []string{"en"}, Limit: 100},
 			)
 		}
 	}
@@ -247,5 +250,60 @@ func TestColumnsFollowWrites(t *testing.T) {
 	res, err := ix.Search(ctx, veille.SearchRequest{})
 	if err != nil || res.Total != uint64(len(items)) {
 		t.Fatalf("total %d, err %v", res.Total, err)
+	}
+}
+
+// TestTaggedHomePage: Tagged keeps exactly the items with a domain or a
+// competence, newest first, from the columns and from Bleve alike, and
+// the untagged items are left out of the total and the facets.
+func TestTaggedHomePage(t *testing.T) {
+	ix := openTemp(t)
+	ctx := context.Background()
+	items := genItems(t, 0, 600)
+	tagged := 0
+	for _, it := range items {
+		if len(it.Domains)+len(it.Competences) > 0 {
+			tagged++
+		}
+	}
+	if tagged == 0 || tagged == len(items) {
+		t.Fatalf("%d of %d items tagged: the corpus does not test this", tagged, len(items))
+	}
+	if err := ix.Upsert(ctx, items, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.cols.build(ix.idx); err != nil {
+		t.Fatal(err)
+	}
+	cols := ix.cols
+	defer func() { ix.cols = cols }()
+	for _, mode := range []string{"columns", "bleve"} {
+		ix.cols = cols
+		if mode == "bleve" {
+			ix.cols = nil
+		}
+		all := runSearch(t, ix, veille.SearchRequest{Limit: 1000})
+		if all.Total != uint64(len(items)) {
+			t.Errorf("%s: every item is %d, want %d", mode, all.Total, len(items))
+		}
+		res := runSearch(t, ix, veille.SearchRequest{Tagged: true, Limit: 1000})
+		if res.Total != uint64(tagged) || len(res.Hits) != tagged {
+			t.Errorf("%s: tagged total %d (%d hits), want %d", mode, res.Total, len(res.Hits), tagged)
+		}
+		for i, h := range res.Hits {
+			if len(h.Domains)+len(h.Competences) == 0 {
+				t.Errorf("%s: %q has no tag", mode, h.Title)
+			}
+			if i > 0 && h.Published.After(res.Hits[i-1].Published) {
+				t.Errorf("%s: hit %d is newer than the one before", mode, i)
+			}
+		}
+		langs := 0
+		for _, fc := range res.Facets["lang"] {
+			langs += fc.Count
+		}
+		if langs != tagged {
+			t.Errorf("%s: language facet adds up to %d, want %d", mode, langs, tagged)
+		}
 	}
 }

@@ -53,6 +53,12 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 		return nil, err
 	}
 	_, all := q.(*query.MatchAllQuery)
+	// The tagged home page is still a walk over the columns (scanAll):
+	// only the filter's absence, not Tagged, sends a search to Bleve.
+	scan := all && filter == nil
+	if r.Tagged {
+		filter = and(filter, taggedQuery())
+	}
 	if all && filter != nil && (r.Sort == "" || r.Sort == "date") {
 		// Newest first, no scores: the filter alone is the query. Bleve's
 		// boolean with only a filter is 20% slower over a broad filter.
@@ -106,7 +112,7 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 		req.Fields = append(append([]string(nil), storedFields...), fHighlight)
 	}
 
-	res, cc, err := ix.searchColumns(ctx, req, r, sortBy == "date")
+	res, cc, err := ix.searchColumns(ctx, req, r, sortBy == "date", scan)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", r.Query, err)
 	}
@@ -241,6 +247,28 @@ func filters(r veille.SearchRequest) (query.Query, error) {
 	return query.NewConjunctionQuery(qs), nil
 }
 
+// and is the conjunction of a filter, nil when none, and q.
+func and(filter, q query.Query) query.Query {
+	if filter == nil {
+		return q
+	}
+	return query.NewConjunctionQuery([]query.Query{filter, q})
+}
+
+// taggedQuery matches the items with at least one domain or competence
+// (Tagged): an item without any has no term in either field (document
+// leaves the field out), and the wildcard runs over the few terms of the
+// taxonomy, not over the items.
+func taggedQuery() query.Query {
+	var qs []query.Query
+	for _, f := range []string{fDomains, fCompetences} {
+		wq := query.NewWildcardQuery("*")
+		wq.SetField(f)
+		qs = append(qs, wq)
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
 func facetCounts(fr *search.FacetResult) []veille.FacetCount {
 	out := []veille.FacetCount{}
 	if fr == nil {
@@ -351,12 +379,16 @@ func stringsField(f map[string]interface{}, name string) []string {
 // there was nothing for the columns to do, or when the snapshot has
 // segments without columns yet (just written or merged), whose columns
 // are then built in the background.
-func (ix *Index) searchColumns(ctx context.Context, req *bleve.SearchRequest, r veille.SearchRequest, byDate bool) (*bleve.SearchResult, *columnCollector, error) {
+//
+// scan says the search matches every item (but for Tagged): newest first,
+// it is then read from the columns without Bleve (scanAll).
+func (ix *Index) searchColumns(ctx context.Context, req *bleve.SearchRequest, r veille.SearchRequest, byDate, scan bool) (*bleve.SearchResult, *columnCollector, error) {
 	if ix.cols == nil || (r.NoFacets && !byDate) {
 		res, err := ix.idx.SearchInContext(ctx, bleveCounts(req, r, byDate))
 		return res, nil, err
 	}
-	cc := &columnCollector{c: ix.cols, facets: !r.NoFacets, byDate: byDate, keep: req.Size + req.From}
+	cc := &columnCollector{c: ix.cols, facets: !r.NoFacets, byDate: byDate, keep: req.Size + req.From,
+		scan: scan && byDate, tagged: r.Tagged}
 	res, err := ix.collectColumns(ctx, req, cc)
 	if errors.Is(err, errNoColumns) {
 		ix.cols.refresh(ix.idx)
@@ -372,7 +404,7 @@ func (ix *Index) collectColumns(ctx context.Context, req *bleve.SearchRequest, c
 		return ix.idx.SearchInContext(withCollector(ctx, cc), req)
 	}
 	var res *bleve.SearchResult
-	if _, all := req.Query.(*query.MatchAllQuery); all {
+	if cc.scan {
 		total, err := ix.scanAll(ctx, cc)
 		if err != nil {
 			return nil, err

@@ -15,6 +15,8 @@ import (
 var knownParams = map[string]bool{
 	"q": true, "domain": true, "competence": true, "source": true, "lang": true, "jurisdiction": true, "ref": true,
 	"since": true, "until": true, "limit": true, "offset": true, "sort": true, "page": true, "ui": true,
+	// all=1: the HTML page without a query lists every item (homeFilter).
+	allParam: true,
 }
 
 // MaxOffset bounds deep paging, which costs the index offset+limit hits.

@@ -22,7 +22,7 @@ func newSearchState(raw url.Values, req veille.SearchRequest) searchState {
 			v.Add(name, val)
 		}
 	}
-	for _, k := range []string{"since", "until", "sort", "limit"} {
+	for _, k := range []string{"since", "until", "sort", "limit", allParam} {
 		if s := strings.TrimSpace(raw.Get(k)); s != "" {
 			v.Set(k, s)
 		}
@@ -97,6 +97,7 @@ func (st searchState) feedURL() string {
 	v := st.clone()
 	delete(v, "sort")
 	delete(v, "limit")
+	delete(v, allParam) // a feed is every item, as the API
 	return pageURL("/feed.atom", v)
 }
 

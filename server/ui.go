@@ -158,6 +158,8 @@ type searchPage struct {
 	PrevURL   string
 	NextURL   string
 	Hints     []hintView
+	// Home says what the page without a query leaves out, with the switch.
+	Home *homeSwitch
 }
 
 type hiddenField struct{ Name, Value string }
@@ -209,6 +211,7 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusBadRequest, "search", p)
 		return
 	}
+	homeFilter(raw, &req)
 	// Without a choice the index sorts a text query by relevance and
 	// everything else by date; the list shows relevance, so that a query
 	// typed on the home page is not sent as sort=date.
@@ -244,6 +247,7 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) {
 	s.fillSearchPage(r.Context(), p, l, st, req, res)
 	s.addEditionMentions(r.Context(), l, p.Hits)
 	p.Hints = s.searchHints(r.Context(), l, st, req, res.Total)
+	p.Home = s.homeSwitchFor(r.Context(), l, st, req, res.Total)
 	s.render(w, http.StatusOK, "search", p)
 }
 
