@@ -12,7 +12,7 @@ import (
 )
 
 var (
-	hitIDs       = regexp.MustCompile(`id="hit-([^"]+)"`)
+	pageHitIDs   = regexp.MustCompile(`id="hit-([^"]+)"`)
 	countLine    = regexp.MustCompile(`id="count">([^<]*)<`)
 	langFacetRe  = regexp.MustCompile(`<a href="/\?lang=[a-z]+" rel="nofollow">[^<]+</a> <span class="count">([^<]+)</span>`)
 	homeSwitchRe = regexp.MustCompile(`id="home-switch">([^<]*)<a href="([^"]*)">([^<]*)</a>`)
@@ -55,7 +55,7 @@ func TestHomePageTagged(t *testing.T) {
 	// The home page: tagged items only, and the switch.
 	_, body := get(t, f.ts.URL+"/?ui=en")
 	page := string(body)
-	ids := hitIDs.FindAllStringSubmatch(page, -1)
+	ids := pageHitIDs.FindAllStringSubmatch(page, -1)
 	if len(ids) != 20 {
 		t.Fatalf("home page lists %d items, want 20", len(ids))
 	}
@@ -107,7 +107,7 @@ func TestHomePageTagged(t *testing.T) {
 		t.Errorf("every item: count %q, want %q", c, wantCount)
 	}
 	untagged := false
-	for _, m := range hitIDs.FindAllStringSubmatch(page, -1) {
+	for _, m := range pageHitIDs.FindAllStringSubmatch(page, -1) {
 		untagged = untagged || !tagged[m[1]]
 	}
 	if !untagged {
