@@ -38,6 +38,15 @@ var (
 // as d.low folds (ASCII only).
 var euWords = []string{"glement", "directive", "cision", "regulation", "(ce)", "(ue)", "(cee)", "(ec)", "(eu)", "(eec)"}
 
+// euTypeWords: one is in every euType, folded as d.low folds it; the
+// suffixes, as written, one of which each grammar's suffix holds.
+var (
+	euTypeWords    = []string{"glement", "directive", "cision", "regulation"}
+	euNewSuffixes  = []string{"UE", "CE", "EU", "EC", "Euratom"}
+	euOldSuffixes  = []string{"UE", "CE", "EU", "EC", "Euratom", "PESC", "CFSP"}
+	euBareSuffixes = []string{"(CE)", "(CEE)", "(EC)", "(EEC)", "(UE)", "(EU)"}
+)
+
 // euTypeName is the English type of an act from its French or English word.
 func euTypeName(w string) string {
 	w = strings.ToLower(w)
@@ -83,7 +92,12 @@ func findEUActs(d *doc) {
 		}
 	}
 	ws := d.merge(spans)
-	for _, m := range d.findAll(reEUNew, ws) {
+	// what each grammar cannot match without: its type word, its suffix
+	typeOK := func(w window) bool { return d.lowHasAny(w, euTypeWords) }
+	newOK := func(w window) bool { return containsAny(d.s[w.start:w.end], euNewSuffixes) && typeOK(w) }
+	oldOK := func(w window) bool { return containsAny(d.s[w.start:w.end], euOldSuffixes) && typeOK(w) }
+	bareOK := func(w window) bool { return containsAny(d.s[w.start:w.end], euBareSuffixes) }
+	for _, m := range d.findAllIf(reEUNew, ws, newOK) {
 		if wordBefore(s, m[0]) {
 			continue
 		}
@@ -105,7 +119,7 @@ func findEUActs(d *doc) {
 			end += mm[1]
 		}
 	}
-	for _, m := range d.findAll(reEUOld, ws) {
+	for _, m := range d.findAllIf(reEUOld, ws, oldOK) {
 		if wordBefore(s, m[0]) || d.isClaimed(m[0], m[1]) {
 			continue
 		}
@@ -123,7 +137,7 @@ func findEUActs(d *doc) {
 			end += mm[1]
 		}
 	}
-	for _, m := range d.findAll(reEUBare, ws) {
+	for _, m := range d.findAllIf(reEUBare, ws, bareOK) {
 		if d.isClaimed(m[0], m[1]) {
 			continue
 		}
@@ -146,7 +160,10 @@ func findEUActs(d *doc) {
 			full[k] = append(full[k], f.id)
 		}
 	}
-	for _, m := range d.findAll(reEUNoSuffix, ws) {
+	if len(full) == 0 {
+		return // a number without suffix names no act of this text
+	}
+	for _, m := range d.findAllIf(reEUNoSuffix, ws, typeOK) {
 		if wordBefore(s, m[0]) || d.isClaimed(m[0], m[1]) || wordAfter(s, m[1]) || (m[1] < len(s) && s[m[1]] == '/') {
 			continue
 		}

@@ -74,7 +74,9 @@ func findFRActs(d *doc) {
 	var acts []frAct
 	// a numbered act writes "n°"
 	ws := d.windows(true, []string{"n°", "nº", "n °", " no ", " no.", "numéro"}, 70, 60)
-	for _, m := range d.findAll(reFRNumbered, ws) {
+	// most "n°" number an article or a rubrique, with no act's type near
+	hasType := func(w window) bool { return d.lowHasAny(w, frTypeWords) }
+	for _, m := range d.findAllIf(reFRNumbered, ws, hasType) {
 		if d.isClaimed(m[0], m[1]) {
 			continue
 		}

@@ -17,9 +17,14 @@ var (
 	reICPEJoin = regexp.MustCompile(`^(?:, ou |, et |, | et | ou | à |/| - )`)
 )
 
+// icpeHeadWords: one of them is in every text reICPEHead matches, folded.
+var icpeHeadWords = []string{"rubrique", "icpe", "class"}
+
 func findICPE(d *doc) {
 	s := d.s
-	for _, h := range d.findAll(reICPEHead, d.windows(true, []string{"rubrique", "icpe", "installation"}, 0, 30)) {
+	// "installation" is common; alone, without "classée", it heads nothing
+	head := func(w window) bool { return d.lowHasAny(w, icpeHeadWords) }
+	for _, h := range d.findAllIf(reICPEHead, d.windows(true, []string{"rubrique", "icpe", "installation"}, 0, 30), head) {
 		pos := h[1]
 		for {
 			m := reICPENum.FindStringSubmatchIndex(s[pos:])

@@ -131,8 +131,19 @@ func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' }
 // findAll is re.FindAllStringSubmatchIndex over the windows, with offsets
 // into the whole text.
 func (d *doc) findAll(re *regexp.Regexp, ws []window) [][]int {
+	return d.findAllIf(re, ws, nil)
+}
+
+// findAllIf is findAll over the windows can accepts. can is a cheap test of
+// a window (a word every match holds) that must be true of every window re
+// matches in: the regexp then runs only where it may find something, and
+// finds the same.
+func (d *doc) findAllIf(re *regexp.Regexp, ws []window, can func(w window) bool) [][]int {
 	var out [][]int
 	for _, w := range ws {
+		if can != nil && !can(w) {
+			continue
+		}
 		for _, m := range re.FindAllStringSubmatchIndex(d.s[w.start:w.end], -1) {
 			for i := range m {
 				if m[i] >= 0 {
@@ -143,4 +154,16 @@ func (d *doc) findAll(re *regexp.Regexp, ws []window) [][]int {
 		}
 	}
 	return out
+}
+
+// unicodeFolds are the two non-ASCII runes Go's (?i) folds to ASCII letters
+// (ſ to s, the Kelvin sign to k): a window holding one may match a
+// case-insensitive grammar without holding its ASCII words.
+var unicodeFolds = []string{"\u017f", "\u212a"}
+
+// lowHasAny tells whether the window, folded, holds one of words or a rune
+// (?i) folds to ASCII.
+func (d *doc) lowHasAny(w window, words []string) bool {
+	low := d.low[w.start:w.end]
+	return containsAny(low, words) || containsAny(low, unicodeFolds)
 }
