@@ -38,6 +38,26 @@ var (
 // as d.low folds (ASCII only).
 var euWords = []string{"glement", "directive", "cision", "regulation", "(ce)", "(ue)", "(cee)", "(ec)", "(eu)", "(eec)"}
 
+// euTypeStart tells whether an EU act's type may begin at low[i].
+func euTypeStart(low string, i int) bool {
+	switch low[i] {
+	case 'r':
+		if j := afterE(low, i+1); j > 0 {
+			return strings.HasPrefix(low[j:], "glement") || strings.HasPrefix(low[j:], "gulation")
+		}
+	case 'd':
+		return strings.HasPrefix(low[i:], "directive") || startsDE(low, i, "cision")
+	}
+	return false
+}
+
+// the grammars that begin with the act's type (they have no \b before it)
+var (
+	euNewStarter      = newStarter(reEUNew, false, euTypeStart)
+	euOldStarter      = newStarter(reEUOld, false, euTypeStart)
+	euNoSuffixStarter = newStarter(reEUNoSuffix, false, euTypeStart)
+)
+
 // euTypeWords: one is in every euType, folded as d.low folds it; the
 // suffixes, as written, one of which each grammar's suffix holds.
 var (
@@ -97,7 +117,7 @@ func findEUActs(d *doc) {
 	newOK := func(w window) bool { return containsAny(d.s[w.start:w.end], euNewSuffixes) && typeOK(w) }
 	oldOK := func(w window) bool { return containsAny(d.s[w.start:w.end], euOldSuffixes) && typeOK(w) }
 	bareOK := func(w window) bool { return containsAny(d.s[w.start:w.end], euBareSuffixes) }
-	for _, m := range d.findAllIf(reEUNew, ws, newOK) {
+	for _, m := range d.findAllAt(euNewStarter, ws, newOK) {
 		if wordBefore(s, m[0]) {
 			continue
 		}
@@ -119,7 +139,7 @@ func findEUActs(d *doc) {
 			end += mm[1]
 		}
 	}
-	for _, m := range d.findAllIf(reEUOld, ws, oldOK) {
+	for _, m := range d.findAllAt(euOldStarter, ws, oldOK) {
 		if wordBefore(s, m[0]) || d.isClaimed(m[0], m[1]) {
 			continue
 		}
@@ -163,7 +183,7 @@ func findEUActs(d *doc) {
 	if len(full) == 0 {
 		return // a number without suffix names no act of this text
 	}
-	for _, m := range d.findAllIf(reEUNoSuffix, ws, typeOK) {
+	for _, m := range d.findAllAt(euNoSuffixStarter, ws, typeOK) {
 		if wordBefore(s, m[0]) || d.isClaimed(m[0], m[1]) || wordAfter(s, m[1]) || (m[1] < len(s) && s[m[1]] == '/') {
 			continue
 		}

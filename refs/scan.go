@@ -167,3 +167,93 @@ func (d *doc) lowHasAny(w window, words []string) bool {
 	low := d.low[w.start:w.end]
 	return containsAny(low, words) || containsAny(low, unicodeFolds)
 }
+
+// A starter runs a grammar only where its match can begin. Go's regexp has
+// no fast skip to a case-insensitive first word ("(?i:décret|arrêté…)"):
+// unanchored, it tries the whole grammar at every byte of a window. The
+// places a match may begin are few and cheap to find (a type word's first
+// letters), so the grammar, anchored, is tried at those only. It finds what
+// the unanchored grammar finds: the leftmost match, then the next one after
+// it, each the one the grammar prefers at its start.
+type starter struct {
+	re, anchored *regexp.Regexp
+	// at tells whether a match may begin at low[i]; it must accept every
+	// place where one can, as the window is folded by lowerASCII.
+	at func(low string, i int) bool
+	// wordStart: re begins with \b, before a letter
+	wordStart bool
+}
+
+func newStarter(re *regexp.Regexp, wordStart bool, at func(low string, i int) bool) *starter {
+	return &starter{re: re, anchored: regexp.MustCompile(`^(?:` + re.String() + `)`), at: at, wordStart: wordStart}
+}
+
+// findAllAt is d.findAllIf(st.re, ws, can), trying the grammar only where
+// st.at says a match may begin.
+func (d *doc) findAllAt(st *starter, ws []window, can func(w window) bool) [][]int {
+	var out [][]int
+	for _, w := range ws {
+		if can != nil && !can(w) {
+			continue
+		}
+		text, low := d.s[w.start:w.end], d.low[w.start:w.end]
+		if containsAny(text, unicodeFolds) {
+			// (?i) may match a word at a letter at does not look for
+			out = append(out, d.findAll(st.re, []window{w})...)
+			continue
+		}
+		for i := 0; i < len(text); i++ {
+			if !st.at(low, i) || (st.wordStart && i > 0 && isWordByte(text[i-1])) {
+				continue
+			}
+			m := st.anchored.FindStringSubmatchIndex(text[i:])
+			if m == nil {
+				continue
+			}
+			for k := range m {
+				if m[k] >= 0 {
+					m[k] += w.start + i
+				}
+			}
+			out = append(out, m)
+			// the next match begins after this one (none is empty)
+			i = m[1] - w.start - 1
+		}
+	}
+	return out
+}
+
+// isWordByte is \b's word character; a byte of a multi-byte rune is not one.
+func isWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// afterE is the index just past an e, é, è or É, È at low[i], or -1.
+func afterE(low string, i int) int {
+	if i < len(low) && low[i] == 'e' {
+		return i + 1
+	}
+	for _, e := range [...]string{"é", "è", "É", "È"} {
+		if strings.HasPrefix(low[i:], e) {
+			return i + len(e)
+		}
+	}
+	return -1
+}
+
+// startsDE tells whether low[i:] is "d", an e, then one of rests.
+func startsDE(low string, i int, rests ...string) bool {
+	if low[i] != 'd' {
+		return false
+	}
+	j := afterE(low, i+1)
+	if j < 0 {
+		return false
+	}
+	for _, r := range rests {
+		if strings.HasPrefix(low[j:], r) {
+			return true
+		}
+	}
+	return false
+}
