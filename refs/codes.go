@@ -144,7 +144,7 @@ func findCodeArticles(d *doc) {
 	// "L." / "R." / "D." (or "R.*"), the form every citation of a lettered
 	// article takes; "article L541-2" without a period is left out
 	artWs := d.windows(false, []string{"L.", "R.", "D.", "L*", "R*", "D*"}, 1, 40)
-	for _, m := range d.findAll(reCodeArt, artWs) {
+	for _, m := range d.findAllAt(codeArtStarter, artWs, nil) {
 		if wordBefore(s, m[0]) || wordAfter(s, m[1]) || d.isClaimed(m[0], m[1]) {
 			continue
 		}
@@ -222,6 +222,11 @@ func contextCode(ms []codeMention, pos int) string {
 func sortMentions(ms []codeMention) {
 	sort.Slice(ms, func(i, j int) bool { return ms[i].start < ms[j].start })
 }
+
+// codeArtStarter: an article's number begins with its letter.
+var codeArtStarter = newStarter(reCodeArt, false, func(text, _ string, i int) bool {
+	return text[i] == 'L' || text[i] == 'R' || text[i] == 'D'
+})
 
 // codeAnaphors refer back to the code named last ("du même code"), as the
 // text is folded in d.low.

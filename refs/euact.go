@@ -39,7 +39,7 @@ var (
 var euWords = []string{"glement", "directive", "cision", "regulation", "(ce)", "(ue)", "(cee)", "(ec)", "(eu)", "(eec)"}
 
 // euTypeStart tells whether an EU act's type may begin at low[i].
-func euTypeStart(low string, i int) bool {
+func euTypeStart(_, low string, i int) bool {
 	switch low[i] {
 	case 'r':
 		if j := afterE(low, i+1); j > 0 {

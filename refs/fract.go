@@ -30,7 +30,7 @@ var (
 )
 
 // frNumberedStarter: a numbered act's citation begins with its type.
-var frNumberedStarter = newStarter(reFRNumbered, true, func(low string, i int) bool {
+var frNumberedStarter = newStarter(reFRNumbered, true, func(_, low string, i int) bool {
 	switch low[i] {
 	case 'l':
 		return strings.HasPrefix(low[i:], "loi")

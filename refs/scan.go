@@ -177,14 +177,14 @@ func (d *doc) lowHasAny(w window, words []string) bool {
 // it, each the one the grammar prefers at its start.
 type starter struct {
 	re, anchored *regexp.Regexp
-	// at tells whether a match may begin at low[i]; it must accept every
-	// place where one can, as the window is folded by lowerASCII.
-	at func(low string, i int) bool
+	// at tells whether a match may begin at text[i] (low is text folded by
+	// lowerASCII); it must accept every place where one can.
+	at func(text, low string, i int) bool
 	// wordStart: re begins with \b, before a letter
 	wordStart bool
 }
 
-func newStarter(re *regexp.Regexp, wordStart bool, at func(low string, i int) bool) *starter {
+func newStarter(re *regexp.Regexp, wordStart bool, at func(text, low string, i int) bool) *starter {
 	return &starter{re: re, anchored: regexp.MustCompile(`^(?:` + re.String() + `)`), at: at, wordStart: wordStart}
 }
 
@@ -203,7 +203,7 @@ func (d *doc) findAllAt(st *starter, ws []window, can func(w window) bool) [][]i
 			continue
 		}
 		for i := 0; i < len(text); i++ {
-			if !st.at(low, i) || (st.wordStart && i > 0 && isWordByte(text[i-1])) {
+			if !st.at(text, low, i) || (st.wordStart && i > 0 && isWordByte(text[i-1])) {
 				continue
 			}
 			m := st.anchored.FindStringSubmatchIndex(text[i:])
@@ -257,3 +257,6 @@ func startsDE(low string, i int, rests ...string) bool {
 	}
 	return false
 }
+
+// upperStart: a grammar that begins with a capital letter.
+func upperStart(text, _ string, i int) bool { return 'A' <= text[i] && text[i] <= 'Z' }
