@@ -48,17 +48,74 @@ func (d *doc) anchorSpans(fold bool, anchors []string, back, fwd int) []window {
 		if a[0] == ' ' && strings.HasPrefix(hay, a[1:]) {
 			ps = append(ps, window{0, min(len(hay), len(a)+fwd)})
 		}
+		eachIndex(hay, a, func(p int) {
+			ps = append(ps, window{max(0, p-back), min(len(hay), p+len(a)+fwd)})
+		})
+	}
+	return ps
+}
+
+// eachIndex calls f with each place hay writes a, each after the one before ends, as
+// repeated strings.Index finds them. strings.Index looks for the first byte
+// of a, which is often common in prose ("n" of "n°", " " of " no "); when a
+// holds a rarer byte ("°"), looking for that one skips most of the text.
+func eachIndex(hay, a string, f func(int)) {
+	r := rarestByte(a)
+	if byteRank(a[r]) >= 6 {
 		for i := 0; ; {
 			j := strings.Index(hay[i:], a)
 			if j < 0 {
-				break
+				return
 			}
-			p := i + j
-			ps = append(ps, window{max(0, p-back), min(len(hay), p+len(a)+fwd)})
-			i = p + len(a)
+			f(i + j)
+			i += j + len(a)
 		}
 	}
-	return ps
+	for i := r; i < len(hay); {
+		j := strings.IndexByte(hay[i:], a[r])
+		if j < 0 {
+			break
+		}
+		p := i + j - r
+		if p+len(a) <= len(hay) && hay[p:p+len(a)] == a {
+			f(p)
+			i = p + len(a) + r
+		} else {
+			i += j + 1
+		}
+	}
+}
+
+// rarestByte is the index of the byte of a least frequent in French and
+// English legal prose, by byteRank; the first of equals.
+func rarestByte(a string) int {
+	r := 0
+	for i := 1; i < len(a); i++ {
+		if byteRank(a[i]) < byteRank(a[r]) {
+			r = i
+		}
+	}
+	return r
+}
+
+// byteRank orders bytes by how often prose writes them (a rough guess:
+// only the speed of eachIndex depends on it, not what it finds).
+func byteRank(c byte) int {
+	switch {
+	case c == ' ' || c == '\n':
+		return 9
+	case strings.IndexByte("esaitnrulodcmp", c) >= 0, c == 0xC3:
+		return 8
+	case 'a' <= c && c <= 'z', strings.IndexByte("\xa9\xa8\xa0\xaa\xa7\xb4\xae\xbb\xb9", c) >= 0:
+		return 7
+	case strings.IndexByte(".,'-", c) >= 0, '0' <= c && c <= '9':
+		return 5
+	case 0x80 <= c && c < 0xC0:
+		return 2
+	case 'A' <= c && c <= 'Z':
+		return 3
+	}
+	return 4
 }
 
 // yearSpans are the stretches around every year (19xx, 20xx, as a number
