@@ -61,7 +61,7 @@ func (d *doc) anchorSpans(fold bool, anchors []string, back, fwd int) []window {
 // holds a rarer byte ("°"), looking for that one skips most of the text.
 func eachIndex(hay, a string, f func(int)) {
 	r := rarestByte(a)
-	if byteRank(a[r]) >= 6 {
+	if byteRank[a[r]] >= 8 {
 		for i := 0; ; {
 			j := strings.Index(hay[i:], a)
 			if j < 0 {
@@ -91,32 +91,43 @@ func eachIndex(hay, a string, f func(int)) {
 func rarestByte(a string) int {
 	r := 0
 	for i := 1; i < len(a); i++ {
-		if byteRank(a[i]) < byteRank(a[r]) {
+		if byteRank[a[i]] < byteRank[a[r]] {
 			r = i
 		}
 	}
 	return r
 }
 
-// byteRank orders bytes by how often prose writes them (a rough guess:
-// only the speed of eachIndex depends on it, not what it finds).
-func byteRank(c byte) int {
-	switch {
-	case c == ' ' || c == '\n':
-		return 9
-	case strings.IndexByte("esaitnrulodcmp", c) >= 0, c == 0xC3:
-		return 8
-	case 'a' <= c && c <= 'z', strings.IndexByte("\xa9\xa8\xa0\xaa\xa7\xb4\xae\xbb\xb9", c) >= 0:
-		return 7
-	case strings.IndexByte(".,'-", c) >= 0, '0' <= c && c <= '9':
-		return 5
-	case 0x80 <= c && c < 0xC0:
-		return 2
-	case 'A' <= c && c <= 'Z':
-		return 3
+// byteRank orders bytes by how often prose writes them, lower is rarer (a
+// rough guess: only the speed of eachIndex depends on it, not what it
+// finds).
+var byteRank = func() (rank [256]uint8) {
+	for c := range rank {
+		switch {
+		case 0x80 <= c && c < 0xC0:
+			rank[c] = 2 // inside a multi-byte rune: "°" is C2 B0
+		case 'A' <= c && c <= 'Z':
+			rank[c] = 3
+		case '0' <= c && c <= '9':
+			rank[c] = 5
+		case 'a' <= c && c <= 'z':
+			rank[c] = 6
+		default:
+			rank[c] = 4
+		}
 	}
-	return 4
-}
+	for _, c := range []byte(".,'-") {
+		rank[c] = 5
+	}
+	for _, c := range []byte("\xa9\xa8\xa0\xaa\xa7\xb4\xae\xbb\xb9") { // é è à ê ç ô î û ù
+		rank[c] = 7
+	}
+	for _, c := range []byte("esaitnrulodcmp\xc3") {
+		rank[c] = 8
+	}
+	rank[' '], rank['\n'] = 9, 9
+	return rank
+}()
 
 // yearSpans are the stretches around every year (19xx, 20xx, as a number
 // of its own): every written date holds one, and so do most acts' citations.
