@@ -73,8 +73,8 @@ var reScopePast = regexp.MustCompile(`\b(?:ont|a|avaient|avait|aient|ait) (?:(?:
 var reStaffMeasure = regexp.MustCompile(`\b(?:nommée?s?|renouvelée?s? dans (?:ses|leurs) fonctions|admise?s? à faire valoir|réintégrée?s?|détachée?s?|promue?s?|titularisée?s?|radiée?s?|mise?s? à disposition|chargée?s? des fonctions|maintenue?s? en (?:activité|fonctions)|placée?s? en (?:position|disponibilité|congé)|mis fin aux fonctions|cessent? (?:ses|leurs) fonctions|intégrée?s? dans le corps|inscrite?s? au tableau d'avancement|élevée?s? à la dignité|nommée?s? au grade)(?:[^\p{L}]|$)`)
 
 // staffWords: one of them is in every text reStaffMeasure matches.
-var staffWords = []string{"nomm", "renouvel", "admis", "intégr", "détach", "promu", "titularis", "radié", "mis",
-	"charg", "maintenu", "placé", "cess", "inscrit", "élevé"}
+var staffWords = []string{"nomm", "renouvel", "admis", "intégr", "détach", "promu", "titularis", "radié",
+	"à disposition", "mis fin", "chargé", "maintenu", "placé", "cess", "inscrit", "élevé"}
 
 // reReplacedWords: "les mots : « jusqu'au 31 décembre 2020 » sont remplacés
 // par …": the date in the words an amendment removes is no longer one.
