@@ -19,7 +19,9 @@ var (
 
 func findCAS(d *doc) {
 	s := d.s
-	for _, m := range d.findAll(reCAS, d.windows(false, []string{"-"}, 8, 6)) {
+	// most hyphens are in dates and articles: a window holds a CAS number
+	// only where it writes digit-digits-digit
+	for _, m := range d.findAllIf(reCAS, d.windows(false, []string{"-"}, 8, 6), d.hasCASShape) {
 		if d.isClaimed(m[0], m[1]) {
 			continue
 		}
@@ -63,4 +65,16 @@ func casID(a, b, c string) (string, bool) {
 		return "", false
 	}
 	return a + "-" + b + "-" + c, true
+}
+
+// hasCASShape tells whether the window writes "0-00-0", which every CAS
+// number holds.
+func (d *doc) hasCASShape(w window) bool {
+	s := d.s[w.start:w.end]
+	for i := 1; i+4 < len(s); i++ {
+		if s[i] == '-' && s[i+3] == '-' && isDigit(s[i-1]) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+4]) {
+			return true
+		}
+	}
+	return false
 }

@@ -45,7 +45,8 @@ type codeMention struct {
 func codeMentions(d *doc) []codeMention {
 	s := d.s
 	var ms []codeMention
-	for _, w := range d.anchorSpans(true, []string{"code"}, 0, 0) {
+	codes := d.anchorSpans(true, []string{"code"}, 0, 0)
+	for _, w := range codes {
 		if wordBefore(s, w.start) {
 			continue
 		}
@@ -63,7 +64,7 @@ func codeMentions(d *doc) []codeMention {
 	for _, m := range d.findAll(reCodeAbbrev, d.windows(false, []string{"CSS", "CSP", "CGCT", "CGI", "CMF", "CRPA"}, 1, 2)) {
 		ms = append(ms, codeMention{start: m[0], end: m[1], name: codeAbbrev[s[m[0]:m[1]]]})
 	}
-	for _, w := range d.anchorSpans(true, codeAnaphors, 0, 0) {
+	for _, w := range anaphorSpans(d.low, codes) {
 		if !wordBefore(s, w.start) && !wordAfter(s, w.end) {
 			ms = append(ms, codeMention{start: w.start, end: w.end})
 		}
@@ -143,7 +144,7 @@ func findCodeArticles(d *doc) {
 	// "L." / "R." / "D." (or "R.*"), the form every citation of a lettered
 	// article takes; "article L541-2" without a period is left out
 	artWs := d.windows(false, []string{"L.", "R.", "D.", "L*", "R*", "D*"}, 1, 40)
-	for _, m := range d.findAll(reCodeArt, artWs) {
+	for _, m := range d.findAllAt(codeArtStarter, artWs, nil) {
 		if wordBefore(s, m[0]) || wordAfter(s, m[1]) || d.isClaimed(m[0], m[1]) {
 			continue
 		}
@@ -222,10 +223,36 @@ func sortMentions(ms []codeMention) {
 	sort.Slice(ms, func(i, j int) bool { return ms[i].start < ms[j].start })
 }
 
+// codeArtStarter: an article's number begins with its letter.
+var codeArtStarter = newStarter(reCodeArt, false, func(text, _ string, i int) bool {
+	return text[i] == 'L' || text[i] == 'R' || text[i] == 'D'
+})
+
 // codeAnaphors refer back to the code named last ("du même code"), as the
 // text is folded in d.low.
-var codeAnaphors = []string{"même code", "meme code", "mÊme code", "dudit code", "ledit code", "audit code",
+var codeAnaphors = [...]string{"même code", "meme code", "mÊme code", "dudit code", "ledit code", "audit code",
 	"ce code", "présent code", "present code", "prÉsent code"}
+
+// anaphorSpans are where low writes one of codeAnaphors, in the order
+// anchorSpans gives them (anaphor by anaphor, then in text order), read off
+// the places low writes "code", with which every anaphor ends: one pass over
+// the text instead of one per anaphor.
+func anaphorSpans(low string, codes []window) []window {
+	var per [len(codeAnaphors)][]window
+	for _, c := range codes {
+		end := c.start + len("code")
+		for k, a := range codeAnaphors {
+			if start := end - len(a); start >= 0 && low[start:end] == a {
+				per[k] = append(per[k], window{start, end})
+			}
+		}
+	}
+	var out []window
+	for _, ws := range per {
+		out = append(out, ws...)
+	}
+	return out
+}
 
 // amendingWords: one of them is in every text reAmending matches.
 var amendingWords = []string{"ainsi", "compl", "ins", "tabli", "ajout", "remplac", "modifi", "amended"}

@@ -38,6 +38,35 @@ var (
 // as d.low folds (ASCII only).
 var euWords = []string{"glement", "directive", "cision", "regulation", "(ce)", "(ue)", "(cee)", "(ec)", "(eu)", "(eec)"}
 
+// euTypeStart tells whether an EU act's type may begin at low[i].
+func euTypeStart(_, low string, i int) bool {
+	switch low[i] {
+	case 'r':
+		if j := afterE(low, i+1); j > 0 {
+			return strings.HasPrefix(low[j:], "glement") || strings.HasPrefix(low[j:], "gulation")
+		}
+	case 'd':
+		return strings.HasPrefix(low[i:], "directive") || startsDE(low, i, "cision")
+	}
+	return false
+}
+
+// the grammars that begin with the act's type (they have no \b before it)
+var (
+	euNewStarter      = newStarter(reEUNew, false, euTypeStart)
+	euOldStarter      = newStarter(reEUOld, false, euTypeStart)
+	euNoSuffixStarter = newStarter(reEUNoSuffix, false, euTypeStart)
+)
+
+// euTypeWords: one is in every euType, folded as d.low folds it; the
+// suffixes, as written, one of which each grammar's suffix holds.
+var (
+	euTypeWords    = []string{"glement", "directive", "cision", "regulation"}
+	euNewSuffixes  = []string{"UE", "CE", "EU", "EC", "Euratom"}
+	euOldSuffixes  = []string{"UE", "CE", "EU", "EC", "Euratom", "PESC", "CFSP"}
+	euBareSuffixes = []string{"(CE)", "(CEE)", "(EC)", "(EEC)", "(UE)", "(EU)"}
+)
+
 // euTypeName is the English type of an act from its French or English word.
 func euTypeName(w string) string {
 	w = strings.ToLower(w)
@@ -83,7 +112,12 @@ func findEUActs(d *doc) {
 		}
 	}
 	ws := d.merge(spans)
-	for _, m := range d.findAll(reEUNew, ws) {
+	// what each grammar cannot match without: its type word, its suffix
+	typeOK := func(w window) bool { return d.lowHasAny(w, euTypeWords) }
+	newOK := func(w window) bool { return containsAny(d.s[w.start:w.end], euNewSuffixes) && typeOK(w) }
+	oldOK := func(w window) bool { return containsAny(d.s[w.start:w.end], euOldSuffixes) && typeOK(w) }
+	bareOK := func(w window) bool { return containsAny(d.s[w.start:w.end], euBareSuffixes) }
+	for _, m := range d.findAllAt(euNewStarter, ws, newOK) {
 		if wordBefore(s, m[0]) {
 			continue
 		}
@@ -105,7 +139,7 @@ func findEUActs(d *doc) {
 			end += mm[1]
 		}
 	}
-	for _, m := range d.findAll(reEUOld, ws) {
+	for _, m := range d.findAllAt(euOldStarter, ws, oldOK) {
 		if wordBefore(s, m[0]) || d.isClaimed(m[0], m[1]) {
 			continue
 		}
@@ -123,7 +157,7 @@ func findEUActs(d *doc) {
 			end += mm[1]
 		}
 	}
-	for _, m := range d.findAll(reEUBare, ws) {
+	for _, m := range d.findAllIf(reEUBare, ws, bareOK) {
 		if d.isClaimed(m[0], m[1]) {
 			continue
 		}
@@ -146,7 +180,10 @@ func findEUActs(d *doc) {
 			full[k] = append(full[k], f.id)
 		}
 	}
-	for _, m := range d.findAll(reEUNoSuffix, ws) {
+	if len(full) == 0 {
+		return // a number without suffix names no act of this text
+	}
+	for _, m := range d.findAllAt(euNoSuffixStarter, ws, typeOK) {
 		if wordBefore(s, m[0]) || d.isClaimed(m[0], m[1]) || wordAfter(s, m[1]) || (m[1] < len(s) && s[m[1]] == '/') {
 			continue
 		}

@@ -29,6 +29,25 @@ var (
 	reNOR        = regexp.MustCompile(`\b[A-Z]{4}\d{7}[A-Z]\b`)
 )
 
+// frNumberedStarter: a numbered act's citation begins with its type.
+var frNumberedStarter = newStarter(reFRNumbered, true, func(_, low string, i int) bool {
+	switch low[i] {
+	case 'l':
+		return strings.HasPrefix(low[i:], "loi")
+	case 'o':
+		return strings.HasPrefix(low[i:], "ordonnance")
+	case 'a':
+		return strings.HasPrefix(low[i:], "arr")
+	case 'i':
+		return strings.HasPrefix(low[i:], "instruction")
+	case 'c':
+		return strings.HasPrefix(low[i:], "circulaire")
+	case 'd':
+		return startsDE(low, i, "cret", "cision", "lib")
+	}
+	return false
+})
+
 // frTypeStems: where a type word starts, as d.low folds it.
 var frTypeStems = []string{"arrêt", "arret", "arrÊt", "décret", "decret", "dÉcret", "loi", "ordonnance",
 	"décision", "decision", "dÉcision", "délibération", "deliberation", "dÉlibÉration", "instruction", "circulaire"}
@@ -74,7 +93,9 @@ func findFRActs(d *doc) {
 	var acts []frAct
 	// a numbered act writes "n°"
 	ws := d.windows(true, []string{"n°", "nº", "n °", " no ", " no.", "numéro"}, 70, 60)
-	for _, m := range d.findAll(reFRNumbered, ws) {
+	// most "n°" number an article or a rubrique, with no act's type near
+	hasType := func(w window) bool { return d.lowHasAny(w, frTypeWords) }
+	for _, m := range d.findAllAt(frNumberedStarter, ws, hasType) {
 		if d.isClaimed(m[0], m[1]) {
 			continue
 		}

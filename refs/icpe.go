@@ -17,9 +17,25 @@ var (
 	reICPEJoin = regexp.MustCompile(`^(?:, ou |, et |, | et | ou | à |/| - )`)
 )
 
+// icpeHeadWords: one of them is in every text reICPEHead matches, folded.
+var icpeHeadWords = []string{"rubrique", "icpe", "class"}
+
+// icpeHeadStarter: a head begins with one of its words, after \b.
+var icpeHeadStarter = newStarter(reICPEHead, true, func(_, low string, i int) bool {
+	switch low[i] {
+	case 'r':
+		return strings.HasPrefix(low[i:], "rubrique")
+	case 'i':
+		return strings.HasPrefix(low[i:], "icpe") || strings.HasPrefix(low[i:], "installation")
+	}
+	return false
+})
+
 func findICPE(d *doc) {
 	s := d.s
-	for _, h := range d.findAll(reICPEHead, d.windows(true, []string{"rubrique", "icpe", "installation"}, 0, 30)) {
+	// "installation" is common; alone, without "classée", it heads nothing
+	head := func(w window) bool { return d.lowHasAny(w, icpeHeadWords) }
+	for _, h := range d.findAllAt(icpeHeadStarter, d.windows(true, []string{"rubrique", "icpe", "installation"}, 0, 30), head) {
 		pos := h[1]
 		for {
 			m := reICPENum.FindStringSubmatchIndex(s[pos:])

@@ -72,6 +72,10 @@ var reScopePast = regexp.MustCompile(`\b(?:ont|a|avaient|avait|aient|ait) (?:(?:
 // is when an individual measure takes effect, not a date a regulation sets.
 var reStaffMeasure = regexp.MustCompile(`\b(?:nommée?s?|renouvelée?s? dans (?:ses|leurs) fonctions|admise?s? à faire valoir|réintégrée?s?|détachée?s?|promue?s?|titularisée?s?|radiée?s?|mise?s? à disposition|chargée?s? des fonctions|maintenue?s? en (?:activité|fonctions)|placée?s? en (?:position|disponibilité|congé)|mis fin aux fonctions|cessent? (?:ses|leurs) fonctions|intégrée?s? dans le corps|inscrite?s? au tableau d'avancement|élevée?s? à la dignité|nommée?s? au grade)(?:[^\p{L}]|$)`)
 
+// staffWords: one of them is in every text reStaffMeasure matches.
+var staffWords = []string{"nomm", "renouvel", "admis", "intégr", "détach", "promu", "titularis", "radié",
+	"à disposition", "mis fin", "chargé", "maintenu", "placé", "cess", "inscrit", "élevé"}
+
 // reReplacedWords: "les mots : « jusqu'au 31 décembre 2020 » sont remplacés
 // par …": the date in the words an amendment removes is no longer one.
 var reReplacedWords = regexp.MustCompile(`^[ ,]*(?:sont|est) (?:remplacée?s?|supprimée?s?)`)
@@ -134,14 +138,17 @@ func findKeyDates(d *doc) []veille.KeyDate {
 		}
 		// the words that change a date's role stand near it
 		sentence := strings.ToLower(s[max(cellStart(s, sp.start), sp.start-300):min(sentenceEnd(s, sp.end), sp.end+150)])
-		if reStaffMeasure.MatchString(sentence) {
+		if containsAny(sentence, staffWords) && reStaffMeasure.MatchString(sentence) {
 			continue
 		}
 		if kind == DateApplication && generic && reEventWords.MatchString(sentence) {
 			continue
 		}
 		if kind == DateDeadline {
-			if reScope.MatchString(before) || reScopePast.MatchString(before) || scopeParticiple(before) {
+			// both grammars end with "avant le " or "après le "
+			scoped := (strings.HasSuffix(before, "avant le ") || strings.HasSuffix(before, "après le ")) &&
+				(reScope.MatchString(before) || reScopePast.MatchString(before))
+			if scoped || scopeParticiple(before) {
 				continue
 			}
 			if reCommentWords.MatchString(sentence) {

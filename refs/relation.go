@@ -18,6 +18,11 @@ var (
 // relationWords: one is in every title reRelation matches (d.low folds ASCII only).
 var relationWords = []string{"modifi", "abrog", "transpos", "application", "amending", "repealing", "implementing"}
 
+// relationStarter: a verb begins with one of these letters, after \b.
+var relationStarter = newStarter(reRelation, true, func(_, low string, i int) bool {
+	return strings.IndexByte("maptrfi", low[i]) >= 0
+})
+
 // relSpan is a stretch of the title where references take a relation.
 type relSpan struct {
 	start, end int
@@ -54,7 +59,7 @@ func titleRelations(d *doc) relations {
 	if !containsAny(d.low[:d.titleEnd], relationWords) {
 		return nil
 	}
-	verbs := reRelation.FindAllStringSubmatchIndex(title, -1)
+	verbs := d.findAllAt(relationStarter, []window{{0, d.titleEnd}}, nil)
 	var out relations
 	for i, v := range verbs {
 		word := title[v[0]:v[1]]

@@ -28,6 +28,12 @@ var (
 	reStdEditionBefore = regexp.MustCompile(`(?i:(?:the )?((?:19|20)\d\d) (?:edition|version|revision) of (?:the )?(?:standard )?|(?:la )?version ((?:19|20)\d\d) de (?:la norme )?)$`)
 )
 
+// both grammars begin with a body's capitals, after \b
+var (
+	stdStarter      = newStarter(reStd, true, upperStart)
+	stdAFNORStarter = newStarter(reStdAFNOR, true, upperStart)
+)
+
 func findStandards(d *doc) {
 	s := d.s
 	add := func(desig string, start, end int, year string) {
@@ -47,7 +53,7 @@ func findStandards(d *doc) {
 		d.add(KindStandard, id, start, end)
 		d.claim(start, end)
 	}
-	for _, m := range d.findAll(reStdAFNOR, d.windows(false, []string{"NF ", "XP ", "FD ", "GA "}, 0, 30)) {
+	for _, m := range d.findAllAt(stdAFNORStarter, d.windows(false, []string{"NF ", "XP ", "FD ", "GA "}, 0, 30), nil) {
 		if wordBefore(s, m[0]) || wordAfter(s, m[1]) {
 			continue
 		}
@@ -57,7 +63,7 @@ func findStandards(d *doc) {
 		}
 		add(s[m[2]:m[3]]+" "+s[m[4]:m[5]]+s[m[6]:m[7]], m[0], m[1], year)
 	}
-	for _, m := range d.findAll(reStd, d.windows(false, []string{"EN", "ISO", "IEC", "CEI", "ASTM", "UTE", "CEN", "CLC"}, 8, 50)) {
+	for _, m := range d.findAllAt(stdStarter, d.windows(false, []string{"EN", "ISO", "IEC", "CEI", "ASTM", "UTE", "CEN", "CLC"}, 8, 50), nil) {
 		if wordBefore(s, m[0]) || wordAfter(s, m[1]) || d.isClaimed(m[0], m[1]) {
 			continue
 		}

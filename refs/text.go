@@ -12,7 +12,9 @@ import (
 // they end sentences and paragraphs ("Article 3" headings), which bound the
 // context a reference or a date is read in.
 func normalize(s string) string {
-	b := make([]byte, 0, len(s))
+	// a Builder hands its bytes over as the string, without a copy
+	var b strings.Builder
+	b.Grow(len(s))
 	space, line := false, false
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -48,16 +50,20 @@ func normalize(s string) string {
 			continue
 		}
 		if line {
-			if len(b) > 0 {
-				b = append(b, '\n')
+			if b.Len() > 0 {
+				b.WriteByte('\n')
 			}
-		} else if space && len(b) > 0 {
-			b = append(b, ' ')
+		} else if space && b.Len() > 0 {
+			b.WriteByte(' ')
 		}
 		space, line = false, false
-		b = utf8.AppendRune(b, r)
+		if r < utf8.RuneSelf {
+			b.WriteByte(byte(r))
+		} else {
+			b.WriteRune(r)
+		}
 	}
-	return string(b)
+	return b.String()
 }
 
 // oneLine is a piece of normalised text as a reference's "text": the line
