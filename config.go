@@ -114,6 +114,11 @@ type Member struct {
 	Competences []string `yaml:"competences"`
 	Email       string   `yaml:"email"`
 	Lang        string   `yaml:"lang"`
+	// MailDomains: every address at these domains signs in as the member.
+	MailDomains []string `yaml:"mail_domains"`
+	// Users are the addresses that sign in as the member, besides Email
+	// and MailDomains.
+	Users []string `yaml:"users"`
 }
 
 // Digest is a scheduled summary of a period's items.
@@ -187,6 +192,9 @@ type Server struct {
 	// RateLimit bounds the searches of one client; unset, 5 a second with
 	// bursts of 20 (server.DefaultLimits).
 	RateLimit *RateLimit `yaml:"rate_limit"`
+	// Public keeps search and pages open to anyone who reaches the server
+	// (the default, today's intranet); false requires signing in.
+	Public *bool `yaml:"public"`
 }
 
 // RateLimit is a per-client token bucket.
@@ -194,3 +202,6 @@ type RateLimit struct {
 	PerSecond float64 `yaml:"per_second"`
 	Burst     int     `yaml:"burst"`
 }
+
+// IsPublic reports whether search and pages are open without signing in.
+func (s Server) IsPublic() bool { return s.Public == nil || *s.Public }

@@ -120,6 +120,7 @@ func validate(cfg *Config, d *decoder) {
 	domains, competences := c.taxonomy(cfg)
 	c.sources(cfg.Sources, domains, competences)
 	c.members(cfg.Members, competences)
+	c.staff(cfg)
 	memberIDs := idSet{}
 	for _, m := range cfg.Members {
 		memberIDs[m.ID] = ""
@@ -322,6 +323,42 @@ func (c checker) members(members []Member, competences idSet) {
 			c.email(p+".email", m.Email)
 		}
 		c.lang(p+".lang", m.Lang)
+		for j, u := range m.Users {
+			c.email(fmt.Sprintf("%s.users[%d]", p, j), u)
+		}
+		for j, d := range m.MailDomains {
+			if !validMailDomain(d) {
+				c.add(fmt.Sprintf("%s.mail_domains[%d]", p, j), "not a mail domain: %q (write forge-exemple.fr, without @)", d)
+			}
+		}
+	}
+}
+
+// validMailDomain accepts a host name with at least one dot: a domain
+// typed as "@forge.fr" or "forge" would let nobody, or everybody, in.
+func validMailDomain(d string) bool {
+	if d == "" || strings.ContainsAny(d, "@ /:") || !strings.Contains(d, ".") ||
+		strings.HasPrefix(d, ".") || strings.HasSuffix(d, ".") {
+		return false
+	}
+	_, err := mail.ParseAddress("x@" + d)
+	return err == nil
+}
+
+// staff checks that no address is both staff and a member's user (one
+// person, one role); validate checks the addresses themselves.
+func (c checker) staff(cfg *Config) {
+	users := map[string]string{}
+	for _, m := range cfg.Members {
+		for _, u := range m.Users {
+			users[strings.ToLower(u)] = m.ID
+		}
+	}
+	for i, a := range cfg.Staff {
+		p := fmt.Sprintf("staff[%d]", i)
+		if id, ok := users[strings.ToLower(a)]; ok {
+			c.add(p, "%s is also a user of member %s: an address has one role", a, id)
+		}
 	}
 }
 

@@ -45,6 +45,9 @@ type Digest struct {
 	// Edition is set on an editorial digest's approved edition: Items
 	// are then in staff's order (digest/edition.go).
 	Edition *EditionContent `json:"edition,omitempty"`
+	// Overdue are the member's register actions late on the day its copy
+	// is sent (digest/overdue.go); only on a member's copy.
+	Overdue []OverdueAction `json:"overdue,omitempty"`
 }
 
 // Coverage states of a source over a period, from the record of attempts.

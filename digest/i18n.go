@@ -110,6 +110,13 @@ var labels = map[string][2]string{ // key → {fr, en}
 	"reminder_subject": {"À approuver : %s", "To approve: %s"},
 	"reminder_body":    {"L'édition n'était pas approuvée à l'heure d'envoi (%s) : elle est retenue et n'a été envoyée à personne. Relisez-la et approuvez-la pour l'envoyer.", "The edition was not approved at its send time (%s): it is held and was sent to nobody. Review and approve it to send it."},
 	"reminder_link":    {"Relire et approuver", "Review and approve"},
+	// The members' space (issue 16).
+	"signin_subject": {"Votre lien de connexion à la veille", "Your sign-in link to the watch"},
+	"signin_body":    {"Bonjour,\n\nPour vous connecter à la veille, ouvrez ce lien puis cliquez sur « Se connecter » :\n\n%s\n\nLe lien sert une seule fois et expire dans %d minutes. Si vous n'avez rien demandé, ignorez ce message.\n", "Hello,\n\nTo sign in to the watch, open this link and click \"Sign in\":\n\n%s\n\nThe link works once and expires in %d minutes. If you did not ask for it, ignore this message.\n"},
+	"overdue":        {"Actions en retard dans votre registre", "Overdue actions in your register"},
+	"due_on":         {"échéance", "due"},
+	"saved_subject":  {"Recherche suivie : %s", "Followed search: %s"},
+	"saved_intro":    {"Nouveaux éléments pour votre recherche", "New items for your search"},
 }
 
 // t returns the label in lang.

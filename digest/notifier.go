@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/mail"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -28,6 +29,9 @@ type Options struct {
 	// Index evaluates the alert rules' queries; a rule with a query cannot
 	// run without it.
 	Index *index.Index
+	// ParseSearch reads a saved search's URL query (server.ParseSearch);
+	// saved searches are not mailed without it.
+	ParseSearch func(url.Values) (veille.SearchRequest, error)
 	// Mailer sends mail; nil builds an SMTPMailer from Config.SMTP (and
 	// fails the sends, clearly, when no SMTP host is configured).
 	Mailer Mailer
@@ -112,12 +116,7 @@ func New(o Options) (*Notifier, error) {
 		o.HTTPClient = &http.Client{Timeout: 15 * time.Second}
 	}
 	if o.Mailer == nil {
-		m, err := mailerFromConfig(o.Config.SMTP, o.Getenv)
-		if err != nil {
-			o.Mailer = brokenMailer{err}
-		} else {
-			o.Mailer = m
-		}
+		o.Mailer = NewMailer(o.Config.SMTP, o.Getenv)
 	}
 	return &Notifier{o: o}, nil
 }

@@ -274,6 +274,11 @@ func (n *Notifier) digestPayload(ctx context.Context, row store.Delivery) (paylo
 			c.Items = append(c.Items, it)
 		}
 	}
+	if c.Member != nil {
+		if c.Overdue, err = n.overdue(ctx, c.Member.ID, row.ClaimedAt); err != nil {
+			return payload{}, err
+		}
+	}
 	r, err := RenderDigest(n.o.Config, dg, &c, lang, n.o.BaseURL)
 	if err != nil {
 		return payload{}, err
@@ -303,6 +308,9 @@ func (n *Notifier) resume(ctx context.Context) (int, error) {
 				return n.digestPayload(ctx, row)
 			case KindReminder:
 				return n.reminderPayload(ctx, row)
+			}
+			if row.Kind == KindSaved {
+				return n.savedPayload(ctx, row)
 			}
 			return n.alertPayload(ctx, row)
 		}

@@ -36,7 +36,11 @@ type view struct {
 	ArchiveURL string
 	// Deadlines are the dates of the 90 days after the period.
 	Deadlines []deadlineView
+	// Overdue are the member's late register actions (digest/overdue.go).
+	Overdue []overdueView
 }
+
+type overdueView struct{ Title, URL, Line string }
 
 type countView struct {
 	Label  string
@@ -96,6 +100,14 @@ func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL strin
 	}
 	if baseURL != "" {
 		v.ArchiveURL = strings.TrimRight(baseURL, "/") + "/digests/" + url.PathEscape(d.ID) + "/" + url.PathEscape(d.Period.Key)
+	}
+	for _, o := range d.Overdue {
+		line := strings.Join(nonEmpty(oneLine(o.Action), oneLine(o.Owner)), " — ")
+		if line != "" {
+			line += " — "
+		}
+		v.Overdue = append(v.Overdue, overdueView{Title: oneLine(o.Title), Line: line + t(lang, "due_on") + " " + o.Due,
+			URL: strings.TrimRight(baseURL, "/") + "/items/" + url.PathEscape(o.ItemID)})
 	}
 	v.Total = len(d.Items)
 	v.Empty = v.Total == 0
@@ -355,4 +367,15 @@ func quote(lang, s string) string {
 		return "\u201c" + s + "\u201d"
 	}
 	return "«\u00a0" + s + "\u00a0»"
+}
+
+// nonEmpty keeps the non-empty strings.
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

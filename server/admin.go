@@ -165,12 +165,7 @@ type LocalFunc func(ctx context.Context, command string, q url.Values) (any, err
 const localRoute = "GET /api/admin/local/{command}"
 
 func (s *Server) localRoutes() {
-	s.mux.HandleFunc(localRoute, func(w http.ResponseWriter, r *http.Request) {
-		if !s.authorize(w, r) {
-			return
-		}
-		s.local(w, r)
-	})
+	s.handle(localRoute, admin, s.local)
 }
 
 // LocalHandler serves the local routes without a token: serve it only on

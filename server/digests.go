@@ -38,10 +38,10 @@ func (s *Server) digestRoutes() {
 		return
 	}
 	d := &digestPages{s: s, n: n}
-	s.mux.HandleFunc("GET /digests", d.handleList)
-	s.mux.HandleFunc("GET /digests/{id}", d.handleDigest)
-	s.mux.HandleFunc("GET /digests/{id}/{period}", d.handlePeriod)
-	s.mux.HandleFunc("GET /api/deliveries", d.handleDeliveries)
+	s.handle("GET /digests", reader, d.handleList)
+	s.handle("GET /digests/{id}", reader, d.handleDigest)
+	s.handle("GET /digests/{id}/{period}", reader, d.handlePeriod)
+	s.handle("GET /api/deliveries", admin, d.handleDeliveries)
 }
 
 // maxArchive bounds the periods a page or feed lists; the list of all

@@ -34,10 +34,10 @@ func (s *Server) editionRoutes() {
 			return
 		}
 	}
-	s.mux.HandleFunc("GET /api/editions/{digest}/{period}", e.apiGet)
-	s.mux.HandleFunc("PUT /api/editions/{digest}/{period}", e.apiPut)
-	s.mux.HandleFunc("POST /api/editions/{digest}/{period}/approve", e.apiApprove)
-	s.mux.HandleFunc("POST /api/editions/{digest}/{period}/discussed", e.apiDiscussed)
+	s.handle("GET /api/editions/{digest}/{period}", staffSelf, e.apiGet)
+	s.handle("PUT /api/editions/{digest}/{period}", staffSelf, e.apiPut)
+	s.handle("POST /api/editions/{digest}/{period}/approve", staffSelf, e.apiApprove)
+	s.handle("POST /api/editions/{digest}/{period}/discussed", staffSelf, e.apiDiscussed)
 	e.pageRoutes()
 }
 

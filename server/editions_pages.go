@@ -44,16 +44,16 @@ func (e *editions) pageRoutes() {
 		e.s.o.Logger.Error("edition pages disabled", "err", err)
 		return
 	}
-	m := e.s.mux
-	m.HandleFunc("GET /editions", e.handleList)
-	m.HandleFunc("GET /editions.atom", e.handleFeed)
-	m.HandleFunc("GET /editions/signin", e.handleSigninForm)
-	m.HandleFunc("POST /editions/signin", e.handleSignin)
-	m.HandleFunc("GET /editions/{digest}/{period}", e.handleView)
-	m.HandleFunc("GET /editions/{digest}/{period}/edit", e.handleEdit)
-	m.HandleFunc("POST /editions/{digest}/{period}/edit", e.handleSave)
-	m.HandleFunc("POST /editions/{digest}/{period}/approve", e.handleApproveForm)
-	m.HandleFunc("POST /editions/{digest}/{period}/discussed", e.handleDiscussedForm)
+	m := e.s
+	m.handle("GET /editions", reader, e.handleList)
+	m.handle("GET /editions.atom", reader, e.handleFeed)
+	m.handle("GET /editions/signin", anyone, e.handleSigninForm)
+	m.handle("POST /editions/signin", anyone, e.handleSignin)
+	m.handle("GET /editions/{digest}/{period}", reader, e.handleView)
+	m.handle("GET /editions/{digest}/{period}/edit", staffSelf, e.handleEdit)
+	m.handle("POST /editions/{digest}/{period}/edit", staffSelf, e.handleSave)
+	m.handle("POST /editions/{digest}/{period}/approve", staffSelf, e.handleApproveForm)
+	m.handle("POST /editions/{digest}/{period}/discussed", staffSelf, e.handleDiscussedForm)
 }
 
 func editPath(id, period string) string { return digest.EditionPath(id, period) + "/edit" }
@@ -74,7 +74,7 @@ func (e *editions) staffPage(w http.ResponseWriter, r *http.Request) (string, bo
 	return "", false
 }
 
-type signinPage struct {
+type staffSigninPage struct {
 	pageBase
 	Next string
 	Bad  bool
@@ -90,7 +90,7 @@ func localPath(p string) string {
 
 func (e *editions) handleSigninForm(w http.ResponseWriter, r *http.Request) {
 	l := e.s.locale(w, r)
-	e.s.render(w, http.StatusOK, "edition_signin", signinPage{pageBase: e.s.base(r, l, "", l.T("edition.signin")),
+	e.s.render(w, http.StatusOK, "edition_signin", staffSigninPage{pageBase: e.s.base(r, l, "", l.T("edition.signin")),
 		Next: localPath(r.URL.Query().Get("next"))})
 }
 
@@ -98,7 +98,7 @@ func (e *editions) handleSignin(w http.ResponseWriter, r *http.Request) {
 	l := e.s.locale(w, r)
 	next := localPath(r.PostFormValue("next"))
 	if !sameOrigin(r) || !e.s.tokenMatches(r.PostFormValue("token")) {
-		e.s.render(w, http.StatusForbidden, "edition_signin", signinPage{pageBase: e.s.base(r, l, "", l.T("edition.signin")),
+		e.s.render(w, http.StatusForbidden, "edition_signin", staffSigninPage{pageBase: e.s.base(r, l, "", l.T("edition.signin")),
 			Next: next, Bad: true})
 		return
 	}

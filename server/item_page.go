@@ -34,6 +34,10 @@ type itemPage struct {
 	Refs  []refView
 	Dates []actDateView
 	Act   *refView
+	// The member's mark and the staff's anonymised counts (server/register.go).
+	Mark          store.Mark
+	MarkStatuses  []string
+	ClusterCounts []string
 }
 
 type sourceLink struct{ Label, URL string }
@@ -105,5 +109,10 @@ func (s *Server) handleItemPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Refs, p.Dates, p.Act = refViews(l, it)
 	p.Editions = s.editionMentions(r.Context(), l, []string{it.ID})[it.ID]
+	if err := s.fillMarks(r, l, &p); err != nil {
+		s.o.Logger.Error("read marks", "id", p.Item.ID, "err", err)
+		s.renderError(w, r, l, http.StatusInternalServerError, l.T("error.internal"))
+		return
+	}
 	s.render(w, http.StatusOK, "item", p)
 }

@@ -187,7 +187,7 @@ func (s *Server) limit(next http.Handler) http.Handler {
 	trusted := s.trusted
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.refuse(w, r, http.StatusForbidden, "cross-origin "+r.Method+" refused: admin requests must come from this site or carry no browser origin",
+		s.refuse(w, r, http.StatusForbidden, "cross-origin "+r.Method+" refused: requests that change something must come from this site or carry no browser origin",
 			"limit.crossorigin")
 	}))
 	guarded := cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -24,6 +24,7 @@ import (
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/digest"
 	"github.com/nogentech/veille/index"
+	"github.com/nogentech/veille/members"
 	"github.com/nogentech/veille/store"
 )
 
@@ -69,6 +70,9 @@ type Options struct {
 	// (server/editions_api.go): pass the scheduler's, so that one notifier
 	// serialises every send. Nil: approving answers 503.
 	Notifier *digest.Notifier
+	// Mailer sends the sign-in links of the members' space; nil builds
+	// the SMTP mailer of Config.SMTP (digest.NewMailer).
+	Mailer digest.Mailer
 }
 
 // Server holds the handlers.
@@ -83,6 +87,9 @@ type Server struct {
 	adminToken    string
 	itemPolicy    *bluemonday.Policy
 	snippetPolicy *bluemonday.Policy
+	auth          *members.Auth
+	table         []route
+	results       resultCache
 	// trusted are the reverse proxies whose X-Forwarded-For names the
 	// client (server.trusted_proxies).
 	trusted []netip.Prefix
@@ -139,40 +146,53 @@ func New(o Options) (*Server, error) {
 	if s.pages, err = parseTemplates(s.assets); err != nil {
 		return nil, err
 	}
+	// Without a store (benchmarks of search alone) there is no members'
+	// space: everyone is anonymous.
+	if o.Store != nil {
+		if s.auth, err = members.New(o.BaseContext, members.Options{Config: o.Config, Store: o.Store, Mailer: o.Mailer,
+			Getenv: o.Getenv, Now: o.Now, Logger: o.Logger, BaseContext: o.BaseContext}); err != nil {
+			return nil, err
+		}
+	}
 	s.routes()
 	return s, nil
 }
 
 func (s *Server) routes() {
 	// Pages.
-	s.mux.HandleFunc("GET /{$}", s.handleSearchPage)
-	s.mux.HandleFunc("GET /items/{id}", s.handleItemPage)
-	s.mux.HandleFunc("GET /sources", s.handleSourcesPage)
-	s.mux.Handle("GET /static/{name}", s.assets)
-	s.mux.HandleFunc("GET /robots.txt", handleRobots)
+	s.handle("GET /{$}", reader, s.handleSearchPage)
+	s.handle("GET /items/{id}", reader, s.handleItemPage)
+	s.handle("GET /sources", reader, s.handleSourcesPage)
+	s.handle("GET /static/{name}", anyone, s.assets.ServeHTTP)
+	s.handle("GET /robots.txt", anyone, handleRobots)
 	// Feeds.
-	s.mux.HandleFunc("GET /feed.atom", s.handleFeed)
-	s.mux.HandleFunc("GET /sources.opml", s.handleOPML)
+	s.handle("GET /feed.atom", reader, s.handleFeed)
+	s.handle("GET /sources.opml", reader, s.handleOPML)
 	// Operations.
-	s.mux.HandleFunc("GET /healthz", s.handleHealth)
-	s.mux.Handle("GET /metrics", s.metrics.Handler())
+	s.handle("GET /healthz", anyone, s.handleHealth)
+	s.handle("GET /metrics", anyone, s.metrics.Handler().ServeHTTP)
 	// JSON API.
-	s.mux.HandleFunc("GET /api/search", s.handleSearch)
-	s.mux.HandleFunc("GET /api/items/{id}", s.handleItem)
-	s.mux.HandleFunc("GET /api/sources", s.handleSources)
-	s.mux.HandleFunc("POST /api/crawl", s.handleCrawlAll)
-	s.mux.HandleFunc("POST /api/crawl/{source}", s.handleCrawlSource)
+	s.handle("GET /api/search", reader, s.handleSearch)
+	s.handle("GET /api/items/{id}", reader, s.handleItem)
+	s.handle("GET /api/sources", reader, s.handleSources)
+	s.handle("POST /api/crawl", admin, s.handleCrawlAll)
+	s.handle("POST /api/crawl/{source}", admin, s.handleCrawlSource)
 	s.localRoutes()   // /api/admin/local/… (server/admin.go)
 	s.digestRoutes()  // /digests…, /api/deliveries (server/digests.go)
 	s.editionRoutes() // /editions…, /api/editions… (server/editions_api.go)
 	s.actRoutes()     // /acts…, /calendar… (server/acts.go, calendar.go)
+	s.memberRoutes()  // sign-in, register, saved searches (server/members.go)
 	// Everything else: 404, or 405 when the path exists for another method.
 	s.mux.HandleFunc("/", s.handleFallback)
 }
 
 // Handler returns the root handler with its middleware.
 func (s *Server) Handler() http.Handler {
-	return securityHeaders(s.recoverPanics(s.observe(s.limit(gzipResponses(withRoute(s.mux))))))
+	h := withRoute(s.mux)
+	if s.auth != nil {
+		h = s.auth.Sessions(h)
+	}
+	return securityHeaders(s.recoverPanics(s.observe(s.limit(gzipResponses(h)))))
 }
 
 // Metrics returns the series the server records into.
@@ -183,7 +203,12 @@ func (s *Server) ObserveCrawl(rep veille.CrawlReport) { s.metrics.ObserveCrawl(r
 
 // Wait blocks until background work (admin crawls) is over; call it after
 // cancelling BaseContext and before closing the index and the store.
-func (s *Server) Wait() { s.bg.Wait() }
+func (s *Server) Wait() {
+	s.bg.Wait()
+	if s.auth != nil {
+		s.auth.Wait()
+	}
+}
 
 func handleRobots(w http.ResponseWriter, r *http.Request) {
 	// An intranet watch has nothing for search engines.

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/nogentech/veille/members"
 )
 
 // staffCookie carries a staff browser's proof of the admin token until
@@ -19,8 +21,12 @@ const staffCookie = "veille_staff"
 // edition, its API and pages) asks it and nothing else. It returns who
 // the request acts as, for the edition's history. Today it accepts the
 // admin token, as a bearer header (scripts) or as the cookie the staff
-// sign-in form sets (browsers); the members' sessions plug in here.
+// sign-in form sets (browsers), and staff signed in to the members' space.
 func (s *Server) isStaff(r *http.Request) (who string, ok bool) {
+	// A staff address signed in to the members' space (members.Staff).
+	if id := members.Who(r); id.Staff {
+		return id.Email, true
+	}
 	if s.adminToken == "" {
 		return "", false
 	}

@@ -15,19 +15,21 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/index"
+	"github.com/nogentech/veille/members"
 )
 
 //go:embed templates
 var templateFS embed.FS
 
 // pageNames are the views; each is the layout plus one content template.
-var pageNames = []string{"search", "item", "sources", "error", "digests", "digest", "act", "calendar"}
+var pageNames = []string{"search", "item", "sources", "error", "digests", "digest", "act", "calendar", "signin", "register",
+	"saved", "home", "profile", "cluster"}
 
 // parseTemplates parses every view once, at start-up, so that a broken
 // template stops the server from starting rather than failing a request.
 func parseTemplates(assets *assetSet) (map[string]*template.Template, error) {
 	base, err := template.New("layout").Funcs(template.FuncMap{"asset": assets.URL}).
-		ParseFS(templateFS, "templates/layout.html")
+		ParseFS(templateFS, "templates/layout.html", "templates/mark.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
@@ -56,6 +58,8 @@ type pageBase struct {
 	// Editions is true when a digest is the commission's edition: the
 	// menu then links to /editions.
 	Editions bool
+	// Who is the signed-in person (members/), for the menu and the forms.
+	Who members.Identity
 }
 
 // locale picks the interface language and remembers a switch in a cookie.
@@ -78,7 +82,7 @@ func (s *Server) base(r *http.Request, l tr, nav, title string) pageBase {
 	v := r.URL.Query()
 	v.Set("ui", other)
 	return pageBase{L: l, Lang: l.lang, Title: title, Nav: nav, SwitchURL: r.URL.EscapedPath() + "?" + v.Encode(),
-		Editions: s.hasEditions()}
+		Editions: s.hasEditions(), Who: members.Who(r)}
 }
 
 // render executes a view into memory first, so that a template error is a
@@ -160,6 +164,8 @@ type searchPage struct {
 	Hints     []hintView
 	// Home says what the page without a query leaves out, with the switch.
 	Home *homeSwitch
+	// SaveQuery is the search a signed-in person can save (server/saved.go).
+	SaveQuery string
 }
 
 type hiddenField struct{ Name, Value string }
@@ -203,7 +209,10 @@ type pageLink struct {
 func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) {
 	l := s.locale(w, r)
 	raw := r.URL.Query()
-	p := &searchPage{pageBase: s.base(r, l, "search", ""), Query: strings.TrimSpace(raw.Get("q"))}
+	if s.homeInstead(w, r, l, raw) { // a member's "what concerns us" (server/space.go)
+		return
+	}
+	p := &searchPage{pageBase: s.base(r, l, "search", ""), Query: strings.TrimSpace(raw.Get("q")), SaveQuery: saveQuery(raw)}
 	req, err := ParseSearch(raw, s.loc, MaxLimit)
 	if err != nil {
 		msg, _ := l.userMessage(err)

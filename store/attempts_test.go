@@ -96,10 +96,25 @@ func TestAttemptsMigrationSeedsLastAttempt(t *testing.T) {
 	if err := s.SaveFetchStates(ctx, states); err != nil {
 		t.Fatal(err)
 	}
-	// Back to schema 3: no record of attempts, items.published still there
-	// (every later migration undone).
-	for _, q := range []string{`DROP TABLE fetch_attempts`, `ALTER TABLE items ADD COLUMN published TEXT`,
-		`DELETE FROM schema_version WHERE version >= 4`} {
+	// Back to schema 3: no record of attempts, items.published still there,
+	// nor the tables of later migrations (every later migration undone).
+	later := []string{`DROP TABLE fetch_attempts`, `ALTER TABLE items ADD COLUMN published TEXT`,
+		`DELETE FROM schema_version WHERE version >= 4`}
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN
+		('items', 'fetch_state', 'counters', 'deliveries', 'delivery_items', 'watermarks', 'digest_archive',
+		 'source_counts', 'fetch_attempts', 'schema_version')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		later = append(later, `DROP TABLE `+name)
+	}
+	rows.Close()
+	for _, q := range later {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}

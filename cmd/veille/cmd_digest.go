@@ -14,13 +14,17 @@ import (
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/demo"
 	"github.com/nogentech/veille/digest"
+	"github.com/nogentech/veille/server"
 	"github.com/nogentech/veille/store"
 	"github.com/nogentech/veille/watch"
 )
 
 // newNotifier wires the digests and alerts of an open app.
 func newNotifier(a *app) (*digest.Notifier, error) {
-	return digest.New(digest.Options{Config: a.cfg, Store: a.store, Index: a.index, Logger: a.log})
+	return digest.New(digest.Options{Config: a.cfg, Store: a.store, Index: a.index, Logger: a.log,
+		ParseSearch: func(v url.Values) (veille.SearchRequest, error) {
+			return server.ParseSearch(v, a.cfg.Location, server.MaxLimit)
+		}})
 }
 
 func runDigest(ctx context.Context, g *globals, args []string) error {

@@ -55,6 +55,17 @@ func startDigests(ctx context.Context, a *app, n *digest.Notifier, log *slog.Log
 		if run.Sent+run.Pending+run.Failed > 0 {
 			log.Info("alerts", "sent", run.Sent, "pending", run.Pending, "failed", run.Failed)
 		}
+		// Followed saved searches of the members' space ride on the same
+		// beat: immediate ones after each check, daily and weekly ones once
+		// their day or week has ended (the ledger keeps them once only).
+		saved, err := n.RunSavedSearches(ctx)
+		if err != nil {
+			log.Error("saved searches", "err", err)
+			return
+		}
+		if saved.Sent+saved.Pending+saved.Failed > 0 {
+			log.Info("saved searches", "sent", saved.Sent, "pending", saved.Pending, "failed", saved.Failed)
+		}
 	}
 	jobs := []struct {
 		name string

@@ -1,0 +1,61 @@
+package members
+
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
+// ClusterCount is how many members marked an item with a status, among all
+// members or among those with one competence: counts only, never who.
+type ClusterCount struct {
+	Status     string `json:"status"`
+	Competence string `json:"competence,omitempty"` // empty: all members
+	Marked     int    `json:"marked"`
+	Of         int    `json:"of"`
+}
+
+// ClusterCounts counts the members' marks on an item, overall and for each
+// of the item's competences (members' competences as their profiles say).
+func (a *Auth) ClusterCounts(ctx context.Context, itemID string, competences []string) ([]ClusterCount, error) {
+	comps := map[string][]string{}
+	for _, id := range a.dir.MemberIDs() {
+		p, err := a.Profile(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		comps[id] = p.Competences
+	}
+	var out []ClusterCount
+	for _, st := range Statuses {
+		marked, err := a.o.Store.MarkMembers(ctx, itemID, st)
+		if err != nil {
+			return nil, fmt.Errorf("members: %w", err)
+		}
+		if len(marked) == 0 {
+			continue
+		}
+		n := 0
+		for _, m := range marked {
+			if _, ok := comps[m]; ok {
+				n++
+			}
+		}
+		out = append(out, ClusterCount{Status: st, Marked: n, Of: len(comps)})
+		for _, c := range competences {
+			cc := ClusterCount{Status: st, Competence: c}
+			for id, cs := range comps {
+				if slices.Contains(cs, c) {
+					cc.Of++
+					if slices.Contains(marked, id) {
+						cc.Marked++
+					}
+				}
+			}
+			if cc.Of > 0 {
+				out = append(out, cc)
+			}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,79 @@
+package members
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/nogentech/veille/store"
+)
+
+// Digest frequencies a member may choose.
+var DigestChoices = []string{"weekly", "daily", "none"}
+
+// defaultDigest is what a member gets until it chooses.
+const defaultDigest = "weekly"
+
+// Profile returns a member's profile: what it saved in the store, over its
+// feeds.yaml defaults.
+func (a *Auth) Profile(ctx context.Context, memberID string) (store.Profile, error) {
+	m, ok := a.dir.Member(memberID)
+	if !ok {
+		return store.Profile{}, fmt.Errorf("members: no member %q", memberID)
+	}
+	p := store.Profile{Competences: m.Competences, Lang: m.Lang, Digest: defaultDigest}
+	saved, ok, err := a.o.Store.Profile(ctx, memberID)
+	if err != nil {
+		return store.Profile{}, fmt.Errorf("members: %w", err)
+	}
+	if ok {
+		p = saved
+	}
+	if p.Lang == "" {
+		p.Lang = "fr"
+	}
+	if p.Digest == "" {
+		p.Digest = defaultDigest
+	}
+	return p, nil
+}
+
+// ProfileError is a profile that names what the config does not know.
+type ProfileError struct{ Field, Value string }
+
+func (e *ProfileError) Error() string { return fmt.Sprintf("%s: unknown value %q", e.Field, e.Value) }
+
+// SaveProfile checks and stores a member's profile; by is who changed it.
+func (a *Auth) SaveProfile(ctx context.Context, memberID, by string, p store.Profile) error {
+	old, err := a.Profile(ctx, memberID)
+	if err != nil {
+		return err
+	}
+	comps, doms := map[string]bool{}, map[string]bool{}
+	for _, c := range a.o.Config.Competences {
+		comps[c.ID] = true
+	}
+	for _, d := range a.o.Config.Domains {
+		doms[d.ID] = true
+	}
+	for _, c := range p.Competences {
+		if !comps[c] {
+			return &ProfileError{"competences", c}
+		}
+	}
+	for _, d := range p.Domains {
+		if !doms[d] {
+			return &ProfileError{"domains", d}
+		}
+	}
+	if p.Lang != "fr" && p.Lang != "en" {
+		return &ProfileError{"lang", p.Lang}
+	}
+	if !slices.Contains(DigestChoices, p.Digest) {
+		return &ProfileError{"digest", p.Digest}
+	}
+	if err := a.o.Store.SaveProfile(ctx, memberID, by, old, p, a.o.Now()); err != nil {
+		return fmt.Errorf("members: %w", err)
+	}
+	return nil
+}
