@@ -61,8 +61,13 @@ func (s *Server) guard(a access, h http.HandlerFunc) http.Handler {
 		id := members.Who(r)
 		ok := false
 		switch a {
-		case anyone, staffSelf:
+		case anyone:
 			ok = true
+		case staffSelf:
+			// Signed-in members get 403 here; the anonymous go on to the
+			// handler, whose own check sends them to its sign-in.
+			_, isStaff := s.isStaff(r)
+			ok = isStaff || !id.SignedIn()
 		case reader:
 			ok = s.o.Config.Server.IsPublic() || id.SignedIn()
 		case signedIn:

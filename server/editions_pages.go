@@ -22,7 +22,7 @@ var editionPageNames = []string{"editions", "edition", "edition_edit", "edition_
 // s.render serves them like every other page.
 func (s *Server) addEditionTemplates() error {
 	base, err := template.New("layout").Funcs(template.FuncMap{"asset": s.assets.URL,
-		"inc": func(i int) int { return i + 1 }}).ParseFS(templateFS, "templates/layout.html")
+		"inc": func(i int) int { return i + 1 }}).ParseFS(templateFS, "templates/layout.html", "templates/mark.html")
 	if err != nil {
 		return fmt.Errorf("parse layout: %w", err)
 	}
