@@ -126,6 +126,9 @@ func newMemberEnv(t *testing.T, public bool) *memberEnv {
 			Published: now.Add(-time.Duration(i+1) * time.Hour), FirstSeen: now, Summary: "Texte " + c,
 			Competences: []string{c}})
 	}
+	// The first item is an act with key dates (as refs/ extracts them).
+	e.items[0].Act = &veille.ActID{Kind: "nor", ID: "TREP2612345A"}
+	e.items[0].Dates = []veille.KeyDate{{Kind: "entry-into-force", Date: "2027-01-01"}, {Kind: "application", Date: "2027-07-01"}}
 	res, err := e.st.UpsertItems(ctx, e.items)
 	if err != nil {
 		t.Fatal(err)

@@ -246,7 +246,8 @@ func TestRegisterExportHasOnlyOwnRows(t *testing.T) {
 		t.Fatalf("xlsx: %d", resp.StatusCode)
 	}
 	rows := xlsxRows(t, []byte(x))
-	if len(rows) != 2 || rows[1][0] != "Arrêté 0 sur forging" || rows[1][6] != "2027-03-31" || rows[1][5] != "Alice" {
+	if len(rows) != 2 || rows[1][0] != "Arrêté 0 sur forging" || rows[1][1] != "nor TREP2612345A" || rows[1][2] != "2027-07-01" ||
+		rows[1][6] != "2027-03-31" || rows[1][5] != "Alice" {
 		t.Fatalf("A's XLSX rows: %q", rows)
 	}
 	_, list := b.do("GET", "/api/marks", nil)

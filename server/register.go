@@ -12,7 +12,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/members"
+	"github.com/nogentech/veille/refs"
 	"github.com/nogentech/veille/store"
 )
 
@@ -145,9 +147,10 @@ type registerRow struct {
 	store.Mark
 	Title     string
 	Link      string
-	Reference string // the act's reference, once items carry refs (issue 14)
-	Applies   string // the date of application, once items carry dates (issue 14)
-	Overdue   bool
+	Reference string // the act the item is (refs/), "celex 32017R0745"
+	Applies   string // its date of application, else of entry into force
+
+	Overdue bool
 }
 
 // registerRows reads the signed-in member's marks with their items.
@@ -166,10 +169,28 @@ func (s *Server) registerRows(ctx context.Context, member string, f store.MarkFi
 		}
 		if err == nil {
 			row.Title, row.Link = it.Title, it.Link
+			row.Reference, row.Applies = actColumns(it)
 		}
 		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// actColumns are the register's reference and date of application of an
+// item, from what refs/ extracted: the act the item is, and its date of
+// application (or, without one, of entry into force).
+func actColumns(it veille.Item) (ref, applies string) {
+	if it.Act != nil {
+		ref = it.Act.Kind + " " + it.Act.ID
+	}
+	for _, kind := range []string{refs.DateApplication, refs.DateEntryIntoForce} {
+		for _, d := range it.Dates {
+			if d.Kind == kind && applies == "" {
+				applies = d.Date
+			}
+		}
+	}
+	return ref, applies
 }
 
 // exportHeader are the export's columns, in the language of the request.
