@@ -1,0 +1,34 @@
+package members
+
+import (
+	"context"
+	"net/http"
+	"path/filepath"
+	"testing"
+
+	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/store"
+)
+
+// The session cookie is Secure exactly when base_url is https, and always
+// HttpOnly and SameSite=Lax.
+func TestSessionCookieAttributes(t *testing.T) {
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "veille.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for base, secure := range map[string]bool{"https://veille.example": true, "http://127.0.0.1:8080": false} {
+		a, err := New(context.Background(), Options{Config: veille.Config{Server: veille.Server{BaseURL: base}}, Store: st})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := a.sessions.Cookie
+		if c.Secure != secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Name != CookieName {
+			t.Errorf("%s: cookie %+v", base, c)
+		}
+		if a.sessions.IdleTimeout != IdleTimeout || !a.sessions.HashTokenInStore {
+			t.Errorf("%s: idle %s, hashed %v", base, a.sessions.IdleTimeout, a.sessions.HashTokenInStore)
+		}
+	}
+}
