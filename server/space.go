@@ -106,9 +106,15 @@ func (s *Server) home(r *http.Request, l tr, id members.Identity) (homePage, err
 		}
 		st := newSearchState(url.Values{}, req)
 		for _, h := range res.Hits {
-			p.Hits = append(p.Hits, homeHit{hitView: s.hitView(l, st, h), New: !last.IsZero() && h.Published.After(last)})
+			hh := homeHit{hitView: s.hitView(l, st, h), New: !last.IsZero() && h.Published.After(last)}
+			if hh.New {
+				p.NewCount++
+			}
+			p.Hits = append(p.Hits, hh)
 		}
-		if !last.IsZero() {
+		// The list is newest first: unless every item on it is new, it
+		// holds all the new ones, and the count is exact without a search.
+		if !last.IsZero() && p.NewCount == len(res.Hits) && uint64(len(res.Hits)) < res.Total {
 			req.Since, req.Limit = last, 0
 			res, err := s.cachedSearch(ctx, "home", req)
 			if err != nil {
