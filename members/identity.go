@@ -34,17 +34,6 @@ func (id Identity) Space() string {
 	return ""
 }
 
-// Role names the identity's role, for logs and tests.
-func (id Identity) Role() string {
-	switch {
-	case id.Staff:
-		return "staff"
-	case id.Member != "":
-		return "member"
-	}
-	return "anonymous"
-}
-
 // Directory maps addresses to identities, from feeds.yaml.
 type Directory struct {
 	staff   map[string]bool
