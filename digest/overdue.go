@@ -22,7 +22,7 @@ type OverdueAction struct {
 // watch's time zone), soonest due first. The day is the delivery's claim
 // day, so that a resend lists what the first attempt listed.
 func (n *Notifier) overdue(ctx context.Context, member string, at time.Time) ([]OverdueAction, error) {
-	today := at.In(location(n.o.Config)).Format(time.DateOnly)
+	today := at.In(n.o.Config.Loc()).Format(time.DateOnly)
 	marks, err := n.o.Store.Marks(ctx, member, store.MarkFilter{Open: true, DueBefore: today})
 	if err != nil {
 		return nil, fmt.Errorf("digest: overdue actions of %s: %w", member, err)

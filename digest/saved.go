@@ -38,7 +38,7 @@ func (n *Notifier) RunSavedSearches(ctx context.Context) (SavedRun, error) {
 	if n.o.Index == nil || n.o.ParseSearch == nil {
 		return run, errors.New("digest: saved searches need the index and a search parser")
 	}
-	loc := location(n.o.Config)
+	loc := n.o.Config.Loc()
 	now := n.now()
 	today := midnight(now, loc)
 	for _, mode := range []string{"immediate", "daily", "weekly"} {

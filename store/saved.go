@@ -85,7 +85,7 @@ func (s *Store) UpdateSavedSearch(ctx context.Context, space string, id int64, s
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE saved_searches SET
 			seen_at = COALESCE(?, seen_at), notify = COALESCE(NULLIF(?, ''), notify), feed_token = COALESCE(NULLIF(?, ''), feed_token)
-			WHERE space = ? AND id = ?`, nullTime(seen), notify, feedTokenHash, space, id)
+			WHERE space = ? AND id = ?`, seenValue(seen), notify, feedTokenHash, space, id)
 		if err == nil {
 			n, err = res.RowsAffected()
 		}
@@ -130,4 +130,12 @@ func (s *Store) SavedSearch(ctx context.Context, id int64) (SavedSearch, error) 
 		return SavedSearch{}, ErrNotFound
 	}
 	return out[0], nil
+}
+
+// seenValue is the seen time to store, or NULL to keep the stored one.
+func seenValue(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return formatTime(t)
 }
