@@ -5,24 +5,20 @@ import (
 	"encoding/base64"
 	"io"
 	"mime/quotedprintable"
-	"net"
 	"net/mail"
 	"regexp"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	smtp "github.com/emersion/go-smtp"
+	"github.com/nogentech/veille/internal/mailtest"
 )
 
-// loopSMTP is a real SMTP server (emersion/go-smtp) on loopback that keeps
-// what it receives; the digest tests have a scriptable one of their own.
+// loopSMTP is the shared loopback SMTP server (internal/mailtest) with
+// what the members' tests read: decoded bodies and sign-in links.
 type loopSMTP struct {
+	*mailtest.Server
 	port int
-	mu   sync.Mutex
-	msgs []loopMsg
 }
 
 type loopMsg struct {
@@ -32,42 +28,8 @@ type loopMsg struct {
 
 func newLoopSMTP(t testing.TB) *loopSMTP {
 	t.Helper()
-	s := &loopSMTP{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &loopSession{s: s}, nil }))
-	srv.Domain = "localhost"
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, p, _ := net.SplitHostPort(ln.Addr().String())
-	s.port, _ = strconv.Atoi(p)
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return s
-}
-
-type loopSession struct {
-	s  *loopSMTP
-	to []string
-}
-
-func (x *loopSession) Reset()                                    { x.to = nil }
-func (x *loopSession) Logout() error                             { return nil }
-func (x *loopSession) Mail(string, *smtp.MailOptions) error      { return nil }
-func (x *loopSession) Rcpt(to string, _ *smtp.RcptOptions) error { x.to = append(x.to, to); return nil }
-func (x *loopSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	body := decodeMail(b)
-	x.s.mu.Lock()
-	for _, to := range x.to {
-		x.s.msgs = append(x.s.msgs, loopMsg{To: strings.ToLower(to), Body: body})
-	}
-	x.s.mu.Unlock()
-	return nil
+	s := mailtest.NewServer(t)
+	return &loopSMTP{Server: s, port: s.Port}
 }
 
 // decodeMail returns the text of a single-part mail, transfer-decoded.
@@ -88,22 +50,14 @@ func decodeMail(b []byte) string {
 }
 
 func (s *loopSMTP) to(addr string) []loopMsg {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out []loopMsg
-	for _, m := range s.msgs {
-		if m.To == strings.ToLower(addr) {
-			out = append(out, m)
-		}
+	for _, m := range s.Server.To(addr) {
+		out = append(out, loopMsg{To: strings.ToLower(addr), Body: decodeMail(m.Data)})
 	}
 	return out
 }
 
-func (s *loopSMTP) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.msgs)
-}
+func (s *loopSMTP) count() int { return s.Server.Count() }
 
 var signinLinkRE = regexp.MustCompile(`https?://\S+/signin/[A-Za-z0-9_-]+`)
 
