@@ -63,6 +63,10 @@ var accessWant = map[string]accessRow{
 	"GET /profile":                                   {303, 200, 200, 403, nil, ""},
 	"POST /profile":                                  {401, 200, 200, 403, url.Values{"competences": {"forging"}, "lang": {"fr"}, "digest": {"daily"}}, ""},
 	"GET /cluster":                                   {303, 403, 403, 200, nil, ""},
+	"GET /acts/{kind}/{id...}":                       {303, 404, 404, 404, nil, ""},
+	"GET /api/acts/{kind}/{id...}":                   {401, 404, 404, 404, nil, ""},
+	"GET /calendar":                                  {303, 200, 200, 200, nil, ""},
+	"GET /calendar.ics":                              {303, 200, 200, 200, nil, ""},
 	"GET /api/items/{id}/cluster":                    {401, 403, 403, 200, nil, "forge-a"},
 	"GET /api/editions/{digest}/{period}":            {401, 403, 403, 404, nil, ""},
 	"PUT /api/editions/{digest}/{period}":            {401, 403, 403, 404, `{}`, ""},
@@ -101,7 +105,7 @@ func TestAccessTable(t *testing.T) {
 	}
 	feedToken := strings.TrimSuffix(saved[2].FeedURL[strings.Index(saved[2].FeedURL, "/saved/")+len("/saved/"):], "/feed.atom")
 	values := map[string]string{"id": "item-0", "item_id": "item-0", "name": "nothing.css", "source": "src",
-		"command": "digest", "period": "2026-W48", "token": "not-a-token", "digest": "no-such-digest"}
+		"command": "digest", "period": "2026-W48", "token": "not-a-token", "digest": "no-such-digest", "kind": "nor", "id...": "NOSUCH0000000A"}
 
 	routes := e.srv.Routes()
 	seen := map[string]bool{}

@@ -219,10 +219,10 @@ func dayLabel(l tr, day string) string {
 }
 
 func (s *Server) actRoutes() {
-	s.mux.HandleFunc("GET /acts/{kind}/{id...}", s.handleActPage)
-	s.mux.HandleFunc("GET /api/acts/{kind}/{id...}", s.handleActAPI)
-	s.mux.HandleFunc("GET /calendar", s.handleCalendarPage)
-	s.mux.HandleFunc("GET /calendar.ics", s.handleCalendarICS)
+	s.handle("GET /acts/{kind}/{id...}", reader, s.handleActPage)
+	s.handle("GET /api/acts/{kind}/{id...}", reader, s.handleActAPI)
+	s.handle("GET /calendar", reader, s.handleCalendarPage)
+	s.handle("GET /calendar.ics", reader, s.handleCalendarICS)
 }
 
 // refView is a reference on an item page, in words.

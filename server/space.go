@@ -143,21 +143,21 @@ func (s *Server) home(r *http.Request, l tr, id members.Identity) (homePage, err
 type profilePage struct {
 	pageBase
 	Profile     store.Profile
-	Competences []choice
-	Domains     []choice
+	Competences []profileChoice
+	Domains     []profileChoice
 	Digests     []string
 	Saved       bool
 }
 
-type choice struct {
+type profileChoice struct {
 	ID, Label string
 	Checked   bool
 }
 
-func choices(cats []veille.Category, on []string, lang string) []choice {
-	out := make([]choice, 0, len(cats))
+func choices(cats []veille.Category, on []string, lang string) []profileChoice {
+	out := make([]profileChoice, 0, len(cats))
 	for _, c := range cats {
-		ch := choice{ID: c.ID, Label: categoryLabel(cats, c.ID, lang)}
+		ch := profileChoice{ID: c.ID, Label: categoryLabel(cats, c.ID, lang)}
 		for _, o := range on {
 			ch.Checked = ch.Checked || o == c.ID
 		}
