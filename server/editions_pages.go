@@ -58,6 +58,22 @@ func (e *editions) pageRoutes() {
 
 func editPath(id, period string) string { return digest.EditionPath(id, period) + "/edit" }
 
+// staffEdition starts every staff form on one edition: the staff member,
+// the page's language and the edition's digest and period; when it returns
+// false it has answered.
+func (e *editions) staffEdition(w http.ResponseWriter, r *http.Request) (who string, l tr, dg veille.Digest, p digest.Period, ok bool) {
+	if who, ok = e.staffPage(w, r); !ok {
+		return
+	}
+	l = e.s.locale(w, r)
+	dg, p, err := e.target(r)
+	if err != nil {
+		e.pageError(w, r, l, err)
+		return who, l, dg, p, false
+	}
+	return who, l, dg, p, true
+}
+
 // staffPage lets staff through; others are sent to the sign-in form (or
 // refused, for a POST from another site).
 func (e *editions) staffPage(w http.ResponseWriter, r *http.Request) (string, bool) {
@@ -352,14 +368,8 @@ func (e *editions) row(r *http.Request, l tr, it store.EditionItem) editRow {
 // pressed (remove, up, down, add, search, save), as one version-checked
 // save.
 func (e *editions) handleSave(w http.ResponseWriter, r *http.Request) {
-	who, ok := e.staffPage(w, r)
+	who, l, dg, p, ok := e.staffEdition(w, r)
 	if !ok {
-		return
-	}
-	l := e.s.locale(w, r)
-	dg, p, err := e.target(r)
-	if err != nil {
-		e.pageError(w, r, l, err)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
@@ -436,14 +446,8 @@ func formItems(f url.Values) []store.EditionItem {
 }
 
 func (e *editions) handleApproveForm(w http.ResponseWriter, r *http.Request) {
-	who, ok := e.staffPage(w, r)
+	who, l, dg, p, ok := e.staffEdition(w, r)
 	if !ok {
-		return
-	}
-	l := e.s.locale(w, r)
-	dg, p, err := e.target(r)
-	if err != nil {
-		e.pageError(w, r, l, err)
 		return
 	}
 	// Approve what the page showed: a newer version (another staff's
@@ -467,14 +471,8 @@ func (e *editions) handleApproveForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *editions) handleDiscussedForm(w http.ResponseWriter, r *http.Request) {
-	who, ok := e.staffPage(w, r)
+	who, l, dg, p, ok := e.staffEdition(w, r)
 	if !ok {
-		return
-	}
-	l := e.s.locale(w, r)
-	dg, p, err := e.target(r)
-	if err != nil {
-		e.pageError(w, r, l, err)
 		return
 	}
 	if _, err := e.n.SetDiscussed(r.Context(), dg.ID, p, strings.TrimSpace(r.PostFormValue("date")), who); err != nil {
