@@ -65,9 +65,7 @@ func (n *Notifier) AlertConfig(id string) (veille.Alert, error) {
 type AlertRun struct {
 	Evaluated int            // new items looked at
 	Matched   map[string]int // rule → items that matched and were not alerted yet
-	Sent      int
-	Pending   int
-	Failed    int
+	Tally
 }
 
 func watermarkName(alert string) string { return "alert:" + alert }
@@ -324,11 +322,35 @@ func (n *Notifier) claimAndSendAlert(ctx context.Context, rule veille.Alert, rc 
 		period = "crawl-" + hex.EncodeToString(sum[:8])
 	}
 	subject := alertSubject(n.langFor(rc.addr, rule.Lang), b)
-	row, fresh, err := n.o.Store.ClaimDelivery(ctx, store.Delivery{Kind: KindAlert, Ref: rule.ID, Period: period,
+	return n.claimAndDeliver(ctx, store.Delivery{Kind: KindAlert, Ref: rule.ID, Period: period,
 		Recipient: rc.addr, Channel: rc.channel, MessageID: n.MessageID(KindAlert, rule.ID, period, rc.addr),
-		Subject: subject, ItemIDs: ids, ClaimedAt: n.now(), OncePerItem: true})
+		Subject: subject, ItemIDs: ids, ClaimedAt: n.now(), OncePerItem: true},
+		func(row store.Delivery) (payload, error) { return n.alertPayloadFor(ctx, row, b) }, &run.Tally)
+}
+
+// Tally counts what one run of alerts or saved searches delivered.
+type Tally struct {
+	Sent, Pending, Failed int
+}
+
+func (t *Tally) count(status string) {
+	switch status {
+	case store.DeliverySent:
+		t.Sent++
+	case store.DeliveryFailed:
+		t.Failed++
+	default:
+		t.Pending++
+	}
+}
+
+// claimAndDeliver claims a once-per-item delivery in the ledger and sends
+// it when this run holds it: a new claim, or a pending one whose retry time
+// has come. Items another run claimed meanwhile are its to send.
+func (n *Notifier) claimAndDeliver(ctx context.Context, d store.Delivery, build func(store.Delivery) (payload, error), t *Tally) error {
+	row, fresh, err := n.o.Store.ClaimDelivery(ctx, d)
 	if errors.Is(err, store.ErrItemClaimed) {
-		return nil // another run took them meanwhile; it sends them
+		return nil
 	}
 	if err != nil {
 		return err
@@ -339,18 +361,11 @@ func (n *Notifier) claimAndSendAlert(ctx context.Context, rule veille.Alert, rc 
 	if !fresh && (row.Status != store.DeliveryPending || row.NextAttempt.After(n.now())) {
 		return nil
 	}
-	st, err := n.deliver(ctx, row, func() (payload, error) { return n.alertPayloadFor(ctx, row, b) })
+	st, err := n.deliver(ctx, row, func() (payload, error) { return build(row) })
 	if err != nil {
 		return err
 	}
-	switch st {
-	case store.DeliverySent:
-		run.Sent++
-	case store.DeliveryFailed:
-		run.Failed++
-	default:
-		run.Pending++
-	}
+	t.count(st)
 	return nil
 }
 

@@ -18,7 +18,7 @@ const KindSaved = "saved"
 
 // SavedRun counts the mails of one RunSavedSearches.
 type SavedRun struct {
-	Sent, Pending, Failed int
+	Tally
 }
 
 // maxSavedItems bounds the items of one saved-search mail.
@@ -133,29 +133,12 @@ func (n *Notifier) runSaved(ctx context.Context, ss store.SavedSearch, end time.
 		if period == "" {
 			period = b[0]
 		}
-		row, fresh, err := n.o.Store.ClaimDelivery(ctx, store.Delivery{Kind: KindSaved, Ref: ref, Period: period, Recipient: to,
+		err := n.claimAndDeliver(ctx, store.Delivery{Kind: KindSaved, Ref: ref, Period: period, Recipient: to,
 			Channel: "email", MessageID: n.MessageID(KindSaved, ref, period, to),
-			Subject: Subject(fmt.Sprintf(t(lang, "saved_subject"), oneLine(ss.Name))), ItemIDs: b, ClaimedAt: n.now(), OncePerItem: true})
-		if errors.Is(err, store.ErrItemClaimed) {
-			continue
-		}
+			Subject: Subject(fmt.Sprintf(t(lang, "saved_subject"), oneLine(ss.Name))), ItemIDs: b, ClaimedAt: n.now(), OncePerItem: true},
+			func(row store.Delivery) (payload, error) { return n.savedPayload(ctx, row) }, &run.Tally)
 		if err != nil {
 			return err
-		}
-		if !fresh && (row.Status != store.DeliveryPending || row.NextAttempt.After(n.now())) {
-			continue
-		}
-		st, err := n.deliver(ctx, row, func() (payload, error) { return n.savedPayload(ctx, row) })
-		if err != nil {
-			return err
-		}
-		switch st {
-		case store.DeliverySent:
-			run.Sent++
-		case store.DeliveryFailed:
-			run.Failed++
-		default:
-			run.Pending++
 		}
 	}
 	return n.o.Store.AdvanceWatermark(ctx, mark, end)
