@@ -223,9 +223,16 @@ func (w *Watch) pick(ids []string) ([]veille.Source, error) {
 		}
 		return out, nil
 	}
-	var out []veille.Source
+	return PickSources(w.o.Config, ids)
+}
+
+// PickSources returns the named sources of cfg, or ErrUnknownSource for the
+// first name cfg lacks; a command checks its names with it before it opens
+// the data dir.
+func PickSources(cfg veille.Config, ids []string) ([]veille.Source, error) {
+	out := make([]veille.Source, 0, len(ids))
 	for _, id := range ids {
-		s, ok := w.sources[id]
+		s, ok := cfg.Source(id)
 		if !ok {
 			return nil, fmt.Errorf("%w %q (see the sources of the config)", ErrUnknownSource, id)
 		}

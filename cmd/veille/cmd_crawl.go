@@ -26,6 +26,10 @@ func runCrawl(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
+	// An unknown name is a usage error before the data dir is created.
+	if _, err := watch.PickSources(cfg, sources); err != nil {
+		return usageError{err.Error()}
+	}
 	a, err := openApp(ctx, g, cfg, "crawl")
 	if err != nil {
 		return err

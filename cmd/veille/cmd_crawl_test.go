@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -135,7 +136,8 @@ func (w *watchedBuffer) String() string {
 func TestCrawlUnknownSource(t *testing.T) {
 	farm := newSampleFarm(t)
 	cfgPath := writeConfig(t, farm.URL)
-	code, out, errs := veilleCmd(t, "crawl", "--config", cfgPath, "--data", filepath.Join(t.TempDir(), "data"), "--source", "nope")
+	data := filepath.Join(t.TempDir(), "data")
+	code, out, errs := veilleCmd(t, "crawl", "--config", cfgPath, "--data", data, "--source", "nope")
 	if code != exitUsage {
 		t.Errorf("exit %d, want %d", code, exitUsage)
 	}
@@ -147,6 +149,9 @@ func TestCrawlUnknownSource(t *testing.T) {
 	}
 	if farm.requests.Load() != 0 {
 		t.Errorf("%d requests for an unknown source", farm.requests.Load())
+	}
+	if _, err := os.Stat(data); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the data dir was created for an unknown source (stat: %v)", err)
 	}
 }
 
