@@ -205,3 +205,24 @@ type RateLimit struct {
 
 // IsPublic reports whether search and pages are open without signing in.
 func (s Server) IsPublic() bool { return s.Public == nil || *s.Public }
+
+// Source returns the source with this id.
+func (c Config) Source(id string) (Source, bool) {
+	for _, s := range c.Sources {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Source{}, false
+}
+
+// EnabledSources returns the sources to crawl, in config order.
+func (c Config) EnabledSources() []Source {
+	var out []Source
+	for _, s := range c.Sources {
+		if !s.Disabled {
+			out = append(out, s)
+		}
+	}
+	return out
+}
