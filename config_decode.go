@@ -127,51 +127,46 @@ func (d *decoder) place(err error) bool {
 		value    *valueError
 		yerr     yaml.Error
 	)
-	switch {
-	case errors.As(err, &unknown):
-		s := d.idx.key(unknown.Token)
-		if s == nil || s.remove == nil {
-			break
+	if errors.As(err, &unknown) {
+		if s := d.idx.key(unknown.Token); s != nil && s.remove != nil {
+			d.problem(s.pos, s.path, "unknown key %q%s", s.key, suggest(s.key, knownKeys(parentPath(s.path))))
+			s.remove()
+			return true
 		}
-		d.problem(s.pos, s.path, "unknown key %q%s", s.key, suggest(s.key, knownKeys(parentPath(s.path))))
-		s.remove()
-		return true
+	}
+	var s *slot
+	msg := func() string { return err.Error() }
+	switch {
 	case errors.As(err, &value):
-		return d.badValue(d.idx.value(value.node.GetToken()), "%s", value.msg)
+		s, msg = d.idx.value(value.node.GetToken()), func() string { return value.msg }
 	case errors.As(err, &typ):
-		s := d.idx.value(typ.Token)
-		return d.badValue(s, "expected %s, got %s", expectation(typ.DstType), s.describe())
+		s = d.idx.value(typ.Token)
+		msg = func() string { return fmt.Sprintf("expected %s, got %s", expectation(typ.DstType), s.describe()) }
 	case errors.As(err, &overflow):
-		s := d.idx.value(overflow.Token)
-		return d.badValue(s, "expected %s, got %s", expectation(overflow.DstType), s.describe())
+		s = d.idx.value(overflow.Token)
+		msg = func() string { return fmt.Sprintf("expected %s, got %s", expectation(overflow.DstType), s.describe()) }
 	case errors.As(err, &node):
 		want := "a mapping (key: value)"
 		if node.Expected == ast.SequenceType {
 			want = "a list"
 		}
-		s := d.idx.value(node.Token)
-		return d.badValue(s, "expected %s, got %s", want, s.describe())
+		s = d.idx.value(node.Token)
+		msg = func() string { return fmt.Sprintf("expected %s, got %s", want, s.describe()) }
 	case errors.As(err, &syntax) && strings.HasPrefix(syntax.Message, "could not find alias"):
-		return d.badValue(d.idx.value(syntax.Token), "unknown alias *%s", syntax.Token.Value)
-	case errors.As(err, &yerr) && yerr.GetToken() != nil:
-		return d.badValue(d.idx.value(yerr.GetToken()), "%s", yerr.GetMessage())
+		s, msg = d.idx.value(syntax.Token), func() string { return "unknown alias *" + syntax.Token.Value }
+	case errors.As(err, &yerr):
+		s, msg = d.idx.value(yerr.GetToken()), yerr.GetMessage
 	}
-	pos := yamltoken.Position{Line: 1, Column: 1}
-	if errors.As(err, &yerr) && yerr.GetToken() != nil && yerr.GetToken().Position != nil {
-		pos = *yerr.GetToken().Position
-		err = errors.New(yerr.GetMessage())
-	}
-	d.problem(pos, "", "%v", err)
-	return false
-}
-
-// badValue reports a value that cannot be decoded, at its key (or list
-// item) like every other problem, and makes it null for the next round.
-func (d *decoder) badValue(s *slot, format string, args ...any) bool {
 	if s == nil {
+		// Not placed: said where the library says, and decoding ends.
+		pos := yamltoken.Position{Line: 1, Column: 1}
+		if errors.As(err, &yerr) && yerr.GetToken() != nil && yerr.GetToken().Position != nil {
+			pos, msg = *yerr.GetToken().Position, yerr.GetMessage
+		}
+		d.problem(pos, "", "%s", msg())
 		return false
 	}
-	d.problem(s.pos, s.path, format, args...)
+	d.problem(s.pos, s.path, "%s", msg())
 	d.bad[s.path] = true
 	if s.setNull == nil {
 		return false // the document itself: nothing is left to decode
