@@ -2,7 +2,9 @@ package veille
 
 import (
 	"fmt"
+	"net"
 	"strings"
+	"time"
 
 	"github.com/nogentech/veille/internal/cronexpr"
 )
@@ -33,6 +35,7 @@ func (c checker) digests(digests []Digest, domains, competences, memberIDs idSet
 		for j, to := range dg.To {
 			c.email(fmt.Sprintf("%s.to[%d]", p, j), to)
 		}
+		c.lang(p+".lang", dg.Lang)
 		switch dg.OnTimeout {
 		case "", OnTimeoutSend, OnTimeoutHold:
 		default:
@@ -57,6 +60,10 @@ func (c checker) alerts(alerts []Alert, domains, competences idSet) {
 		if a.Webhook != "" && !httpURL(a.Webhook) {
 			c.add(p+".webhook", "not an absolute http(s) URL: %q", a.Webhook)
 		}
+		if a.SecretEnv != "" && a.Webhook == "" {
+			c.add(p+".secret_env", "secret_env without a webhook: the secret signs webhook calls")
+		}
+		c.lang(p+".lang", a.Lang)
 		if len(a.To) == 0 && a.Webhook == "" && !c.isBad(p+".to") {
 			c.add(p, "an alert needs recipients: to or webhook")
 		}
@@ -88,4 +95,53 @@ func (c checker) smtp(s SMTP) {
 func checkCron(expr string) error {
 	_, err := cronexpr.Parse(expr)
 	return err
+}
+
+// CheckDelivery holds the rules that matter only to a process that sends
+// digests and alerts (veille serve, veille check): a config read to crawl
+// or search needs no mail server. Pass it to ParseConfig or LoadConfig.
+func CheckDelivery(cfg Config) []Problem {
+	var ps []Problem
+	add := func(path, format string, args ...any) {
+		ps = append(ps, Problem{Path: path, Msg: fmt.Sprintf(format, args...)})
+	}
+	for i, dg := range cfg.Digests {
+		if len(dg.To) == 0 && strings.TrimSpace(dg.Members) == "" {
+			add(fmt.Sprintf("digests[%d]", i), "no recipient (set to: or members:)")
+		}
+	}
+	needMail := len(cfg.Digests) > 0
+	for _, a := range cfg.Alerts {
+		needMail = needMail || len(a.To) > 0
+	}
+	if !needMail {
+		return ps
+	}
+	s := cfg.SMTP
+	if s.Host == "" {
+		add("smtp.host", "host is required to send digests and alerts")
+	}
+	if s.From == "" {
+		add("smtp.from", "from is required to send digests and alerts")
+	}
+	if s.TLS == "none" && s.Host != "" && !IsLoopbackHost(s.Host) {
+		add("smtp.tls", "tls: none is allowed for a loopback host only (not %s)", s.Host)
+	}
+	if s.Username != "" && s.PasswordEnv == "" {
+		add("smtp.username", "username without password_env")
+	}
+	if t := s.Timeout.D(); t < 0 || (t > 0 && t < time.Second) {
+		add("smtp.timeout", "timeout %s is too short", t)
+	}
+	return ps
+}
+
+// IsLoopbackHost says whether host is this machine (localhost, 127.0.0.1,
+// ::1): the only place mail may go without TLS.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -8,8 +8,8 @@
 // or webhook (mail.go, webhook.go) and retried with backoff
 // (notifier.go), so a restart neither loses nor repeats one. Digests run
 // on a cron schedule in the config's time zone (schedule.go), but what is
-// due is decided from the ledger by Reconcile. check.go is a second
-// validator of digests, alerts, members and SMTP, run at start-up; most of
-// its rules repeat the root one (issue 13 folds it in), the alert queries
-// it parses with the index's parser are its own.
+// due is decided from the ledger by Reconcile. check.go holds the
+// config rules only a sending process needs (ConfigChecks: the mail server,
+// recipients, alert queries read by the index's parser), which
+// veille.ParseConfig runs and places at their line.
 package digest

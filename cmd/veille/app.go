@@ -39,8 +39,8 @@ func indexDir(data string) string  { return filepath.Join(data, "index.bleve") }
 func storePath(data string) string { return filepath.Join(data, "veille.db") }
 
 // loadConfig reads the config; a bad config is a usage error (exit 2).
-func loadConfig(path string) (veille.Config, error) {
-	cfg, err := veille.LoadConfig(path)
+func loadConfig(path string, checks ...veille.Check) (veille.Config, error) {
+	cfg, err := veille.LoadConfig(path, checks...)
 	if err != nil {
 		return cfg, usageError{err.Error()}
 	}

@@ -12,14 +12,11 @@ func runCheck(ctx context.Context, g *globals, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(g.config)
+	// With the notifier's checks (mail server, recipients, alert
+	// queries), as veille serve reads it: every problem at its line.
+	cfg, err := loadConfig(g.config, digest.ConfigChecks...)
 	if err != nil {
 		return err
-	}
-	// Digest and alert rules that the config schema cannot judge alone
-	// (schedules against the time zone, member selections).
-	if err := digest.Check(cfg); err != nil {
-		return usageError{fmt.Sprintf("%s: %v", g.config, err)}
 	}
 	enabled := len(cfg.EnabledSources())
 	// Valid, but a watch of nothing: said, not failed, so that a config

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/nogentech/veille/digest"
 	"github.com/nogentech/veille/internal/datadir"
 	"github.com/nogentech/veille/server"
 	"github.com/nogentech/veille/watch"
@@ -20,7 +21,7 @@ func runServe(ctx context.Context, g *globals, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(g.config)
+	cfg, err := loadConfig(g.config, digest.ConfigChecks...)
 	if err != nil {
 		return err
 	}

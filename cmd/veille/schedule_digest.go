@@ -25,9 +25,6 @@ const (
 // ledger what is due, so a job that fires early, late or twice around a
 // DST change sends nothing wrong.
 func startDigests(ctx context.Context, a *app, n *digest.Notifier, log *slog.Logger) (gocron.Scheduler, error) {
-	if err := digest.Check(a.cfg); err != nil {
-		return nil, usageError{"config: " + err.Error()}
-	}
 	loc := a.cfg.Loc()
 	s, err := gocron.NewScheduler(gocron.WithLocation(loc), gocron.WithStopTimeout(30*time.Second))
 	if err != nil {
