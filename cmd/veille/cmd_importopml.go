@@ -24,8 +24,9 @@ import (
 )
 
 // runImportOPML appends the feeds of an OPML file to the sources of the
-// config. It edits the file's text rather than re-marshalling the config,
-// so the comments, the order and the layout people gave it stay as they
+// config. It inserts text where the YAML syntax tree says the sources list
+// ends (cmd_importopml_yaml.go) rather than re-marshalling the config, so
+// the comments, the order and the layout people gave it stay as they
 // were; the result is validated before it replaces the file.
 func runImportOPML(ctx context.Context, g *globals, args []string) error {
 	fs := newFlagSet(g, "import-opml")
@@ -89,7 +90,7 @@ func runImportOPML(ctx context.Context, g *globals, args []string) error {
 		return fmt.Errorf("the edited config has %d sources, want %d; %s is unchanged", got, want, g.config)
 	}
 	if *dryRun {
-		fmt.Fprintf(g.stdout, "would append %d source(s) to %s:\n\n%s", len(plan.add), g.config, renderSources(plan.add, detectIndent(src)))
+		fmt.Fprintf(g.stdout, "would append %d source(s) to %s:\n\n%s", len(plan.add), g.config, renderSources(plan.add, sourcesIndent(src)))
 		return nil
 	}
 	if err := writeFileAtomic(g.config, out); err != nil {
@@ -263,120 +264,6 @@ func uniqueID(base string, u *url.URL, taken map[string]bool) string {
 	return id
 }
 
-// appendSources inserts the new sources' YAML after the last entry of the
-// top-level sources list, before whatever comments lead into the next
-// top-level key; when the file has no sources list, one is appended.
-func appendSources(src []byte, add []veille.Source) ([]byte, error) {
-	text := string(src)
-	nl := "\n"
-	if strings.Contains(text, "\r\n") {
-		nl = "\r\n"
-	}
-	lines := strings.SplitAfter(text, "\n")
-	start := -1
-	for i, l := range lines {
-		if key, rest, ok := topLevelKey(l); ok && key == "sources" {
-			if r := strings.TrimSpace(stripComment(rest)); r != "" && r != "[]" {
-				return nil, fmt.Errorf("line %d: sources is written inline (%s); write it as a block list to import into it", i+1, r)
-			}
-			if strings.TrimSpace(stripComment(rest)) == "[]" {
-				// An empty flow list becomes a block list.
-				lines[i] = "sources:" + nl
-			}
-			start = i
-			break
-		}
-	}
-	block := renderSources(add, detectIndent(src))
-	block = strings.ReplaceAll(block, "\n", nl)
-	if start < 0 {
-		if text != "" && !strings.HasSuffix(text, "\n") {
-			text += nl
-		}
-		return []byte(text + nl + "sources:" + nl + block), nil
-	}
-	// The list ends at the next top-level key or document marker.
-	end := len(lines)
-	for i := start + 1; i < len(lines); i++ {
-		if _, _, ok := topLevelKey(lines[i]); ok || isDocMarker(lines[i]) {
-			end = i
-			break
-		}
-	}
-	// Blank lines and comments just above the next key introduce it.
-	ins := end
-	for ins > start+1 && isBlankOrComment(lines[ins-1]) {
-		ins--
-	}
-	var b strings.Builder
-	for _, l := range lines[:ins] {
-		b.WriteString(l)
-	}
-	if ins > 0 && !strings.HasSuffix(lines[ins-1], "\n") {
-		b.WriteString(nl)
-	}
-	if ins > start+1 {
-		b.WriteString(nl) // the file separates entries with a blank line
-	}
-	b.WriteString(block)
-	for _, l := range lines[ins:] {
-		b.WriteString(l)
-	}
-	return []byte(b.String()), nil
-}
-
-// topLevelKey recognises "key: ..." at column 0.
-func topLevelKey(line string) (key, rest string, ok bool) {
-	if line == "" || line[0] == ' ' || line[0] == '\t' || line[0] == '#' || line[0] == '-' || line[0] == '\r' || line[0] == '\n' {
-		return "", "", false
-	}
-	k, r, found := strings.Cut(line, ":")
-	if !found || strings.ContainsAny(k, " \t\"'{[") {
-		return "", "", false
-	}
-	return k, r, true
-}
-
-func isDocMarker(line string) bool {
-	t := strings.TrimRight(line, "\r\n")
-	return t == "---" || t == "..."
-}
-
-func isBlankOrComment(line string) bool {
-	t := strings.TrimSpace(line)
-	return t == "" || strings.HasPrefix(t, "#")
-}
-
-func stripComment(s string) string {
-	if i := strings.Index(s, " #"); i >= 0 {
-		return s[:i]
-	}
-	if strings.HasPrefix(strings.TrimSpace(s), "#") {
-		return ""
-	}
-	return s
-}
-
-// detectIndent returns how the file indents sources entries: the spaces
-// before "- " of the first entry, and before its other keys.
-func detectIndent(src []byte) (dash string) {
-	inSources := false
-	for _, l := range strings.Split(string(src), "\n") {
-		if key, _, ok := topLevelKey(l); ok {
-			inSources = key == "sources"
-			continue
-		}
-		if !inSources {
-			continue
-		}
-		trimmed := strings.TrimLeft(l, " ")
-		if strings.HasPrefix(trimmed, "- ") {
-			return l[:len(l)-len(trimmed)]
-		}
-	}
-	return "  "
-}
-
 // renderSources writes sources in the layout of the example config.
 func renderSources(add []veille.Source, dash string) string {
 	var b strings.Builder
@@ -421,6 +308,12 @@ func yamlString(s string) string {
 	if plain {
 		return s
 	}
+	return jsonString(s)
+}
+
+// jsonString writes s double-quoted: a JSON string is a valid YAML
+// double-quoted scalar.
+func jsonString(s string) string {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -218,6 +218,15 @@ func TestImportOPMLEdgeCases(t *testing.T) {
 				}
 			},
 		},
+		"sources key without a value": {
+			config: "sources:\n# none yet\nserver:\n  addr: 127.0.0.1:8080\n",
+			opml:   opml,
+			check: func(t *testing.T, before, after string) {
+				if !strings.HasPrefix(after, "sources:\n  # imported") || !strings.HasSuffix(after, "# none yet\nserver:\n  addr: 127.0.0.1:8080\n") {
+					t.Errorf("got:\n%s", after)
+				}
+			},
+		},
 		"entries at column zero": {
 			config: "sources:\n- id: one\n  url: https://one.example.org/rss\n",
 			opml:   opml,
@@ -253,9 +262,16 @@ func TestImportOPMLEdgeCases(t *testing.T) {
 			config: smallConfig, opml: opml, args: []string{"--lang", "de"},
 			wantCode: exitUsage, wantErr: "--lang must be fr or en",
 		},
+		// A flow list was refused before the edit followed the syntax
+		// tree; it now takes the new entries in its own style.
 		"inline list": {
 			config: "sources: [{id: a, url: \"https://a.example.org/x\"}]\n", opml: opml,
-			wantCode: 1, wantErr: "written inline",
+			check: func(t *testing.T, before, after string) {
+				if !strings.HasPrefix(after, `sources: [{id: a, url: "https://a.example.org/x"},`) ||
+					!strings.HasSuffix(after, `{id: feed-a, name: "Feed A", kind: feed, url: "https://a.example.org/feed", every: 6h}]`+"\n") {
+					t.Errorf("got:\n%s", after)
+				}
+			},
 		},
 	}
 	for name, tc := range tests {
@@ -284,6 +300,56 @@ func TestImportOPMLEdgeCases(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// flowConfig writes sources as a flow list with comments around and
+// inside it, and the last entry followed by a comment on its line.
+const flowConfig = `# Watch written in flow style.
+timezone: Europe/Paris   # Paris time
+domains: [{id: environment, keywords: [REACH]}]
+sources: [
+  # the agencies
+  {id: echa, name: ECHA, url: "https://echa.europa.eu/rss"},
+  {id: ansm, url: "https://ansm.sante.fr/rss/dm"}   # the last one
+  ]
+# The server comes next.
+server: {addr: "127.0.0.1:8080"}
+`
+
+// TestImportOPMLIntoFlowList: the import follows the syntax tree, so a
+// flow list takes the new feeds in flow style, every comment stays, and
+// the result is a valid config with the old sources first.
+func TestImportOPMLIntoFlowList(t *testing.T) {
+	cfgPath := writeTemp(t, "feeds.yaml", flowConfig)
+	code, out, errs := runImport(t, cfgPath, filepath.Join("testdata", "opml", "reader-export.opml"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out, errs)
+	}
+	got, _ := os.ReadFile(cfgPath)
+	text := string(got)
+	for _, l := range strings.Split(flowConfig, "\n") {
+		if i := strings.Index(l, "#"); i >= 0 && !strings.Contains(text, l[i:]+"\n") {
+			t.Errorf("comment %q lost:\n%s", l[i:], text)
+		}
+	}
+	if !strings.Contains(text, `{id: ansm, url: "https://ansm.sante.fr/rss/dm"},   # the last one`) {
+		t.Errorf("the last entry did not get its comma before its comment:\n%s", text)
+	}
+	cfg, err := veille.ParseConfig(got, "feeds.yaml")
+	if err != nil {
+		t.Fatalf("edited config invalid: %v\n%s", err, text)
+	}
+	var ids []string
+	for _, s := range cfg.Sources {
+		ids = append(ids, s.ID)
+	}
+	want := []string{"echa", "ansm", "inrs-actualites", "echa-news", "oeuvres-procedes-l-usine-1"}
+	if !reflect.DeepEqual(ids, want) {
+		t.Errorf("sources %v, want %v\n%s", ids, want, text)
+	}
+	if n := cfg.Sources[4].Name; n != "Œuvres & procédés: l'usine #1" {
+		t.Errorf("name read back as %q", n)
 	}
 }
 
