@@ -95,7 +95,9 @@ func (x *posIndex) value(tk *yamltoken.Token) *slot {
 func indexDocument(doc *ast.DocumentNode, at map[string]*slot) *posIndex {
 	x := &posIndex{keys: map[posKey]*slot{}, values: map[posKey]*slot{}, anchors: map[string]ast.Node{},
 		anchorPath: map[string]string{}, children: map[string][]*slot{}, at: at}
-	root := &slot{path: "", pos: nodePos(doc.Body), value: doc.Body, idx: x}
+	// A problem of the whole file, or of a key nobody wrote (smtp.host
+	// when there is no smtp:), is placed at its start.
+	root := &slot{path: "", pos: yamltoken.Position{Line: 1, Column: 1}, value: doc.Body, idx: x}
 	at[""] = root
 	x.visit(root, doc.Body, func(m ast.Node) { doc.Body = m })
 	root.setNull = nil // a document of the wrong kind is not decoded again

@@ -25,7 +25,8 @@ func CheckAlertQueries(cfg veille.Config) []veille.Problem {
 			continue
 		}
 		if _, err := voc.ParseQuery(q); err != nil {
-			ps = append(ps, veille.Problem{Path: fmt.Sprintf("alerts[%d].query", i), Msg: fmt.Sprintf("invalid query %q: %v", q, err)})
+			// The parser's message names the query and what is wrong.
+			ps = append(ps, veille.Problem{Path: fmt.Sprintf("alerts[%d].query", i), Msg: err.Error()})
 		}
 	}
 	return ps
