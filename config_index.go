@@ -55,10 +55,7 @@ func (s *slot) describe() string {
 type posIndex struct {
 	keys, values map[posKey]*slot
 	anchors      map[string]ast.Node
-	anchorPath   map[string]string
-	children     map[string][]*slot
 	at           map[string]*slot
-	merges       [][2]string // path of a mapping, anchor it merges
 }
 
 type posKey struct{ line, col int }
@@ -91,23 +88,16 @@ func (x *posIndex) value(tk *yamltoken.Token) *slot {
 
 // indexDocument walks the tree once as written (aliases are not followed)
 // and records each path in at. A value merged from an anchor (<<: *base)
-// is placed at the anchor's key, one level deep.
+// is not written at its path: its problems are placed at the mapping
+// that merges it, like those of a missing key.
 func indexDocument(doc *ast.DocumentNode, at map[string]*slot) *posIndex {
-	x := &posIndex{keys: map[posKey]*slot{}, values: map[posKey]*slot{}, anchors: map[string]ast.Node{},
-		anchorPath: map[string]string{}, children: map[string][]*slot{}, at: at}
+	x := &posIndex{keys: map[posKey]*slot{}, values: map[posKey]*slot{}, anchors: map[string]ast.Node{}, at: at}
 	// A problem of the whole file, or of a key nobody wrote (smtp.host
 	// when there is no smtp:), is placed at its start.
 	root := &slot{path: "", pos: yamltoken.Position{Line: 1, Column: 1}, value: doc.Body, idx: x}
 	at[""] = root
 	x.visit(root, doc.Body, func(m ast.Node) { doc.Body = m })
 	root.setNull = nil // a document of the wrong kind is not decoded again
-	for _, m := range x.merges {
-		for _, c := range x.children[x.anchorPath[m[1]]] {
-			if p := joinPath(m[0], c.key); at[p] == nil {
-				at[p] = c
-			}
-		}
-	}
 	return x
 }
 
@@ -131,7 +121,6 @@ func (x *posIndex) visit(s *slot, n ast.Node, set func(ast.Node)) {
 	case *ast.AnchorNode:
 		if v.Name != nil {
 			x.anchors[v.Name.GetToken().Value] = v.Value
-			x.anchorPath[v.Name.GetToken().Value] = s.path
 		}
 		x.visit(s, v.Value, func(m ast.Node) { v.Value = m })
 	case *ast.TagNode:
@@ -156,7 +145,7 @@ func (x *posIndex) visit(s *slot, n ast.Node, set func(ast.Node)) {
 	case *ast.SequenceNode:
 		for i, el := range v.Values {
 			item := &slot{path: fmt.Sprintf("%s[%d]", s.path, i), pos: nodePos(el), value: el, idx: x}
-			x.add(s.path, item)
+			x.add(item)
 			x.visit(item, el, func(m ast.Node) { v.Values[i] = m })
 		}
 	}
@@ -177,9 +166,6 @@ func (x *posIndex) entry(parent string, mv *ast.MappingValueNode, remove func())
 	if mv.Key.IsMergeKey() {
 		// The merged mapping's keys belong to the parent.
 		s := &slot{path: parent, pos: nodePos(mv.Key), value: mv.Value, remove: remove, idx: x}
-		if a, ok := mv.Value.(*ast.AliasNode); ok && a.Value != nil {
-			x.merges = append(x.merges, [2]string{parent, a.Value.GetToken().Value})
-		}
 		x.visit(s, mv.Value, func(m ast.Node) { mv.Value = m })
 		return
 	}
@@ -193,15 +179,14 @@ func (x *posIndex) entry(parent string, mv *ast.MappingValueNode, remove func())
 			x.keys[k] = s
 		}
 	}
-	x.add(parent, s)
+	x.add(s)
 	x.visit(s, mv.Value, func(m ast.Node) { mv.Value = m })
 }
 
-func (x *posIndex) add(parent string, s *slot) {
+func (x *posIndex) add(s *slot) {
 	if _, dup := x.at[s.path]; !dup {
 		x.at[s.path] = s
 	}
-	x.children[parent] = append(x.children[parent], s)
 }
 
 func joinPath(path, key string) string {
