@@ -77,6 +77,7 @@ func (d *decoder) decodeFile(data []byte, cfg *Config) {
 		return
 	}
 	d.idx = indexDocument(doc, d.at)
+	d.refuseFractions()
 	for round := 0; !d.fatal; round++ {
 		var out Config
 		err := decodeNode(doc.Body, &out)
@@ -98,6 +99,22 @@ func (d *decoder) decodeFile(data []byte, cfg *Config) {
 }
 
 var configType = reflect.TypeFor[Config]()
+
+// refuseFractions reports a number with a fraction written where a whole
+// number is wanted (concurrency: 1.5): the library would read it as 1.
+func (d *decoder) refuseFractions() {
+	for _, s := range d.at {
+		f, ok := s.value.(*ast.FloatNode)
+		if !ok || s.setNull == nil {
+			continue
+		}
+		if t := typeAt(s.path); t != nil && expectation(t) == "a whole number" {
+			d.problem(s.pos, s.path, "expected a whole number, got %s", describe(f))
+			d.bad[s.path] = true
+			s.setNull()
+		}
+	}
+}
 
 // findProblems decodes the document piece by piece, each top-level key and
 // each item of a top-level list on its own, so that a problem costs a new

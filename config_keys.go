@@ -34,21 +34,9 @@ func yamlFields(t reflect.Type) map[string]int {
 // (sources[2].select → Selectors), for suggestions; nil when path names
 // no struct.
 func knownKeys(path string) map[string]int {
-	t := reflect.TypeFor[Config]()
-	for _, seg := range strings.Split(path, ".") {
-		seg, _, _ = strings.Cut(seg, "[") // sources[2] → sources
-		if seg == "" {
-			continue
-		}
-		t = elemType(t)
-		if t.Kind() != reflect.Struct {
-			return nil
-		}
-		i, ok := yamlFields(t)[seg]
-		if !ok {
-			return nil
-		}
-		t = t.Field(i).Type
+	t := typeAt(path)
+	if t == nil {
+		return nil
 	}
 	if t = elemType(t); t.Kind() != reflect.Struct {
 		return nil
@@ -56,8 +44,35 @@ func knownKeys(path string) map[string]int {
 	return yamlFields(t)
 }
 
+// typeAt returns the Go type of the config value at path, nil when no
+// field has that path.
+func typeAt(path string) reflect.Type {
+	t := configType
+	for _, seg := range strings.Split(path, ".") {
+		name, _, _ := strings.Cut(seg, "[") // sources[2] → sources
+		if name != "" {
+			t = elemType(t)
+			if t.Kind() != reflect.Struct {
+				return nil
+			}
+			i, ok := yamlFields(t)[name]
+			if !ok {
+				return nil
+			}
+			t = t.Field(i).Type
+		}
+		for range strings.Count(seg, "[") {
+			if t = elemType(t); t.Kind() != reflect.Slice {
+				return nil
+			}
+			t = t.Elem()
+		}
+	}
+	return t
+}
+
 func elemType(t reflect.Type) reflect.Type {
-	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	return t

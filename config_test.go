@@ -59,9 +59,10 @@ func TestParseConfigProblems(t *testing.T) {
     url: https://example.org/feed
     every: 5
 `, 10, "sources[0].every", `invalid duration "5"`},
-		"bad size":        {"fetch:\n  max_body: 10 parsecs\n", 8, "fetch.max_body", `invalid size "10 parsecs"`},
-		"word for an int": {"fetch:\n  concurrency: many\n", 8, "fetch.concurrency", `expected a whole number, got "many"`},
-		"int overflow":    {"smtp:\n  port: 99999999999999999999\n", 8, "smtp.port", "expected a whole number"},
+		"bad size":            {"fetch:\n  max_body: 10 parsecs\n", 8, "fetch.max_body", `invalid size "10 parsecs"`},
+		"word for an int":     {"fetch:\n  concurrency: many\n", 8, "fetch.concurrency", `expected a whole number, got "many"`},
+		"int overflow":        {"smtp:\n  port: 99999999999999999999\n", 8, "smtp.port", "expected a whole number"},
+		"fraction for an int": {"fetch:\n  concurrency: 1.5\n", 8, "fetch.concurrency", "expected a whole number, got the number 1.5"},
 		"yes for a bool": {`sources:
   - id: a
     url: https://example.org/feed
