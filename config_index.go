@@ -124,6 +124,14 @@ func (x *posIndex) visit(s *slot, n ast.Node, set func(ast.Node)) {
 		}
 		x.visit(s, v.Value, func(m ast.Node) { v.Value = m })
 	case *ast.TagNode:
+		if set != nil && strings.HasPrefix(v.Start.Value, "!!") && v.Value != nil {
+			// A YAML core tag (!!map, !!str) says what the config's types
+			// say already; the library would refuse !!map where a mapping
+			// is wanted.
+			set(v.Value)
+			x.visit(s, v.Value, set)
+			return
+		}
 		x.visit(s, v.Value, func(m ast.Node) { v.Value = m })
 	case *ast.AliasNode:
 		if v.Value != nil {

@@ -480,6 +480,18 @@ func TestParseConfigAnchorsAndMerge(t *testing.T) {
 	}
 }
 
+// TestParseConfigCoreTags: YAML core tags are accepted where the value
+// has the type they name.
+func TestParseConfigCoreTags(t *testing.T) {
+	cfg, err := ParseConfig([]byte("fetch: !!map {timeout: !!str 5s, concurrency: !!int 3}\nstaff: !!seq [!!str a@example.org]\n"), "feeds.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Fetch.Timeout.D() != 5*time.Second || cfg.Fetch.Concurrency != 3 || len(cfg.Staff) != 1 {
+		t.Errorf("fetch = %+v, staff = %v", cfg.Fetch, cfg.Staff)
+	}
+}
+
 func TestParseConfigHostileDocuments(t *testing.T) {
 	// Each level of merge keys doubles the work: 2^40 entries once expanded.
 	var bomb strings.Builder
