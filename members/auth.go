@@ -14,8 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
-
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/digest"
 	"github.com/nogentech/veille/store"
@@ -27,9 +25,6 @@ const (
 	IdleTimeout   = 30 * 24 * time.Hour
 	MaxPerAddress = 3  // link mails per address per hour
 	MaxPerClient  = 10 // sign-in requests per client per hour
-	// sessionLifetime is the absolute limit scs wants; the rule people see
-	// is the idle timeout.
-	sessionLifetime = 365 * 24 * time.Hour
 	// CookieName is the session cookie.
 	CookieName = "veille_session"
 	emailKey   = "email"
@@ -57,8 +52,7 @@ type Options struct {
 type Auth struct {
 	o        Options
 	dir      *Directory
-	sessions *scs.SessionManager
-	sstore   *store.SessionStore
+	sessions *sessionStore
 	bg       sync.WaitGroup
 }
 
@@ -92,23 +86,7 @@ func New(ctx context.Context, o Options) (*Auth, error) {
 		o.Mailer = digest.NewMailer(o.Config.SMTP, getenv)
 	}
 	a := &Auth{o: o, dir: NewDirectory(o.Config)}
-	a.sstore = o.Store.Sessions()
-	a.sstore.Now = o.Now
-	a.sstore.Email = sessionEmail
-	sm := scs.New()
-	sm.Store = a.sstore
-	sm.HashTokenInStore = true
-	sm.IdleTimeout = IdleTimeout
-	sm.Lifetime = sessionLifetime
-	sm.Cookie.Name = CookieName
-	sm.Cookie.HttpOnly = true
-	sm.Cookie.SameSite = http.SameSiteLaxMode
-	sm.Cookie.Secure = strings.HasPrefix(strings.ToLower(o.BaseURL), "https://")
-	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		o.Logger.Error("session", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-	}
-	a.sessions = sm
+	a.sessions = newSessionStore(o.Store, o.Now, strings.HasPrefix(strings.ToLower(o.BaseURL), "https://"))
 	n, err := o.Store.EndSessionsExcept(ctx, func(email string) bool {
 		_, ok := a.dir.Lookup(email)
 		return ok
@@ -128,35 +106,37 @@ func (a *Auth) Directory() *Directory { return a.dir }
 // Wait blocks until the link mails in flight are sent.
 func (a *Auth) Wait() { a.bg.Wait() }
 
-// sessionEmail reads the address out of a session's encoded data, for the
-// store's per-address column.
-func sessionEmail(b []byte) string {
-	_, values, err := scs.GobCodec{}.Decode(b)
-	if err != nil {
-		return ""
-	}
-	s, _ := values[emailKey].(string)
-	return s
-}
-
 type identityKey struct{}
 
 // Sessions loads the session of each request and puts its Identity in the
 // request's context; a session whose address feeds.yaml no longer lists is
 // ended on the spot.
 func (a *Auth) Sessions(next http.Handler) http.Handler {
-	return a.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := Identity{}
-		if email := a.sessions.GetString(ctx, emailKey); email != "" {
-			if known, ok := a.dir.Lookup(email); ok {
+		sess, err := a.sessions.Get(r, CookieName)
+		if err != nil {
+			a.o.Logger.Error("read session", "err", err)
+		}
+		if email, _ := sess.Values[emailKey].(string); email != "" {
+			known, ok := a.dir.Lookup(email)
+			switch {
+			case !ok:
+				sess.Options.MaxAge = -1
+				if err := a.sessions.Save(r, w, sess); err != nil {
+					a.o.Logger.Error("end a removed address's session", "err", err)
+				}
+			case a.sessions.stale(sess):
 				id = known
-			} else if err := a.sessions.Destroy(ctx); err != nil {
-				a.o.Logger.Error("end a removed address's session", "err", err)
+				if err := a.sessions.Save(r, w, sess); err != nil {
+					a.o.Logger.Error("renew session", "err", err)
+				}
+			default:
+				id = known
 			}
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, identityKey{}, &id)))
-	}))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), identityKey{}, &id)))
+	})
 }
 
 // Who returns who made the request (anonymous outside Sessions).
@@ -228,9 +208,9 @@ func (a *Auth) LinkAddress(ctx context.Context, token string) (string, error) {
 }
 
 // SignIn uses the link's token and starts a session under a new session
-// token (so that a token planted before sign-in is worth nothing after).
-// The request must have gone through Sessions.
-func (a *Auth) SignIn(r *http.Request, token string) (Identity, error) {
+// id (so that an id planted before sign-in is worth nothing after). The
+// request must have gone through Sessions.
+func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, token string) (Identity, error) {
 	ctx := r.Context()
 	email, err := a.o.Store.UseSignInToken(ctx, hashToken(token), a.o.Now())
 	if err != nil {
@@ -240,16 +220,32 @@ func (a *Auth) SignIn(r *http.Request, token string) (Identity, error) {
 	if !ok { // removed from the config since the link left
 		return Identity{}, ErrLinkRefused
 	}
-	if err := a.sessions.RenewToken(ctx); err != nil {
-		return Identity{}, fmt.Errorf("members: rotate session: %w", err)
+	sess, err := a.sessions.Get(r, CookieName)
+	if err != nil {
+		a.o.Logger.Warn("read session before sign-in", "err", err)
 	}
-	a.sessions.Put(ctx, emailKey, id.Email)
+	if sess.ID != "" {
+		if err := a.o.Store.DeleteSession(ctx, hashToken(sess.ID)); err != nil {
+			return Identity{}, fmt.Errorf("members: rotate session: %w", err)
+		}
+	}
+	sess.ID = "" // Save draws a new id: the rotation
+	clear(sess.Values)
+	sess.Values[emailKey] = id.Email
+	if err := a.sessions.Save(r, w, sess); err != nil {
+		return Identity{}, fmt.Errorf("members: start session: %w", err)
+	}
 	return id, nil
 }
 
-// SignOut ends the request's session.
-func (a *Auth) SignOut(r *http.Request) error {
-	if err := a.sessions.Destroy(r.Context()); err != nil {
+// SignOut ends the request's session, in the store and in the browser.
+func (a *Auth) SignOut(w http.ResponseWriter, r *http.Request) error {
+	sess, err := a.sessions.Get(r, CookieName)
+	if err != nil {
+		a.o.Logger.Warn("read session at sign-out", "err", err)
+	}
+	sess.Options.MaxAge = -1
+	if err := a.sessions.Save(r, w, sess); err != nil {
 		return fmt.Errorf("members: sign out: %w", err)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/store"
@@ -23,12 +24,12 @@ func TestSessionCookieAttributes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := a.sessions.Cookie
-		if c.Secure != secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Name != CookieName {
+		c := a.sessions.options
+		if c.Secure != secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
 			t.Errorf("%s: cookie %+v", base, c)
 		}
-		if a.sessions.IdleTimeout != IdleTimeout || !a.sessions.HashTokenInStore {
-			t.Errorf("%s: idle %s, hashed %v", base, a.sessions.IdleTimeout, a.sessions.HashTokenInStore)
+		if time.Duration(c.MaxAge)*time.Second != IdleTimeout {
+			t.Errorf("%s: cookie max-age %ds, want the idle timeout %s", base, c.MaxAge, IdleTimeout)
 		}
 	}
 }

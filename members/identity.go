@@ -1,6 +1,6 @@
 // Package members owns who is who in the members' space: the directory of
 // member and staff addresses from feeds.yaml, sign-in by a one-time mailed
-// link, and sessions (alexedwards/scs, kept in the store). Pages ask it one
+// link, and sessions (gorilla/sessions, kept in the store). Pages ask it one
 // question, Who(r): anonymous, a member's user, or staff; Staff(r) is the
 // short form the commission's edition uses.
 package members

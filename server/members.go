@@ -74,7 +74,7 @@ func (s *Server) handleSignInLink(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	l := s.locale(w, r)
 	w.Header().Set("Cache-Control", "no-store")
-	_, err := s.auth.SignIn(r, r.PathValue("token"))
+	_, err := s.auth.SignIn(w, r, r.PathValue("token"))
 	switch {
 	case errors.Is(err, members.ErrLinkRefused):
 		s.render(w, http.StatusGone, "signin", memberSigninPage{pageBase: s.base(r, l, "signin", l.T("signin.title")), State: "refused"})
@@ -88,7 +88,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
-	if err := s.auth.SignOut(r); err != nil {
+	if err := s.auth.SignOut(w, r); err != nil {
 		s.o.Logger.Error("sign out", "err", err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
