@@ -12,8 +12,13 @@ type SearchRequest struct {
 	Langs         []string
 	Jurisdictions []string
 	// Refs are "kind:id" references (REFS.md): items whose refs or act hold one.
-	Refs          []string
-	Since, Until  time.Time // Until is exclusive; zero means unbounded
+	Refs         []string
+	Since, Until time.Time // Until is exclusive; zero means unbounded
+	// IDs, when not empty, keeps only the items with these ids: the
+	// members' space counts which of the items the store first saw since
+	// a moment a search matches (unread counts) without a date filter
+	// over the whole index. Never read from a URL.
+	IDs           []string
 	Limit, Offset int
 	// Sort is "relevance" (default for a text query) or "date" (newest first,
 	// default for an empty query).

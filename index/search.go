@@ -223,6 +223,9 @@ func filters(r veille.SearchRequest) (query.Query, error) {
 			qs = append(qs, termsQuery(f.field, values))
 		}
 	}
+	if len(r.IDs) > 0 {
+		qs = append(qs, query.NewDocIDQuery(r.IDs))
+	}
 	if !r.Since.IsZero() || !r.Until.IsZero() {
 		for _, t := range []time.Time{r.Since, r.Until} {
 			if !t.IsZero() && !indexableDate(t) {

@@ -359,3 +359,45 @@ func TestProfileOverConfigAndStaffSeesChanges(t *testing.T) {
 		t.Fatalf("cluster counts: %s", counts)
 	}
 }
+
+// "New since your last visit" is when veille first saw an item, not the
+// date its publisher gave it: a text dated a month ago and crawled after
+// the visit is new; one dated after the visit but seen before it is not.
+// The saved searches' unread counts follow the same rule.
+func TestHomeNewIsFirstSeenNotPublished(t *testing.T) {
+	e := newMemberEnv(t, false)
+	a := e.client()
+	a.signIn(userA)
+	a.do("POST", "/api/saved", `{"name":"forge","query":"competence=forging","notify":"none"}`)
+	a.do("GET", "/", nil) // the first visit, at t0
+	t0 := e.clock.now()
+	items := []veille.Item{
+		{ID: "late-crawl", Title: "Arrêté ancien découvert", Link: "https://example.org/late", Source: "src", Sources: []string{"src"},
+			Lang: "fr", Published: t0.Add(-30 * 24 * time.Hour), FirstSeen: t0.Add(30 * time.Minute), Competences: []string{"forging"}},
+		{ID: "seen-before", Title: "Arrêté daté demain", Link: "https://example.org/early", Source: "src", Sources: []string{"src"},
+			Lang: "fr", Published: t0.Add(30 * time.Minute), FirstSeen: t0.Add(-time.Hour), Competences: []string{"forging"}},
+	}
+	res, err := e.st.UpsertItems(context.Background(), items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.ix.Upsert(context.Background(), res.New, res.MaxSeq); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.advance(time.Hour) // the next visit
+	_, home := a.do("GET", "/", nil)
+	if !strings.Contains(home, `class="hit new" id="hit-late-crawl"`) || strings.Count(home, `class="hit new"`) != 1 ||
+		!strings.Contains(home, `class="hit" id="hit-seen-before"`) || !strings.Contains(home, "1 nouveaux éléments") {
+		t.Fatalf("second visit: want late-crawl alone new, 1 counted:\n%s", home)
+	}
+	_, list := a.do("GET", "/api/saved", nil)
+	if !strings.Contains(list, `"unread":1`) {
+		t.Errorf("saved search unread: want 1 (the item first seen since), got %s", list)
+	}
+	// The visit after: nothing first seen since, nothing new.
+	e.clock.advance(time.Hour)
+	_, home = a.do("GET", "/", nil)
+	if strings.Contains(home, `class="hit new"`) || !strings.Contains(home, "0 nouveaux éléments") {
+		t.Fatalf("third visit: nothing is new:\n%s", home)
+	}
+}

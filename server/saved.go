@@ -43,8 +43,9 @@ type savedJSON struct {
 // URL runs the saved search on the search page.
 func (s savedJSON) URL() string { return "/?" + s.Query }
 
-// unread counts the items of a saved search published since it was last
-// seen: its own query and filters, with the later of its since and seen.
+// unread counts the items of a saved search that veille first saw since
+// the search was last seen: its own query and filters (a date filter of
+// the search stays one on publication dates).
 func (s *Server) unread(ctx context.Context, ss store.SavedSearch) (int, error) {
 	v, err := url.ParseQuery(ss.Query)
 	if err != nil {
@@ -54,18 +55,7 @@ func (s *Server) unread(ctx context.Context, ss store.SavedSearch) (int, error) 
 	if err != nil {
 		return 0, err
 	}
-	if ss.SeenAt.After(req.Since) {
-		req.Since = ss.SeenAt
-	}
-	if !req.Until.IsZero() && !req.Since.Before(req.Until) {
-		return 0, nil
-	}
-	req.Limit, req.Offset, req.NoFacets, req.NoHighlight, req.Sort = 0, 0, true, true, "date"
-	res, err := s.cachedSearch(ctx, "saved", req)
-	if err != nil {
-		return 0, err
-	}
-	return int(res.Total), nil
+	return s.countNew(ctx, "saved", req, ss.SeenAt)
 }
 
 // savedList reads a space's saved searches with their unread counts.

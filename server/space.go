@@ -105,22 +105,23 @@ func (s *Server) home(r *http.Request, l tr, id members.Identity) (homePage, err
 			return p, err
 		}
 		st := newSearchState(url.Values{}, req)
-		for _, h := range res.Hits {
-			hh := homeHit{hitView: s.hitView(l, st, h), New: !last.IsZero() && h.Published.After(last)}
-			if hh.New {
-				p.NewCount++
+		// "New" is what veille first saw since the last visit, whatever
+		// date its publisher gave it.
+		fresh := map[string]bool{}
+		if !last.IsZero() {
+			ids := make([]string, len(res.Hits))
+			for i, h := range res.Hits {
+				ids[i] = h.ID
 			}
-			p.Hits = append(p.Hits, hh)
-		}
-		// The list is newest first: unless every item on it is new, it
-		// holds all the new ones, and the count is exact without a search.
-		if !last.IsZero() && p.NewCount == len(res.Hits) && uint64(len(res.Hits)) < res.Total {
-			req.Since, req.Limit = last, 0
-			res, err := s.cachedSearch(ctx, "home", req)
-			if err != nil {
+			if fresh, err = s.o.Store.FirstSeenAfter(ctx, ids, last); err != nil {
 				return p, err
 			}
-			p.NewCount = int(res.Total)
+			if p.NewCount, err = s.countNew(ctx, "home", req, last); err != nil {
+				return p, err
+			}
+		}
+		for _, h := range res.Hits {
+			p.Hits = append(p.Hits, homeHit{hitView: s.hitView(l, st, h), New: fresh[h.ID]})
 		}
 	}
 	if p.Saved, err = s.savedList(ctx, id.Space()); err != nil {
