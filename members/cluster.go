@@ -13,18 +13,23 @@ type ClusterCount struct {
 	Competence string `json:"competence,omitempty"` // empty: all members
 	Marked     int    `json:"marked"`
 	Of         int    `json:"of"`
+	// Names are the members among Marked that chose, in their profile, to
+	// show their name to the staff (overall counts only).
+	Names []string `json:"names,omitempty"`
 }
 
 // ClusterCounts counts the members' marks on an item, overall and for each
 // of the item's competences (members' competences as their profiles say).
 func (a *Auth) ClusterCounts(ctx context.Context, itemID string, competences []string) ([]ClusterCount, error) {
 	comps := map[string][]string{}
+	shared := map[string]bool{}
 	for _, id := range a.dir.MemberIDs() {
 		p, err := a.Profile(ctx, id)
 		if err != nil {
 			return nil, err
 		}
 		comps[id] = p.Competences
+		shared[id] = p.ShareName
 	}
 	var out []ClusterCount
 	for _, st := range Statuses {
@@ -35,13 +40,22 @@ func (a *Auth) ClusterCounts(ctx context.Context, itemID string, competences []s
 		if len(marked) == 0 {
 			continue
 		}
-		n := 0
+		all := ClusterCount{Status: st, Of: len(comps)}
 		for _, m := range marked {
-			if _, ok := comps[m]; ok {
-				n++
+			if _, ok := comps[m]; !ok {
+				continue // no longer a member
+			}
+			all.Marked++
+			if shared[m] {
+				name := m
+				if mc, _ := a.dir.Member(m); mc.Name != "" {
+					name = mc.Name
+				}
+				all.Names = append(all.Names, name)
 			}
 		}
-		out = append(out, ClusterCount{Status: st, Marked: n, Of: len(comps)})
+		slices.Sort(all.Names)
+		out = append(out, all)
 		for _, c := range competences {
 			cc := ClusterCount{Status: st, Competence: c}
 			for id, cs := range comps {

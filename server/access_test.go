@@ -59,6 +59,9 @@ var accessWant = map[string]accessRow{
 	"POST /api/saved/{id}/seen":                      {401, 204, 404, 404, nil, ""},
 	"GET /saved":                                     {303, 200, 200, 200, nil, "veille A"},
 	"POST /saved":                                    {401, 200, 200, 200, url.Values{"name": {"m"}, "query": {"q=forge"}}, ""},
+	"POST /saved/{id}/delete":                        {401, 200, 404, 404, nil, ""},
+	"POST /saved/{id}/feed":                          {401, 200, 404, 404, nil, "veille A"},
+	"POST /acts/{kind}/{id...}":                      {401, 404, 404, 403, url.Values{"status": {"applies"}}, ""},
 	"GET /saved/{token}/feed.atom":                   {200, 200, 200, 200, nil, ""},
 	"GET /profile":                                   {303, 200, 200, 403, nil, ""},
 	"POST /profile":                                  {401, 200, 200, 403, url.Values{"competences": {"forging"}, "lang": {"fr"}, "digest": {"daily"}}, ""},
@@ -96,7 +99,7 @@ func TestAccessTable(t *testing.T) {
 			t.Fatalf("setup mark: %d %s", resp.StatusCode, body)
 		}
 	}
-	var saved [3]savedJSON
+	var saved [4]savedJSON
 	for i := range saved {
 		_, body := a.do("POST", "/api/saved", `{"name":"veille A","query":"competence=forging","notify":"weekly"}`)
 		if err := json.Unmarshal([]byte(body), &saved[i]); err != nil || saved[i].FeedURL == "" {
@@ -128,10 +131,13 @@ func TestAccessTable(t *testing.T) {
 		path = strings.TrimSuffix(path, "{$}")
 		for k, v := range values {
 			switch {
-			case k == "id" && strings.HasPrefix(path, "/api/saved/"):
+			case k == "id" && (strings.HasPrefix(path, "/api/saved/") || strings.HasPrefix(path, "/saved/")):
 				v = itoa(saved[0].ID)
 				if method == "DELETE" {
 					v = itoa(saved[1].ID)
+				}
+				if strings.HasSuffix(path, "/delete") {
+					v = itoa(saved[3].ID)
 				}
 			case k == "item_id" && method == "DELETE":
 				v = "item-3"

@@ -148,6 +148,8 @@ func (s *Server) handleActAPI(w http.ResponseWriter, r *http.Request) {
 // actPage is the act's page.
 type actPage struct {
 	pageBase
+	// The member's mark on the act, or the cluster's counts (marks_page.go).
+	markView
 	A         ActJSON
 	KindLabel string
 	ActItem   *actHit
@@ -202,6 +204,15 @@ func (s *Server) handleActPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if a.Total > uint64(actPageLimit) {
 		p.More = l.T("act.more", l.Number(int64(a.Total)))
+	}
+	var comps []string
+	if a.Act != nil {
+		comps = a.Act.Competences
+	}
+	if p.markView, err = s.markView(r, l, actMarkPrefix+veille.RefKey(kind, a.ID), comps, actURL(kind, a.ID)); err != nil {
+		s.o.Logger.Error("read marks", "act", veille.RefKey(kind, a.ID), "err", err)
+		s.renderError(w, r, l, http.StatusInternalServerError, l.T("error.internal"))
+		return
 	}
 	s.render(w, http.StatusOK, "act", p)
 }

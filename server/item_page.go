@@ -34,10 +34,8 @@ type itemPage struct {
 	Refs  []refView
 	Dates []actDateView
 	Act   *refView
-	// The member's mark and the staff's anonymised counts (server/register.go).
-	Mark          store.Mark
-	MarkStatuses  []string
-	ClusterCounts []string
+	// The member's mark and the staff's anonymised counts (marks_page.go).
+	markView
 }
 
 type sourceLink struct{ Label, URL string }
@@ -109,7 +107,7 @@ func (s *Server) handleItemPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Refs, p.Dates, p.Act = refViews(l, it)
 	p.Editions = s.editionMentions(r.Context(), l, []string{it.ID})[it.ID]
-	if err := s.fillMarks(r, l, &p); err != nil {
+	if p.markView, err = s.markView(r, l, p.Item.ID, p.Item.Competences, "/items/"+url.PathEscape(p.Item.ID)+"/mark"); err != nil {
 		s.o.Logger.Error("read marks", "id", p.Item.ID, "err", err)
 		s.renderError(w, r, l, http.StatusInternalServerError, l.T("error.internal"))
 		return

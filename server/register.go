@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,6 +25,7 @@ func (s *Server) registerRoutes() {
 	s.handle("PUT /api/marks/{item_id}", member, s.handlePutMark)
 	s.handle("DELETE /api/marks/{item_id}", member, s.handleDeleteMark)
 	s.handle("POST /items/{id}/mark", member, s.handleMarkForm)
+	s.handle("POST /acts/{kind}/{id...}", member, s.handleActMarkForm)
 	s.handle("GET /register", member, s.handleRegisterPage)
 	s.handle("GET /register.csv", member, s.handleRegisterCSV)
 	s.handle("GET /register.xlsx", member, s.handleRegisterXLSX)
@@ -54,10 +54,8 @@ func (s *Server) handleMarks(w http.ResponseWriter, r *http.Request) {
 // saveMark checks and stores a mark of the signed-in member on an item
 // that exists; it returns the HTTP status and the message of a refusal.
 func (s *Server) saveMark(ctx context.Context, id members.Identity, itemID string, m store.Mark) (int, error) {
-	if _, err := s.o.Store.Item(ctx, itemID); errors.Is(err, store.ErrNotFound) {
-		return http.StatusNotFound, fmt.Errorf("no item with id %s", itemID)
-	} else if err != nil {
-		return http.StatusInternalServerError, err
+	if status, err := s.markable(ctx, itemID); err != nil {
+		return status, err
 	}
 	if err := members.CheckMark(&m); err != nil {
 		return http.StatusBadRequest, err
@@ -110,43 +108,13 @@ func (s *Server) handleDeleteMark(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// handleMarkForm is the item page's form (no script needed): the same
-// checks as the API, then back to the item.
-func (s *Server) handleMarkForm(w http.ResponseWriter, r *http.Request) {
-	l := s.locale(w, r)
-	itemID := r.PathValue("id")
-	var status int
-	var err error
-	if r.PostFormValue("delete") != "" {
-		err = s.o.Store.DeleteMark(r.Context(), members.Who(r).Member, itemID)
-		if errors.Is(err, store.ErrNotFound) {
-			err = nil
-		}
-		if err != nil {
-			status = http.StatusInternalServerError
-		}
-	} else {
-		m := store.Mark{Status: r.PostFormValue("status"), Note: r.PostFormValue("note"), Owner: r.PostFormValue("owner"),
-			Action: r.PostFormValue("action"), Due: r.PostFormValue("due"), Done: r.PostFormValue("done") != ""}
-		status, err = s.saveMark(r.Context(), members.Who(r), itemID, m)
-	}
-	switch {
-	case status == http.StatusInternalServerError:
-		s.o.Logger.Error("save mark", "err", err)
-		s.renderError(w, r, l, status, l.T("error.internal"))
-	case err != nil:
-		s.renderError(w, r, l, status, err.Error())
-	default:
-		http.Redirect(w, r, "/items/"+url.PathEscape(itemID)+"#mark", http.StatusSeeOther)
-	}
-}
-
 // registerRow is one line of the Register and its exports: the columns an
 // auditor asks for.
 type registerRow struct {
 	store.Mark
 	Title     string
 	Link      string
+	Page      string // its page on veille: the item's, or the act's
 	Reference string // the act the item is (refs/), "celex 32017R0745"
 	Applies   string // its date of application, else of entry into force
 
@@ -162,7 +130,14 @@ func (s *Server) registerRows(ctx context.Context, member string, f store.MarkFi
 	today := s.o.Now().In(s.loc).Format("2006-01-02")
 	rows := make([]registerRow, 0, len(ms))
 	for _, m := range ms {
-		row := registerRow{Mark: m, Title: m.ItemID, Overdue: m.Overdue(today)}
+		row := registerRow{Mark: m, Title: m.ItemID, Overdue: m.Overdue(today), Page: "/items/" + url.PathEscape(m.ItemID)}
+		if kind, aid, ok := actMarkKey(m.ItemID); ok {
+			if err := s.actRow(ctx, &row, kind, aid); err != nil {
+				return nil, err
+			}
+			rows = append(rows, row)
+			continue
+		}
 		it, err := s.o.Store.Item(ctx, m.ItemID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err
@@ -183,14 +158,20 @@ func actColumns(it veille.Item) (ref, applies string) {
 	if it.Act != nil {
 		ref = it.Act.Kind + " " + it.Act.ID
 	}
+	return ref, appliesOn(it.Dates)
+}
+
+// appliesOn is the register's date of application among dates: of
+// application, else of entry into force.
+func appliesOn(dates []veille.KeyDate) (applies string) {
 	for _, kind := range []string{refs.DateApplication, refs.DateEntryIntoForce} {
-		for _, d := range it.Dates {
+		for _, d := range dates {
 			if d.Kind == kind && applies == "" {
 				applies = d.Date
 			}
 		}
 	}
-	return ref, applies
+	return applies
 }
 
 // exportHeader are the export's columns, in the language of the request.
@@ -323,32 +304,4 @@ func (s *Server) handleRegisterPage(w http.ResponseWriter, r *http.Request) {
 	p := registerPage{pageBase: s.base(r, l, "register", l.T("register.title")), Rows: rows, Statuses: members.Statuses,
 		Filter: f, Query: q.Encode()}
 	s.render(w, http.StatusOK, "register", p)
-}
-
-// fillMarks puts on the item page the member's own mark, or for staff the
-// cluster's anonymised counts.
-func (s *Server) fillMarks(r *http.Request, l tr, p *itemPage) error {
-	id := members.Who(r)
-	p.MarkStatuses = members.Statuses
-	switch {
-	case id.Member != "":
-		m, err := s.o.Store.Mark(r.Context(), id.Member, p.Item.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		p.Mark = m
-	case id.Staff:
-		counts, err := s.auth.ClusterCounts(r.Context(), p.Item.ID, p.Item.Competences)
-		if err != nil {
-			return err
-		}
-		for _, c := range counts {
-			group := l.T("cluster.members")
-			if c.Competence != "" {
-				group = l.T("cluster.members_of", categoryLabel(s.o.Config.Competences, c.Competence, l.lang))
-			}
-			p.ClusterCounts = append(p.ClusterCounts, l.T("cluster.count", l.T("mark."+c.Status), c.Marked, c.Of, group))
-		}
-	}
-	return nil
 }

@@ -27,6 +27,8 @@ func (s *Server) savedRoutes() {
 	s.handle("POST /api/saved/{id}/seen", signedIn, s.handleSavedSeen)
 	s.handle("GET /saved", signedIn, s.handleSavedPage)
 	s.handle("POST /saved", signedIn, s.handleSavedForm)
+	s.handle("POST /saved/{id}/delete", signedIn, s.handleSavedDeleteForm)
+	s.handle("POST /saved/{id}/feed", signedIn, s.handleSavedRenewForm)
 	// The private Atom URL: its token is the credential, so feed readers
 	// that cannot sign in can follow it; a new token revokes the old URL.
 	s.handle("GET /saved/{token}/feed.atom", anyone, s.handleSavedFeed)
@@ -168,17 +170,27 @@ func (s *Server) handleSavedDelete(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// handleSavedNewFeed makes a new private feed URL, revoking the old one.
-func (s *Server) handleSavedNewFeed(w http.ResponseWriter, r *http.Request) {
+// newSavedFeed makes a new private feed URL for a saved search of the
+// space, revoking the old one, and returns it.
+func (s *Server) newSavedFeed(r *http.Request) (string, error) {
 	token, hash, err := members.NewFeedToken()
 	if err == nil {
 		err = s.o.Store.UpdateSavedSearch(r.Context(), members.Who(r).Space(), savedID(r), time.Time{}, "", hash)
 	}
+	if err != nil {
+		return "", err
+	}
+	return s.baseURL(r) + "/saved/" + token + "/feed.atom", nil
+}
+
+// handleSavedNewFeed makes a new private feed URL, revoking the old one.
+func (s *Server) handleSavedNewFeed(w http.ResponseWriter, r *http.Request) {
+	u, err := s.newSavedFeed(r)
 	if s.savedUpdateError(w, err) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, map[string]string{"feed_url": s.baseURL(r) + "/saved/" + token + "/feed.atom"})
+	writeJSON(w, http.StatusOK, map[string]string{"feed_url": u})
 }
 
 func (s *Server) handleSavedSeen(w http.ResponseWriter, r *http.Request) {
@@ -227,13 +239,17 @@ type savedPage struct {
 	Choices []string
 	// New is the search just saved, with its feed URL shown this once.
 	New *savedJSON
+	// Renewed is a search whose feed URL was just replaced, shown once.
+	Renewed *savedJSON
+	// Deleted names the search just deleted.
+	Deleted string
 }
 
 func (s *Server) handleSavedPage(w http.ResponseWriter, r *http.Request) {
-	s.renderSaved(w, r, nil)
+	s.renderSaved(w, r, savedPage{})
 }
 
-func (s *Server) renderSaved(w http.ResponseWriter, r *http.Request, added *savedJSON) {
+func (s *Server) renderSaved(w http.ResponseWriter, r *http.Request, page savedPage) {
 	l := s.locale(w, r)
 	list, err := s.savedList(r.Context(), members.Who(r).Space())
 	if err != nil {
@@ -242,8 +258,8 @@ func (s *Server) renderSaved(w http.ResponseWriter, r *http.Request, added *save
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, http.StatusOK, "saved", savedPage{pageBase: s.base(r, l, "saved", l.T("saved.title")), Saved: list,
-		Choices: notifyChoices, New: added})
+	page.pageBase, page.Saved, page.Choices = s.base(r, l, "saved", l.T("saved.title")), list, notifyChoices
+	s.render(w, http.StatusOK, "saved", page)
 }
 
 // handleSavedForm saves the search page's current search (no script).
@@ -257,6 +273,62 @@ func (s *Server) handleSavedForm(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.renderError(w, r, l, status, err.Error())
 	default:
-		s.renderSaved(w, r, &out)
+		s.renderSaved(w, r, savedPage{New: &out})
 	}
+}
+
+// savedFormError answers a form's change to a saved search that failed;
+// it reports whether it answered.
+func (s *Server) savedFormError(w http.ResponseWriter, r *http.Request, err error) bool {
+	l := s.locale(w, r)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.renderError(w, r, l, http.StatusNotFound, l.T("error.notfound"))
+	case err != nil:
+		s.o.Logger.Error("change saved search", "err", err)
+		s.renderError(w, r, l, http.StatusInternalServerError, l.T("error.internal"))
+	default:
+		return false
+	}
+	return true
+}
+
+// savedOf returns one saved search of the request's space.
+func (s *Server) savedOf(r *http.Request) (store.SavedSearch, error) {
+	list, err := s.o.Store.SavedSearches(r.Context(), members.Who(r).Space())
+	if err != nil {
+		return store.SavedSearch{}, err
+	}
+	for _, ss := range list {
+		if ss.ID == savedID(r) {
+			return ss, nil
+		}
+	}
+	return store.SavedSearch{}, store.ErrNotFound
+}
+
+// handleSavedDeleteForm is the saved searches page's delete button.
+func (s *Server) handleSavedDeleteForm(w http.ResponseWriter, r *http.Request) {
+	ss, err := s.savedOf(r)
+	if err == nil {
+		err = s.o.Store.DeleteSavedSearch(r.Context(), ss.Space, ss.ID)
+	}
+	if s.savedFormError(w, r, err) {
+		return
+	}
+	s.renderSaved(w, r, savedPage{Deleted: ss.Name})
+}
+
+// handleSavedRenewForm is the page's button that replaces a private feed
+// URL: the old one stops working, the new one is shown once.
+func (s *Server) handleSavedRenewForm(w http.ResponseWriter, r *http.Request) {
+	ss, err := s.savedOf(r)
+	var u string
+	if err == nil {
+		u, err = s.newSavedFeed(r)
+	}
+	if s.savedFormError(w, r, err) {
+		return
+	}
+	s.renderSaved(w, r, savedPage{Renewed: &savedJSON{SavedSearch: ss, FeedURL: u}})
 }

@@ -198,7 +198,8 @@ func (s *Server) handleProfileForm(w http.ResponseWriter, r *http.Request) {
 	}
 	id := members.Who(r)
 	p := store.Profile{Competences: r.PostForm["competences"], Domains: r.PostForm["domains"],
-		Lang: strings.TrimSpace(r.PostFormValue("lang")), Digest: strings.TrimSpace(r.PostFormValue("digest"))}
+		Lang: strings.TrimSpace(r.PostFormValue("lang")), Digest: strings.TrimSpace(r.PostFormValue("digest")),
+		ShareName: r.PostFormValue("share_name") != ""}
 	err := s.auth.SaveProfile(r.Context(), id.Member, id.Email, p)
 	var pe *members.ProfileError
 	switch {
@@ -212,11 +213,53 @@ func (s *Server) handleProfileForm(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// clusterPage shows the staff who changed what in the members' profiles.
+// clusterPage shows the staff who changed what in the members' profiles,
+// and the marks on items and acts: counts, with names only of the members
+// that chose to share theirs.
 type clusterPage struct {
 	pageBase
 	Changes []store.ProfileChange
 	Names   map[string]string
+	Marks   []clusterMarks
+}
+
+// clusterMarks is one marked item or act on the cluster page.
+type clusterMarks struct {
+	Title, URL string
+	Lines      []string
+}
+
+// clusterMarkedLimit bounds the marked items the cluster page lists.
+const clusterMarkedLimit = 100
+
+// clusterMarks reads the most recently marked items and acts with the
+// cluster's counts on each.
+func (s *Server) clusterMarks(r *http.Request, l tr) ([]clusterMarks, error) {
+	ctx := r.Context()
+	keys, err := s.o.Store.MarkedKeys(ctx, clusterMarkedLimit)
+	if err != nil {
+		return nil, err
+	}
+	var out []clusterMarks
+	for _, k := range keys {
+		cm := clusterMarks{Title: k, URL: "/items/" + url.PathEscape(k)}
+		var comps []string
+		if kind, id, ok := actMarkKey(k); ok {
+			cm.Title, cm.URL = kind+" "+id, actURL(kind, id)
+		} else if it, err := s.o.Store.Item(ctx, k); err == nil {
+			cm.Title, comps = it.Title, it.Competences
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		counts, err := s.auth.ClusterCounts(ctx, k, comps)
+		if err != nil {
+			return nil, err
+		}
+		if cm.Lines = s.clusterLines(l, counts); len(cm.Lines) > 0 {
+			out = append(out, cm)
+		}
+	}
+	return out, nil
 }
 
 func (s *Server) handleClusterPage(w http.ResponseWriter, r *http.Request) {
@@ -227,12 +270,19 @@ func (s *Server) handleClusterPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, l, http.StatusInternalServerError, l.T("error.internal"))
 		return
 	}
+	marks, err := s.clusterMarks(r, l)
+	if err != nil {
+		s.o.Logger.Error("read the cluster's marks", "err", err)
+		s.renderError(w, r, l, http.StatusInternalServerError, l.T("error.internal"))
+		return
+	}
 	names := map[string]string{}
 	for _, m := range s.o.Config.Members {
 		names[m.ID] = m.Name
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, http.StatusOK, "cluster", clusterPage{pageBase: s.base(r, l, "cluster", l.T("cluster.page")), Changes: changes, Names: names})
+	s.render(w, http.StatusOK, "cluster", clusterPage{pageBase: s.base(r, l, "cluster", l.T("cluster.page")), Changes: changes,
+		Names: names, Marks: marks})
 }
 
 // handleClusterCounts is the anonymised view of an item's marks.

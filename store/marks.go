@@ -170,3 +170,22 @@ func (s *Store) MarkMembers(ctx context.Context, itemID, status string) ([]strin
 	}
 	return out, rows.Err()
 }
+
+// MarkedKeys returns the items and acts any member marked, the most
+// recently marked first (the staff's view of the cluster).
+func (s *Store) MarkedKeys(ctx context.Context, limit int) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT item_id FROM marks GROUP BY item_id ORDER BY MAX(updated_at) DESC, item_id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: read marked items: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("store: read marked items: %w", err)
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -16,6 +17,9 @@ type Profile struct {
 	Domains     []string `json:"domains"`
 	Lang        string   `json:"lang"`
 	Digest      string   `json:"digest"` // weekly | daily | none
+	// ShareName lets the staff see the member's name beside its marks in
+	// the cluster's view; without it the counts are anonymous.
+	ShareName bool `json:"share_name,omitempty"`
 }
 
 // ProfileChange is one field a person changed, for the staff.
@@ -60,6 +64,7 @@ func (s *Store) SaveProfile(ctx context.Context, member, by string, old, p Profi
 		{"domains", strings.Join(old.Domains, ", "), strings.Join(p.Domains, ", ")},
 		{"lang", old.Lang, p.Lang},
 		{"digest", old.Digest, p.Digest},
+		{"share_name", strconv.FormatBool(old.ShareName), strconv.FormatBool(p.ShareName)},
 	} {
 		if d.old != d.new {
 			diffs = append(diffs, d)
