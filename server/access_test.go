@@ -70,6 +70,8 @@ var accessWant = map[string]accessRow{
 	"GET /api/acts/{kind}/{id...}":                   {401, 404, 404, 404, nil, ""},
 	"GET /calendar":                                  {303, 200, 200, 200, nil, ""},
 	"GET /calendar.ics":                              {303, 200, 200, 200, nil, ""},
+	"POST /calendar/private":                         {401, 400, 400, 400, url.Values{"query": {"since=never"}}, ""}, // a bad query: the token of the next row stays
+	"GET /calendar/{token}/calendar.ics":             {200, 200, 200, 200, nil, ""},
 	"GET /api/items/{id}/cluster":                    {401, 403, 403, 200, nil, "forge-a"},
 	"GET /api/editions/{digest}/{period}":            {401, 403, 403, 404, nil, ""},
 	"PUT /api/editions/{digest}/{period}":            {401, 403, 403, 404, `{}`, ""},
@@ -106,6 +108,9 @@ func TestAccessTable(t *testing.T) {
 			t.Fatalf("setup saved search: %v %s", err, body)
 		}
 	}
+	_, calPage := clients[2].do("POST", "/calendar/private", url.Values{"query": {"ui=fr"}})
+	calPage = calPage[strings.Index(calPage, `id="private-ics"`):]
+	calToken, _, _ := strings.Cut(calPage[strings.Index(calPage, "/calendar/")+len("/calendar/"):], "/")
 	feedToken := strings.TrimSuffix(saved[2].FeedURL[strings.Index(saved[2].FeedURL, "/saved/")+len("/saved/"):], "/feed.atom")
 	values := map[string]string{"id": "item-0", "item_id": "item-0", "name": "nothing.css", "source": "src",
 		"command": "digest", "period": "2026-W48", "token": "not-a-token", "digest": "no-such-digest", "kind": "nor", "id...": "NOSUCH0000000A"}
@@ -143,6 +148,8 @@ func TestAccessTable(t *testing.T) {
 				v = "item-3"
 			case k == "token" && strings.HasPrefix(path, "/saved/"):
 				v = feedToken
+			case k == "token" && strings.HasPrefix(path, "/calendar/"):
+				v = calToken
 			case k == "id" && strings.HasPrefix(path, "/digests/"):
 				v = "no-such-digest"
 			}

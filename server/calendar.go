@@ -230,6 +230,8 @@ type calendarPage struct {
 	Past, Upcoming     []calendarEvent
 	Truncated          string
 	ICSURL             string
+	ICSQuery           string // the filters, for a private URL (calendar_private.go)
+	PrivateICS         string // a private URL just made, shown once
 	Error              string
 	Domains, Comps     []choice
 	Members, Kinds     []choice
@@ -287,6 +289,8 @@ func (s *Server) handleCalendarPage(w http.ResponseWriter, r *http.Request) {
 	}
 	ics.Set("ui", l.lang)
 	p.ICSURL = pageURL("/calendar.ics", ics)
+	p.ICSQuery = ics.Encode()
+	p.PrivateICS, _ = r.Context().Value(privateICSKey{}).(string)
 	today := s.o.Now().In(s.loc).Format(time.DateOnly)
 	for _, e := range evs {
 		ce := calendarEvent{Date: dayLabel(l, e.Date), ISO: e.Date, Kind: l.T("datekind." + e.Kind),

@@ -20,6 +20,7 @@ func (s *Server) memberRoutes() {
 	s.registerRoutes() // server/register.go
 	s.savedRoutes()    // server/saved.go
 	s.spaceRoutes()    // server/space.go
+	s.privateCalendarRoutes()
 }
 
 // memberSigninPage is the sign-in form and what follows it.

@@ -165,3 +165,52 @@ func TestSavedDeleteAndRenewForms(t *testing.T) {
 		t.Errorf("the feed of a deleted search: %d, want 404", resp.StatusCode)
 	}
 }
+
+// With server.public false, calendar apps (which cannot sign in) follow a
+// member's private calendar URL; asking again replaces it, and it dies
+// with the member's place in feeds.yaml.
+func TestPrivateCalendarURL(t *testing.T) {
+	e := newMemberEnv(t, false)
+	anon := e.client()
+	if resp, _ := anon.do("GET", "/calendar.ics", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("anonymous /calendar.ics on a private server: %d, want 303", resp.StatusCode)
+	}
+	a := e.client()
+	a.signIn(userA)
+	if _, page := a.do("GET", "/calendar?member=forge-a", nil); !strings.Contains(page, `id="private-ics-new"`) || !strings.Contains(page, `value="member=forge-a&amp;ui=fr"`) {
+		t.Fatalf("the calendar page offers no private URL for its filters:\n%s", page)
+	}
+	private := func() string {
+		resp, page := a.do("POST", "/calendar/private", url.Values{"query": {"member=forge-a&ui=fr"}})
+		i := strings.Index(page, `id="private-ics" href="`)
+		if resp.StatusCode != 200 || i < 0 {
+			t.Fatalf("POST /calendar/private: %d\n%s", resp.StatusCode, page)
+		}
+		u := page[i+len(`id="private-ics" href="`):]
+		return strings.ReplaceAll(u[:strings.Index(u, `"`)], "&amp;", "&")
+	}
+	first := private()
+	if !strings.Contains(first, "member=forge-a") {
+		t.Errorf("the private URL lost the page's filters: %s", first)
+	}
+	resp, body := anon.do("GET", first, nil)
+	if resp.StatusCode != 200 || !strings.HasPrefix(body, "BEGIN:VCALENDAR") || resp.Header.Get("Cache-Control") != "private, no-cache" {
+		t.Fatalf("the private calendar without a session: %d %q %s", resp.StatusCode, resp.Header.Get("Cache-Control"), body)
+	}
+	second := private()
+	if resp, _ := anon.do("GET", first, nil); resp.StatusCode != 404 {
+		t.Errorf("the replaced private URL: %d, want 404", resp.StatusCode)
+	}
+	if resp, _ := anon.do("GET", second, nil); resp.StatusCode != 200 {
+		t.Errorf("the new private URL: %d, want 200", resp.StatusCode)
+	}
+	if resp, _ := anon.do("GET", "/calendar/not-a-token/calendar.ics", nil); resp.StatusCode != 404 {
+		t.Errorf("an unknown token: %d, want 404", resp.StatusCode)
+	}
+	cfg := e.cfg
+	cfg.Members = cfg.Members[1:] // forge-a leaves the cluster
+	e.start(cfg)
+	if resp, _ := anon.do("GET", second, nil); resp.StatusCode != 404 {
+		t.Errorf("the private URL of a member that left: %d, want 404", resp.StatusCode)
+	}
+}
