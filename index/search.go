@@ -52,6 +52,11 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 	if err != nil {
 		return nil, err
 	}
+	if len(r.IDs) > 0 {
+		// The few ids lead a conjunction: the search visits them alone,
+		// where a filter would be checked on every match of the query.
+		q = query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(r.IDs), q})
+	}
 	_, all := q.(*query.MatchAllQuery)
 	// The tagged home page is still a walk over the columns (scanAll):
 	// only the filter's absence, not Tagged, sends a search to Bleve.
@@ -222,9 +227,6 @@ func filters(r veille.SearchRequest) (query.Query, error) {
 		if len(values) > 0 {
 			qs = append(qs, termsQuery(f.field, values))
 		}
-	}
-	if len(r.IDs) > 0 {
-		qs = append(qs, query.NewDocIDQuery(r.IDs))
 	}
 	if !r.Since.IsZero() || !r.Until.IsZero() {
 		for _, t := range []time.Time{r.Since, r.Until} {
