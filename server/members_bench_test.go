@@ -32,8 +32,8 @@ import (
 //
 //	go test ./server -run '^$' -bench BenchmarkMemberHome -benchtime 2000x -timeout 30m
 //
-// VEILLE_BENCH_MEMBERS changes the number of members; VEILLE_BENCH_COLD=1
-// turns the result cache off.
+// VEILLE_BENCH_MEMBERS changes the number of members, VEILLE_BENCH_CLIENTS
+// the requests at a time; VEILLE_BENCH_COLD=1 turns the result cache off.
 func BenchmarkMemberHome(b *testing.B) {
 	bi := benchFixture(b)
 	f := sharedFixture(b)
@@ -115,7 +115,10 @@ func BenchmarkMemberHome(b *testing.B) {
 	}
 	e.clock.advance(2 * time.Hour) // the next visits count what is new
 
-	const workers = 4
+	workers := 4
+	if s := os.Getenv("VEILLE_BENCH_CLIENTS"); s != "" {
+		workers, _ = strconv.Atoi(s)
+	}
 	var next atomic.Int64
 	var mu sync.Mutex
 	var lat []time.Duration

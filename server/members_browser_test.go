@@ -9,7 +9,8 @@ import (
 )
 
 // TestBrowserMembers walks a member's visit in chromium: sign in with the
-// link taken from the loopback SMTP server, save a search, mark an item
+// link taken from the loopback SMTP server, save a search (renew its feed
+// URL, delete it), mark an item
 // "applies" with a due date, export the register as XLSX (read back with
 // excelize), sign out.
 func TestBrowserMembers(t *testing.T) {
@@ -37,6 +38,15 @@ func TestBrowserMembers(t *testing.T) {
 	b.do(t, "saved", chromedp.WaitVisible(chromedp.ID("saved-feed")))
 	if got := b.text(t, "ul.saved li a"); got != "Forge" {
 		t.Errorf("saved search listed as %q", got)
+	}
+	first := value(t, b, "feed URL", chromedp.Evaluate[string](`document.getElementById("saved-feed").href`))
+	b.navigate(t, "renew the feed URL", chromedp.Click(chromedp.CSS(`button[id^="saved-renew-"]`)))
+	if again := value(t, b, "new feed URL", chromedp.Evaluate[string](`document.getElementById("saved-feed").href`)); again == first || !strings.Contains(again, "/feed.atom") {
+		t.Errorf("the renewed feed URL %q (was %q)", again, first)
+	}
+	b.navigate(t, "delete the search", chromedp.Click(chromedp.CSS(`button[id^="saved-delete-"]`)))
+	if n := b.count(t, "ul.saved li"); n != 0 {
+		t.Errorf("%d saved searches left after delete", n)
 	}
 
 	b.navigate(t, "open item", chromedp.Navigate(e.ts.URL+"/items/item-0"))
