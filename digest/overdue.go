@@ -33,6 +33,11 @@ func (n *Notifier) overdue(ctx context.Context, member string, at time.Time) ([]
 			continue
 		}
 		oa := OverdueAction{ItemID: m.ItemID, Title: m.ItemID, Action: m.Action, Owner: m.Owner, Due: m.Due}
+		if kind, id, ok := store.SplitActMarkKey(m.ItemID); ok { // a mark on an act's page
+			oa.Title = kind + " " + id
+			out = append(out, oa)
+			continue
+		}
 		it, err := n.o.Store.Item(ctx, m.ItemID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, fmt.Errorf("digest: overdue actions of %s: %w", member, err)

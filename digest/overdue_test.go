@@ -26,6 +26,7 @@ func TestDigestListsMembersOverdueActions(t *testing.T) {
 	put("traitement-est", items[1].ID, "Former les opérateurs", "2026-11-20", true)
 	put("traitement-est", items[2].ID, "Audit à planifier", "2027-01-15", false)
 	put("forge-exemple", items[0].ID, "Action de l'autre adhérent", "2026-11-01", false)
+	put("traitement-est", store.ActMarkKey("celex", "32017R0745"), "Dossier technique", "2026-11-10", false) // marked on the act's page
 
 	if _, err := e.notifier().SendDigest(ctx, "environment-weekly", w48); err != nil {
 		t.Fatal(err)
@@ -37,6 +38,9 @@ func TestDigestListsMembersOverdueActions(t *testing.T) {
 	body := string(forge[0].Data)
 	if !strings.Contains(body, "Réviser la procédure déchets") && !strings.Contains(body, "R=C3=A9viser la proc=C3=A9dure d=C3=A9chets") {
 		t.Errorf("the member's copy does not list its overdue action:\n%s", body)
+	}
+	if unfolded := strings.ReplaceAll(body, "=\r\n", ""); !strings.Contains(unfolded, "celex 32017R0745") || !strings.Contains(unfolded, "/acts/celex/32017R0745") {
+		t.Errorf("the member's copy does not list the overdue action of its act mark with the act's page:\n%s", body)
 	}
 	for _, not := range []string{"Former les op", "Audit =C3=A0 planifier", "Audit à planifier", "l'autre adh"} {
 		if strings.Contains(body, not) {

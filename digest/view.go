@@ -10,6 +10,7 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/internal/text"
+	"github.com/nogentech/veille/store"
 )
 
 // view is a digest put in one language, ready for both templates: the HTML
@@ -107,7 +108,7 @@ func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL strin
 			line += " — "
 		}
 		v.Overdue = append(v.Overdue, overdueView{Title: oneLine(o.Title), Line: line + t(lang, "due_on") + " " + o.Due,
-			URL: strings.TrimRight(baseURL, "/") + "/items/" + url.PathEscape(o.ItemID)})
+			URL: strings.TrimRight(baseURL, "/") + store.MarkPath(o.ItemID)})
 	}
 	v.Total = len(d.Items)
 	v.Empty = v.Total == 0

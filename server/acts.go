@@ -11,6 +11,7 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/refs"
+	"github.com/nogentech/veille/store"
 )
 
 // One page per act (CONTRACT.md "Acts, references and dates"): the item
@@ -209,7 +210,7 @@ func (s *Server) handleActPage(w http.ResponseWriter, r *http.Request) {
 	if a.Act != nil {
 		comps = a.Act.Competences
 	}
-	if p.markView, err = s.markView(r, l, actMarkPrefix+veille.RefKey(kind, a.ID), comps, actURL(kind, a.ID)); err != nil {
+	if p.markView, err = s.markView(r, l, store.ActMarkKey(kind, a.ID), comps, actURL(kind, a.ID)); err != nil {
 		s.o.Logger.Error("read marks", "act", veille.RefKey(kind, a.ID), "err", err)
 		s.renderError(w, r, l, http.StatusInternalServerError, l.T("error.internal"))
 		return

@@ -13,25 +13,9 @@ import (
 	"github.com/nogentech/veille/store"
 )
 
-// A member marks items, and acts: a mark on an act is kept under the key
-// "act:kind:id" (the act's reference key), so that the register, the
-// exports and the cluster's counts treat both alike.
-const actMarkPrefix = "act:"
-
-// actMarkKey splits a mark key into an act's kind and id; ok is false for
-// an item's id.
-func actMarkKey(key string) (kind, id string, ok bool) {
-	rest, ok := strings.CutPrefix(key, actMarkPrefix)
-	if !ok {
-		return "", "", false
-	}
-	kind, id, ok = strings.Cut(rest, ":")
-	return kind, id, ok && id != ""
-}
-
 // markable checks that a mark key names an item or an act veille knows.
 func (s *Server) markable(ctx context.Context, key string) (int, error) {
-	if kind, id, ok := actMarkKey(key); ok {
+	if kind, id, ok := store.SplitActMarkKey(key); ok {
 		_, found, err := s.act(ctx, kind, id, langEN)
 		switch {
 		case err != nil:
@@ -53,7 +37,7 @@ func (s *Server) markable(ctx context.Context, key string) (int, error) {
 // that is the act, else its kind and id), its page, its reference and its
 // date of application from the items that set it.
 func (s *Server) actRow(ctx context.Context, row *registerRow, kind, id string) error {
-	row.Page = actURL(kind, id)
+	row.Page = store.MarkPath(row.ItemID)
 	row.Reference = kind + " " + id
 	row.Title = row.Reference
 	a, found, err := s.act(ctx, kind, id, langEN)
@@ -130,7 +114,7 @@ func (s *Server) handleMarkForm(w http.ResponseWriter, r *http.Request) {
 // handleActMarkForm is the act page's form: the same mark, on the act.
 func (s *Server) handleActMarkForm(w http.ResponseWriter, r *http.Request) {
 	kind, id := actFromPath(r)
-	s.markForm(w, r, actMarkPrefix+veille.RefKey(kind, id), actURL(kind, id)+"#mark")
+	s.markForm(w, r, store.ActMarkKey(kind, id), actURL(kind, id)+"#mark")
 }
 
 // markForm saves or deletes the member's mark on key with the API's

@@ -130,8 +130,8 @@ func (s *Server) registerRows(ctx context.Context, member string, f store.MarkFi
 	today := s.o.Now().In(s.loc).Format("2006-01-02")
 	rows := make([]registerRow, 0, len(ms))
 	for _, m := range ms {
-		row := registerRow{Mark: m, Title: m.ItemID, Overdue: m.Overdue(today), Page: "/items/" + url.PathEscape(m.ItemID)}
-		if kind, aid, ok := actMarkKey(m.ItemID); ok {
+		row := registerRow{Mark: m, Title: m.ItemID, Overdue: m.Overdue(today), Page: store.MarkPath(m.ItemID)}
+		if kind, aid, ok := store.SplitActMarkKey(m.ItemID); ok {
 			if err := s.actRow(ctx, &row, kind, aid); err != nil {
 				return nil, err
 			}

@@ -242,10 +242,10 @@ func (s *Server) clusterMarks(r *http.Request, l tr) ([]clusterMarks, error) {
 	}
 	var out []clusterMarks
 	for _, k := range keys {
-		cm := clusterMarks{Title: k, URL: "/items/" + url.PathEscape(k)}
+		cm := clusterMarks{Title: k, URL: store.MarkPath(k)}
 		var comps []string
-		if kind, id, ok := actMarkKey(k); ok {
-			cm.Title, cm.URL = kind+" "+id, actURL(kind, id)
+		if kind, id, ok := store.SplitActMarkKey(k); ok {
+			cm.Title = kind + " " + id
 		} else if it, err := s.o.Store.Item(ctx, k); err == nil {
 			cm.Title, comps = it.Title, it.Competences
 		} else if !errors.Is(err, store.ErrNotFound) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -188,4 +189,31 @@ func (s *Store) MarkedKeys(ctx context.Context, limit int) ([]string, error) {
 		out = append(out, k)
 	}
 	return out, rows.Err()
+}
+
+// actMarkPrefix starts the key of a mark on an act rather than an item:
+// "act:" + kind + ":" + id, so that the register, its exports, the digests'
+// overdue actions and the cluster's counts treat both alike.
+const actMarkPrefix = "act:"
+
+// ActMarkKey is the mark key of the act kind:id.
+func ActMarkKey(kind, id string) string { return actMarkPrefix + kind + ":" + id }
+
+// SplitActMarkKey returns the act a mark key names; ok is false for an
+// item's id.
+func SplitActMarkKey(key string) (kind, id string, ok bool) {
+	rest, ok := strings.CutPrefix(key, actMarkPrefix)
+	if !ok {
+		return "", "", false
+	}
+	kind, id, ok = strings.Cut(rest, ":")
+	return kind, id, ok && kind != "" && id != ""
+}
+
+// MarkPath is the page of what a mark key names: the item's or the act's.
+func MarkPath(key string) string {
+	if kind, id, ok := SplitActMarkKey(key); ok {
+		return "/acts/" + url.PathEscape(kind) + "/" + url.PathEscape(id)
+	}
+	return "/items/" + url.PathEscape(key)
 }
