@@ -55,7 +55,12 @@ func (ix *Index) Search(ctx context.Context, r veille.SearchRequest) (*veille.Se
 	if len(r.IDs) > 0 {
 		// The few ids lead a conjunction: the search visits them alone,
 		// where a filter would be checked on every match of the query.
-		q = query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(r.IDs), q})
+		ids := query.NewDocIDQuery(r.IDs)
+		if _, all := q.(*query.MatchAllQuery); all {
+			q = ids // (a match-all beside them would be advanced through every segment)
+		} else {
+			q = query.NewConjunctionQuery([]query.Query{ids, q})
+		}
 	}
 	_, all := q.(*query.MatchAllQuery)
 	// The tagged home page is still a walk over the columns (scanAll):
