@@ -3,7 +3,9 @@ package members
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,6 +32,22 @@ func TestSessionCookieAttributes(t *testing.T) {
 		}
 		if time.Duration(c.MaxAge)*time.Second != IdleTimeout {
 			t.Errorf("%s: cookie max-age %ds, want the idle timeout %s", base, c.MaxAge, IdleTimeout)
+		}
+		// The cookie a saved session sends, as the browser reads it.
+		r := httptest.NewRequest("GET", base+"/", nil)
+		sess, err := a.sessions.Get(r, CookieName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess.Values[emailKey] = "a@b.example"
+		w := httptest.NewRecorder()
+		if err := a.sessions.Save(r, w, sess); err != nil {
+			t.Fatal(err)
+		}
+		sc := w.Header().Get("Set-Cookie")
+		if !strings.HasPrefix(sc, CookieName+"="+sess.ID+";") || !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Lax") ||
+			strings.Contains(sc, "Secure") != secure || !strings.Contains(sc, "Max-Age=2592000") || len(sess.ID) < 40 {
+			t.Errorf("%s: Set-Cookie %q", base, sc)
 		}
 	}
 }

@@ -19,3 +19,6 @@ CREATE TABLE calendar_tokens (
     token_hash TEXT NOT NULL UNIQUE,
     created_at TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- (No schema change:) saved_searches.seen_at now means "unread = matching
+-- items first seen after this", not published after (server/unread.go).
