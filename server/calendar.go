@@ -57,9 +57,9 @@ func (s *Server) parseCalendar(v url.Values) (calendarQuery, error) {
 			return q, userErrorf("unknown parameter %q (known: since, until, domain, competence, member, kind)", k)
 		}
 	}
-	q.Domains = splitValues(v["domain"])
-	q.Competences = splitValues(v["competence"])
-	for _, k := range splitValues(v["kind"]) {
+	q.Domains = SplitValues(v["domain"])
+	q.Competences = SplitValues(v["competence"])
+	for _, k := range SplitValues(v["kind"]) {
 		if !slices.Contains(refs.DateKinds, k) {
 			return q, userErrorf("unknown kind of date %q (known: %s)", k, strings.Join(refs.DateKinds, ", "))
 		}
