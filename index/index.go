@@ -285,7 +285,11 @@ func (ix *Index) Count() (uint64, error) {
 // broad highlighted search took 3 to 4 times as long.
 const highlightBytes = 6000
 
-// document is the Bleve document of an item; n is its text size.
+// document is the Bleve document of an item; n is its text size. The item
+// is canonical (veille.Item.Normalize: the store hands them so), and is
+// not normalised again: Sources already lead with Source, the tag lists are
+// distinct. Keyword values go through normalizeKeyword, the index's term
+// form, which the query side applies to typed values too.
 func document(it *veille.Item) (map[string]interface{}, int, error) {
 	title := text.Fold(it.Title)
 	body := strings.TrimSpace(it.Summary + "\n\n" + it.Content)
@@ -305,7 +309,7 @@ func document(it *veille.Item) (map[string]interface{}, int, error) {
 		doc[fExact] = ex
 	}
 
-	sources := keywords(fSources, append([]string{it.Source}, it.Sources...))
+	sources := keywords(fSources, it.Sources)
 	if src := normalizeKeyword(fSource, it.Source); src != "" {
 		doc[fSource] = src
 	}

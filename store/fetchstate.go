@@ -46,9 +46,9 @@ func (s *Store) SaveFetchStates(ctx context.Context, states []veille.FetchState)
 		if st.Source == "" {
 			return errors.New("store: save fetch state: no source")
 		}
-		st.LastAttempt = utc(st.LastAttempt)
-		st.LastSuccess = utc(st.LastSuccess)
-		st.NextAttempt = utc(st.NextAttempt)
+		st.LastAttempt = st.LastAttempt.UTC()
+		st.LastSuccess = st.LastSuccess.UTC()
+		st.NextAttempt = st.NextAttempt.UTC()
 		data, err := json.Marshal(*st)
 		if err != nil {
 			return fmt.Errorf("store: save fetch state of %s: %w", st.Source, err)

@@ -70,7 +70,7 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 		counts := map[string]int{}
 
 		for i, in := range items {
-			if err := normalize(&in); err != nil {
+			if err := in.Normalize(); err != nil {
 				return fmt.Errorf("item %d (%q): %w", i, in.ID, err)
 			}
 			var oldFP, oldData string
@@ -86,9 +86,6 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 					return fmt.Errorf("decode recorded item %s: %w", in.ID, err)
 				}
 				final = merge(old, in)
-				if err := normalize(&final); err != nil {
-					return fmt.Errorf("item %s: %w", in.ID, err)
-				}
 			} else if final.FirstSeen.IsZero() {
 				final.FirstSeen = now.UTC()
 			}
