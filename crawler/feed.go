@@ -179,7 +179,7 @@ func feedDraft(it *gofeed.Item, ex itemExtras, base string) draft {
 		if p == nil {
 			continue
 		}
-		if name := oneLine(p.Name); name != "" {
+		if name := plainLine(p.Name); name != "" {
 			d.authors = append(d.authors, name)
 		} else if p.Email != "" {
 			d.authors = append(d.authors, p.Email)
@@ -188,7 +188,7 @@ func feedDraft(it *gofeed.Item, ex itemExtras, base string) draft {
 	for _, c := range it.Categories {
 		// some feeds put several comma-separated terms in one category
 		for _, part := range strings.Split(c, ",") {
-			if t := oneLine(part); t != "" {
+			if t := plainLine(part); t != "" {
 				d.categories = append(d.categories, t)
 			}
 		}

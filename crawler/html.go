@@ -163,7 +163,7 @@ func parseHTML(body []byte, contentType, pageURL string, src veille.Source, now 
 				d.summary, d.textOnly = text, true
 			}
 		}
-		if oneLine(d.title) == "" {
+		if plainLine(d.title) == "" {
 			return // header rows, separators, empty cards
 		}
 		drafts = append(drafts, d)

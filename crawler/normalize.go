@@ -52,7 +52,7 @@ func finish(drafts []draft, docLang string, src veille.Source, now time.Time) []
 
 func normalise(d draft, docLang string, src veille.Source, now time.Time) (veille.Item, string) {
 	it := veille.Item{
-		Title:        oneLine(d.title),
+		Title:        plainLine(d.title),
 		GUID:         d.guid,
 		Source:       src.ID,
 		Sources:      []string{src.ID},

@@ -262,7 +262,7 @@ func (s *Server) feedEntry(r *http.Request, l tr, base string, h veille.Hit) ato
 		summary = strings.TrimSpace(it.Content)
 	}
 	if summary != "" {
-		e.Summary = &atomText{Type: "text", Body: cleanXMLText(truncateText(summary, feedSummaryBytes))}
+		e.Summary = &atomText{Type: "text", Body: cleanXMLText(text.Clip(summary, feedSummaryBytes))}
 	}
 	e.Title.Body = cleanXMLText(e.Title.Body)
 	return e
@@ -275,18 +275,6 @@ func firstTime(ts ...time.Time) time.Time {
 		}
 	}
 	return time.Time{}
-}
-
-// truncateText cuts s to about n bytes at a word boundary, with an ellipsis.
-func truncateText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := len(text.CutBytes(s, n))
-	if i := strings.LastIndexAny(s[:cut], " \n\t"); i > n/2 {
-		cut = i
-	}
-	return strings.TrimSpace(s[:cut]) + " …"
 }
 
 // cleanXMLText drops the characters XML 1.0 cannot carry (control

@@ -2,6 +2,7 @@ package server
 
 import (
 	"strings"
+	"time"
 
 	"github.com/nogentech/veille"
 )
@@ -102,4 +103,16 @@ func (s *Server) sourceName(id string) string {
 		return src.Name
 	}
 	return id
+}
+
+// dayLabel writes a YYYY-MM-DD date in words (a key date, a meeting
+// date); the text as is when it is not one. The day is a calendar day, not
+// a moment: it is not moved into the server's time zone.
+func dayLabel(l tr, day string) string {
+	t, ok := veille.ParseDay(day, time.UTC)
+	if !ok {
+		return day
+	}
+	l.loc = time.UTC
+	return l.Date(t)
 }
