@@ -39,7 +39,7 @@ func devItems(t testing.TB) map[string]veille.Item {
 		if err != nil {
 			t.Fatal(err)
 		}
-		items, err := crawler.ParseFeed(body, "application/atom+xml", veille.Source{ID: "jorf", Lang: "fr"}, now)
+		items, err := crawler.Parse(body, "application/atom+xml", "", veille.Source{ID: "jorf", Lang: "fr"}, now)
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}

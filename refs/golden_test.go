@@ -53,7 +53,7 @@ func goldenInputs(t *testing.T) map[string][2]string {
 		}
 		name := filepath.ToSlash(strings.TrimPrefix(f, dir))
 		in["torture-raw "+name] = [2]string{"", string(body)}
-		parsed, _ := crawler.ParseFeed(body, "", veille.Source{ID: "t", URL: "https://example.org/"}, now)
+		parsed, _ := crawler.Parse(body, "", "", veille.Source{ID: "t", URL: "https://example.org/"}, now)
 		for i, it := range parsed {
 			in[fmt.Sprintf("torture-item %s #%d", name, i)] = [2]string{it.Title, it.Content + "\n" + it.Summary + "\n" + it.HTML}
 		}

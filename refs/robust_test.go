@@ -104,7 +104,7 @@ func TestExtractTorture(t *testing.T) {
 			checkResult(t, refs.Extract(title, text))
 		}
 		run("", string(body))
-		parsed, _ := crawler.ParseFeed(body, "", veille.Source{ID: "t", URL: "https://example.org/"}, now)
+		parsed, _ := crawler.Parse(body, "", "", veille.Source{ID: "t", URL: "https://example.org/"}, now)
 		for _, it := range parsed {
 			items++
 			refs.Apply(&it)
