@@ -48,3 +48,11 @@ func recoverInto(err *error, sourceID string) {
 		*err = fmt.Errorf("source %s: internal error while parsing: %v", sourceID, r)
 	}
 }
+
+// ForbiddenHost reports whether a URL host written as an address, in any
+// form HostAddr reads, is on the deny-list. It opens no socket and judges no
+// name: the addresses a name resolves to are checked when dialed.
+func ForbiddenHost(host string) bool {
+	ip, _, ok := HostAddr(host)
+	return ok && Forbidden(ip)
+}

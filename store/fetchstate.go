@@ -29,11 +29,6 @@ func (s *Store) FetchState(ctx context.Context, source string) (veille.FetchStat
 	return st, nil
 }
 
-// SaveFetchState records a source's state, replacing the previous one.
-func (s *Store) SaveFetchState(ctx context.Context, st veille.FetchState) error {
-	return s.SaveFetchStates(ctx, []veille.FetchState{st})
-}
-
 // SaveFetchStates records several sources' states in one transaction (one
 // fsync, where a crawl of a thousand feeds would otherwise pay a thousand),
 // and each state's last attempt in the record of attempts (attempts.go).

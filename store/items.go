@@ -273,17 +273,6 @@ func (s *Store) CountBySource(ctx context.Context) (map[string]int, error) {
 	return counts, nil
 }
 
-// ItemsFirstSeen returns the items first seen in [since, until), oldest
-// first. A zero until means no upper bound.
-func (s *Store) ItemsFirstSeen(ctx context.Context, since, until time.Time) ([]veille.Item, error) {
-	var items []veille.Item
-	err := s.EachItemFirstSeen(ctx, since, until, func(it veille.Item) error {
-		items = append(items, it)
-		return nil
-	})
-	return items, err
-}
-
 // EachItemFirstSeen calls fn with each item first seen in [since, until),
 // oldest first, holding one item at a time: the week after a source is
 // added brings its whole archive, which need not sit in memory at once. An
