@@ -51,10 +51,10 @@ func (s *Server) tagsSaying(l tr, termsKey string, domains, competences []string
 
 // categoryName is a domain's or competence's label, whichever id is.
 func (s *Server) categoryName(l tr, id string) string {
-	if label := categoryLabel(s.o.Config.Competences, id, l.lang); label != id {
+	if label := veille.CategoryLabel(s.o.Config.Competences, id, l.lang); label != id {
 		return label
 	}
-	return categoryLabel(s.o.Config.Domains, id, l.lang)
+	return veille.CategoryLabel(s.o.Config.Domains, id, l.lang)
 }
 
 // jurisdictionNames spells out the codes sources use.
@@ -67,9 +67,9 @@ var jurisdictionNames = map[string]map[string]string{
 func (s *Server) termLabel(l tr, facet, term string) string {
 	switch facet {
 	case "domain":
-		return categoryLabel(s.o.Config.Domains, term, l.lang)
+		return veille.CategoryLabel(s.o.Config.Domains, term, l.lang)
 	case "competence":
-		return categoryLabel(s.o.Config.Competences, term, l.lang)
+		return veille.CategoryLabel(s.o.Config.Competences, term, l.lang)
 	case "source":
 		return s.sourceName(term)
 	case "lang":
@@ -80,22 +80,6 @@ func (s *Server) termLabel(l tr, facet, term string) string {
 		}
 	}
 	return term
-}
-
-func categoryLabel(cats []veille.Category, id, lang string) string {
-	for _, c := range cats {
-		if c.ID != id {
-			continue
-		}
-		if v := c.Label[lang]; v != "" {
-			return v
-		}
-		if v := c.Label[langFR]; v != "" {
-			return v
-		}
-		break
-	}
-	return id
 }
 
 func (s *Server) sourceName(id string) string {

@@ -345,7 +345,7 @@ func (s *Server) fillMarks(r *http.Request, l tr, p *itemPage) error {
 		for _, c := range counts {
 			group := l.T("cluster.members")
 			if c.Competence != "" {
-				group = l.T("cluster.members_of", categoryLabel(s.o.Config.Competences, c.Competence, l.lang))
+				group = l.T("cluster.members_of", veille.CategoryLabel(s.o.Config.Competences, c.Competence, l.lang))
 			}
 			p.ClusterCounts = append(p.ClusterCounts, l.T("cluster.count", l.T("mark."+c.Status), c.Marked, c.Of, group))
 		}
