@@ -277,6 +277,16 @@ func (ix *Index) Count() (uint64, error) {
 	return n, nil
 }
 
+// Batches is the number of Bleve batches this Index wrote since Open:
+// every Upsert and every internal write is one (or more, when split). The
+// server's result cache keys on it; the benchmark checks that a re-crawl
+// of unchanged feeds writes none.
+func (ix *Index) Batches() uint64 {
+	m, _ := ix.idx.StatsMap()["index"].(map[string]interface{})
+	n, _ := m["TotBatches"].(uint64)
+	return n
+}
+
 // highlightBytes is how much of the text is stored for snippets: enough
 // for the summary and the first articles of an act, not the 100 KB of the
 // act. At 2,500 bytes, 6 of the first ten hits of the judged queries
