@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/blevesearch/bleve/v2"
@@ -43,3 +44,6 @@ func (ix *Index) Hit(ctx context.Context, id string) (veille.Hit, error) {
 	h.Snippet = snippet(la, h.Lang, stringField(dm.Fields, fHighlight), highlightTerms{})
 	return h, nil
 }
+
+// ErrNotFound means no document has that id.
+var ErrNotFound = errors.New("item not found")

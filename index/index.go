@@ -32,8 +32,6 @@ var (
 	ErrVersion = errors.New("index mapping version mismatch")
 	// ErrLocked means another process holds the index open.
 	ErrLocked = errors.New("index locked")
-	// ErrNotFound means no document has that id.
-	ErrNotFound = errors.New("item not found")
 )
 
 // Internal (non-document) keys.
