@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/index"
 	"github.com/nogentech/veille/server"
 )
 
@@ -182,13 +183,20 @@ func searchPaths(ctx context.Context, s spec) (phaseResult, error) {
 	defer floor.Close()
 	settle(floor) // merges the ingest left are not searches
 	mix := queryMix()
+	// The vocabulary the served index parses with: it is opened without
+	// one, so the shipped config's (glossary and taxonomy).
+	shipped, err := veille.ParseConfig(veille.ShippedConfig, "feeds.yaml")
+	if err != nil {
+		return res, fmt.Errorf("shipped config: %w", err)
+	}
+	voc := index.NewVocabulary(shipped)
 	floorReqs := make([]*bleve.SearchRequest, len(mix))
 	queryReqs := make([]*bleve.SearchRequest, len(mix))
 	for i := range mix {
 		if floorReqs[i], err = mix[i].floor(sv.cfg.Location); err != nil {
 			return res, err
 		}
-		if queryReqs[i], err = mix[i].veilleQuery(sv.cfg.Location); err != nil {
+		if queryReqs[i], err = mix[i].veilleQuery(sv.cfg.Location, voc); err != nil {
 			return res, err
 		}
 	}
