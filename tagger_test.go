@@ -359,7 +359,7 @@ func jorfActs(tb testing.TB) []veille.Item {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		items, err := crawler.ParseFeed(body, "application/atom+xml", veille.Source{ID: "jorf", Lang: "fr"}, time.Now())
+		items, err := crawler.Parse(body, "application/atom+xml", "", veille.Source{ID: "jorf", Lang: "fr"}, time.Now())
 		if err != nil {
 			tb.Fatal(err)
 		}

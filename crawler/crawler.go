@@ -204,10 +204,10 @@ func (c *Crawler) Fetch(ctx context.Context, src veille.Source, prev veille.Fetc
 	}
 
 	start = time.Now()
-	items, err := c.parse(resp, src, now)
+	items, err := Parse(resp.body, resp.header.Get("Content-Type"), resp.url, src, now)
 	res.ParseDuration = time.Since(start)
 	if err != nil {
-		res.Err = fmt.Errorf("source %s: parse %s: %w", src.ID, redact(resp.url), err)
+		res.Err = err
 		res.State = c.failedState(src, prev, now, resp.status, res.Err, time.Time{})
 		return res
 	}
@@ -219,18 +219,37 @@ func (c *Crawler) Fetch(ctx context.Context, src veille.Source, prev veille.Fetc
 	return res
 }
 
-// parse dispatches on the source kind.
-func (c *Crawler) parse(resp *response, src veille.Source, now time.Time) ([]veille.Item, error) {
-	ct := resp.header.Get("Content-Type")
+// Parse reads a document a source published into items, by the source's
+// kind: a feed, an HTML page read with the source's selectors, or a Federal
+// Register API answer. docURL is where the document came from (links are
+// resolved against it; "" means src.URL). The items are built, not tagged
+// (veille.Tagger) nor made canonical (veille.Item.Normalize). Parse never
+// panics: a parser's panic on hostile input is an error, so one bad
+// document cannot stop a crawl. Errors name the source and the URL. Fetch
+// parses what it downloads with it; tools and tests parse recordings.
+func Parse(body []byte, contentType, docURL string, src veille.Source, now time.Time) (items []veille.Item, err error) {
+	if docURL == "" {
+		docURL = src.URL
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			items, err = nil, fmt.Errorf("source %s: parse %s: internal error while parsing: %v", src.ID, redact(docURL), r)
+		}
+	}()
 	switch src.Kind {
 	case veille.KindFeed, "":
-		return parseFeed(resp.body, ct, resp.url, src, now)
+		items, err = parseFeed(body, contentType, docURL, src, now)
 	case veille.KindHTML:
-		return parseHTML(resp.body, ct, resp.url, src, now)
+		items, err = parseHTML(body, contentType, docURL, src, now)
 	case KindFederalRegister:
-		return parseFederalRegister(resp.body, src, now)
+		items, err = parseFederalRegister(body, src, now)
+	default:
+		err = fmt.Errorf("unknown source kind %q (want feed, html or %s)", src.Kind, KindFederalRegister)
 	}
-	return nil, fmt.Errorf("unknown source kind %q (want feed, html or %s)", src.Kind, KindFederalRegister)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: parse %s: %w", src.ID, redact(docURL), err)
+	}
+	return items, nil
 }
 
 // okState is the state after a successful fetch (200 parsed, or 304).

@@ -42,17 +42,8 @@ type frAnswer struct {
 	Errors         json.RawMessage `json:"errors"`
 }
 
-// ParseFederalRegister parses a Federal Register API v1 answer, either a
+// parseFederalRegister parses a Federal Register API v1 answer, either a
 // documents search ({"results": [...]}) or one document.
-func ParseFederalRegister(body []byte, src veille.Source, now time.Time) (items []veille.Item, err error) {
-	defer recoverInto(&err, src.ID)
-	items, err = parseFederalRegister(body, src, now)
-	if err != nil {
-		return nil, fmt.Errorf("source %s: %w", src.ID, err)
-	}
-	return items, nil
-}
-
 func parseFederalRegister(body []byte, src veille.Source, now time.Time) ([]veille.Item, error) {
 	trimmed := bytes.TrimSpace(bytes.TrimPrefix(body, bomUTF8))
 	if len(trimmed) == 0 || trimmed[0] != '{' {

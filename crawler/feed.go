@@ -20,18 +20,9 @@ import (
 // something that is not RSS, Atom, RDF or JSON Feed.
 var ErrNotAFeed = errors.New("not a feed")
 
-// ParseFeed parses an RSS 0.9x/1.0/2.0, Atom, RDF or JSON Feed document and
-// returns its items normalised (not tagged). Relative links are resolved
-// against src.URL. Non-UTF-8 documents are transcoded first (see toUTF8).
-func ParseFeed(body []byte, contentType string, src veille.Source, now time.Time) (items []veille.Item, err error) {
-	defer recoverInto(&err, src.ID)
-	items, err = parseFeed(body, contentType, src.URL, src, now)
-	if err != nil {
-		return nil, fmt.Errorf("source %s: %w", src.ID, err)
-	}
-	return items, nil
-}
-
+// parseFeed parses an RSS 0.9x/1.0/2.0, Atom, RDF or JSON Feed document
+// into items (not tagged). Relative links are resolved against baseURL.
+// Non-UTF-8 documents are transcoded first (see toUTF8).
 func parseFeed(body []byte, contentType, baseURL string, src veille.Source, now time.Time) ([]veille.Item, error) {
 	body, _, err := xmlToUTF8(body, contentType)
 	if err != nil {
@@ -179,7 +170,7 @@ func feedDraft(it *gofeed.Item, ex itemExtras, base string) draft {
 		if p == nil {
 			continue
 		}
-		if name := oneLine(p.Name); name != "" {
+		if name := plainLine(p.Name); name != "" {
 			d.authors = append(d.authors, name)
 		} else if p.Email != "" {
 			d.authors = append(d.authors, p.Email)
@@ -188,7 +179,7 @@ func feedDraft(it *gofeed.Item, ex itemExtras, base string) draft {
 	for _, c := range it.Categories {
 		// some feeds put several comma-separated terms in one category
 		for _, part := range strings.Split(c, ",") {
-			if t := oneLine(part); t != "" {
+			if t := plainLine(part); t != "" {
 				d.categories = append(d.categories, t)
 			}
 		}
@@ -248,12 +239,4 @@ func resolveURL(base, ref string) string {
 		return ref
 	}
 	return b.ResolveReference(r).String()
-}
-
-// recoverInto turns a panic in a parser (hostile input in a dependency)
-// into an error naming the source, so one bad feed cannot stop a crawl.
-func recoverInto(err *error, sourceID string) {
-	if r := recover(); r != nil {
-		*err = fmt.Errorf("source %s: internal error while parsing: %v", sourceID, r)
-	}
 }

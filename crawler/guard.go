@@ -151,14 +151,6 @@ func legacyNumber(p string) (uint64, bool) {
 	return v, err == nil
 }
 
-// ForbiddenHost reports whether a URL host written as an address, in any
-// form HostAddr reads, is on the deny-list. It opens no socket and judges no
-// name: the addresses a name resolves to are checked when dialed.
-func ForbiddenHost(host string) bool {
-	ip, _, ok := HostAddr(host)
-	return ok && Forbidden(ip)
-}
-
 // checkHost refuses, before any dial, a host written as a legacy numeric
 // address: no publisher writes one, and whether it reaches an address or a
 // DNS query depends on the resolver. A forbidden one wraps ErrPrivateNetwork.

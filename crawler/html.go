@@ -48,20 +48,6 @@ func parseSelector(field, spec string) (selector, error) {
 	return s, nil
 }
 
-// ParseHTML extracts items from an HTML page with the source's CSS
-// selectors: select.item finds each item's element, and title, link, date
-// and summary are read relative to it ("sel@attr" reads an attribute; an
-// empty title is the item's text; the link defaults to the first a[href]).
-// Links are made absolute against pageURL and the page's <base href>.
-func ParseHTML(body []byte, contentType string, pageURL string, src veille.Source, now time.Time) (items []veille.Item, err error) {
-	defer recoverInto(&err, src.ID)
-	items, err = parseHTML(body, contentType, pageURL, src, now)
-	if err != nil {
-		return nil, fmt.Errorf("source %s: %w", src.ID, err)
-	}
-	return items, nil
-}
-
 type htmlSelectors struct {
 	item                       string
 	title, link, date, summary selector
@@ -102,6 +88,11 @@ func compileSelectors(sel *veille.Selectors) (htmlSelectors, error) {
 	return hs, nil
 }
 
+// parseHTML extracts items from an HTML page with the source's CSS
+// selectors: select.item finds each item's element, and title, link, date
+// and summary are read relative to it ("sel@attr" reads an attribute; an
+// empty title is the item's text; the link defaults to the first a[href]).
+// Links are made absolute against pageURL and the page's <base href>.
 func parseHTML(body []byte, contentType, pageURL string, src veille.Source, now time.Time) ([]veille.Item, error) {
 	hs, err := compileSelectors(src.Select)
 	if err != nil {
@@ -163,7 +154,7 @@ func parseHTML(body []byte, contentType, pageURL string, src veille.Source, now 
 				d.summary, d.textOnly = text, true
 			}
 		}
-		if oneLine(d.title) == "" {
+		if plainLine(d.title) == "" {
 			return // header rows, separators, empty cards
 		}
 		drafts = append(drafts, d)

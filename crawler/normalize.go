@@ -30,8 +30,10 @@ type draft struct {
 	textOnly           bool   // summary and content are text, not markup to keep as HTML
 }
 
-// finish normalises drafts into items: plain text, canonical link, dates in
+// finish turns drafts into items: plain text, canonical link, dates in
 // UTC, language, stable IDs, and duplicates within the document merged.
+// The form the store records (sorted tags, Sources led by Source) is
+// veille.Item.Normalize's, applied once by the store.
 func finish(drafts []draft, docLang string, src veille.Source, now time.Time) []veille.Item {
 	now = now.UTC()
 	items := make([]veille.Item, 0, len(drafts))
@@ -50,7 +52,7 @@ func finish(drafts []draft, docLang string, src veille.Source, now time.Time) []
 
 func normalise(d draft, docLang string, src veille.Source, now time.Time) (veille.Item, string) {
 	it := veille.Item{
-		Title:        oneLine(d.title),
+		Title:        plainLine(d.title),
 		GUID:         d.guid,
 		Source:       src.ID,
 		Sources:      []string{src.ID},

@@ -194,8 +194,10 @@ func collapse(s string, keepLines bool) string {
 	return b.String()
 }
 
-// oneLine is the plain text of s on a single line, as titles need.
-func oneLine(s string) string {
+// plainLine is the plain text of markup s on a single line, as titles
+// need (digest has its own rule for a mail header line, refs for a
+// reference's text).
+func plainLine(s string) string {
 	return collapse(PlainText(s), false)
 }
 

@@ -57,17 +57,7 @@ func crawlSample(t testing.TB) (map[string]veille.Item, map[string]veille.Source
 			t.Fatalf("get %s: status %d, %v", src.ID, resp.StatusCode, err)
 		}
 		ct := resp.Header.Get("Content-Type")
-		var got []veille.Item
-		switch src.Kind {
-		case veille.KindFeed:
-			got, err = crawler.ParseFeed(body, ct, src, evalNow)
-		case veille.KindHTML:
-			got, err = crawler.ParseHTML(body, ct, src.URL, src, evalNow)
-		case crawler.KindFederalRegister:
-			got, err = crawler.ParseFederalRegister(body, src, evalNow)
-		default:
-			t.Fatalf("source %s: kind %q", src.ID, src.Kind)
-		}
+		got, err := crawler.Parse(body, ct, src.URL, src, evalNow)
 		if err != nil {
 			t.Fatalf("parse %s: %v", src.ID, err)
 		}

@@ -20,7 +20,7 @@ func (e *env) attempt(source string, at time.Time, status int, errMsg string) {
 	} else {
 		st.Failures = 1
 	}
-	if err := e.store.SaveFetchState(context.Background(), st); err != nil {
+	if err := e.store.SaveFetchStates(context.Background(), []veille.FetchState{st}); err != nil {
 		e.t.Fatal(err)
 	}
 }

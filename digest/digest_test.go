@@ -55,7 +55,7 @@ func seedWeek(t *testing.T, e *env) []veille.Item {
 		{Source: "fda-device-recalls", LastAttempt: at(29, 18), LastSuccess: at(29, 18), Status: 304},
 		{Source: "old-source", LastAttempt: at(1, 10), LastSuccess: at(1, 10), Status: 200},
 	} {
-		if err := e.store.SaveFetchState(ctx, st); err != nil {
+		if err := e.store.SaveFetchStates(ctx, []veille.FetchState{st}); err != nil {
 			t.Fatal(err)
 		}
 	}

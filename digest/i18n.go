@@ -198,23 +198,6 @@ func PeriodLabel(lang string, p Period, loc *time.Location) string {
 	return "du " + LongDate(lang, a) + " au " + LongDate(lang, b)
 }
 
-// categoryLabel is a domain's or competence's label in lang, else its id.
-func categoryLabel(cats []veille.Category, id, lang string) string {
-	for _, c := range cats {
-		if c.ID != id {
-			continue
-		}
-		if l := c.Label[lang]; l != "" {
-			return l
-		}
-		if l := c.Label[LangFR]; l != "" {
-			return l
-		}
-		break
-	}
-	return id
-}
-
 // digestTitle is the configured title, else one made from what the digest
 // selects: "Veille environnement" / "Environment watch".
 func digestTitle(cfg veille.Config, d veille.Digest, lang string) string {
@@ -223,10 +206,10 @@ func digestTitle(cfg veille.Config, d veille.Digest, lang string) string {
 	}
 	var parts []string
 	for _, id := range d.Domains {
-		parts = append(parts, categoryLabel(cfg.Domains, id, lang))
+		parts = append(parts, veille.CategoryLabel(cfg.Domains, id, lang))
 	}
 	for _, id := range d.Competences {
-		parts = append(parts, categoryLabel(cfg.Competences, id, lang))
+		parts = append(parts, veille.CategoryLabel(cfg.Competences, id, lang))
 	}
 	if len(parts) == 0 {
 		if lang == LangEN {

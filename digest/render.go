@@ -150,12 +150,12 @@ func RenderAlert(cfg veille.Config, rule veille.Alert, ms []Match, lang, baseURL
 		}
 		for _, id := range rule.Domains {
 			if slices.Contains(it.Domains, id) {
-				e.Why = append(e.Why, whyLine(lang, categoryLabel(cfg.Domains, id, lang), it.Why[id]))
+				e.Why = append(e.Why, whyLine(lang, veille.CategoryLabel(cfg.Domains, id, lang), it.Why[id]))
 			}
 		}
 		for _, id := range rule.Competences {
 			if slices.Contains(it.Competences, id) {
-				e.Why = append(e.Why, whyLine(lang, categoryLabel(cfg.Competences, id, lang), it.Why[id]))
+				e.Why = append(e.Why, whyLine(lang, veille.CategoryLabel(cfg.Competences, id, lang), it.Why[id]))
 			}
 		}
 		if len(m.Terms) > 0 {

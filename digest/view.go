@@ -94,7 +94,7 @@ func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL strin
 		}
 		var comps []string
 		for _, c := range d.Competences {
-			comps = append(comps, categoryLabel(cfg.Competences, c, lang))
+			comps = append(comps, veille.CategoryLabel(cfg.Competences, c, lang))
 		}
 		v.MemberLine = fmt.Sprintf("%s %s (%s%s%s)", t(lang, "for_member"), name, t(lang, "competences"), colon(lang), strings.Join(comps, ", "))
 		v.Subject = Subject(v.Title + " — " + v.PeriodLabel + " — " + name)
@@ -146,7 +146,7 @@ func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL strin
 		if len(in) == 0 {
 			continue
 		}
-		g := groupView{Anchor: "g-" + gid, Label: categoryLabel(cfg.Competences, gid, lang), N: len(in)}
+		g := groupView{Anchor: "g-" + gid, Label: veille.CategoryLabel(cfg.Competences, gid, lang), N: len(in)}
 		if gid == "" {
 			g.Anchor, g.Label = "g-general", t(lang, "general")
 		}
@@ -298,16 +298,16 @@ func entry(cfg veille.Config, d *Digest, it veille.Item, group, sourceName, lang
 	}
 	var tags []string
 	for _, id := range it.Domains {
-		tags = append(tags, categoryLabel(cfg.Domains, id, lang))
+		tags = append(tags, veille.CategoryLabel(cfg.Domains, id, lang))
 	}
 	for _, id := range it.Competences {
-		tags = append(tags, categoryLabel(cfg.Competences, id, lang))
+		tags = append(tags, veille.CategoryLabel(cfg.Competences, id, lang))
 	}
 	e.Tags = strings.Join(tags, " · ")
 	var also []string
 	for _, c := range d.Competences {
 		if c != group && slices.Contains(it.Competences, c) {
-			also = append(also, categoryLabel(cfg.Competences, c, lang))
+			also = append(also, veille.CategoryLabel(cfg.Competences, c, lang))
 		}
 	}
 	if len(also) > 0 {

@@ -2,75 +2,48 @@ package index
 
 import (
 	"context"
-	"path/filepath"
-	"testing"
+	"errors"
+	"fmt"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/nogentech/veille"
 )
 
-// A plain Bleve index built with Mapping and Document answers like Upsert's.
-func TestMappingAndDocumentBuildTheSameIndex(t *testing.T) {
-	items := genItems(t, 0, 50)
-	m, err := Mapping()
-	if err != nil {
-		t.Fatal(err)
-	}
-	plain, err := bleve.New(filepath.Join(t.TempDir(), "plain"), m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer plain.Close()
-	b := plain.NewBatch()
-	for i := range items {
-		doc, err := Document(&items[i])
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := b.Index(items[i].ID, doc); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := plain.Batch(b); err != nil {
-		t.Fatal(err)
-	}
-	ix := openTemp(t)
-	if err := ix.Upsert(context.Background(), items, 1); err != nil {
-		t.Fatal(err)
-	}
-	q, err := ParseQuery("déchets")
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := bleve.NewSearchRequest(q)
-	req.Fields = StoredFields()
-	got, err := plain.Search(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := runSearch(t, ix, veille.SearchRequest{Query: "déchets", NoFacets: true, NoHighlight: true})
-	if got.Total == 0 || got.Total != want.Total {
-		t.Fatalf("plain Bleve finds %d, Search %d", got.Total, want.Total)
-	}
-	if title, _ := got.Hits[0].Fields[fTitle].(string); title == "" {
-		t.Errorf("stored fields not returned: %v", got.Hits[0].Fields)
-	}
+// Helpers for this package's tests only: the code searches through
+// Search and parses queries with a Vocabulary.
+
+// ParseQuery turns the query text into a Bleve query over the per-language
+// fields and the keyword fields, with the shipped glossary and taxonomy.
+// It returns a *QueryError for malformed text. An empty query, or "*",
+// matches every item.
+func ParseQuery(s string) (query.Query, error) {
+	return shippedVocabulary().ParseQuery(s)
 }
 
-func TestBatchesCountsWrites(t *testing.T) {
-	ix := openTemp(t)
-	before := ix.Batches()
-	if err := ix.Upsert(context.Background(), genItems(t, 0, 3), 3); err != nil {
-		t.Fatal(err)
+// Hit is the stored fields of one document, with the start of its text as
+// snippet; ErrNotFound when no document has that id.
+func (ix *Index) Hit(ctx context.Context, id string) (veille.Hit, error) {
+	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery([]string{id}), 1, 0, false)
+	req.Fields = append(append([]string(nil), storedFields...), fHighlight)
+	req.Score = "none"
+	res, err := ix.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return veille.Hit{}, fmt.Errorf("get %s: %w", id, err)
 	}
-	if d := ix.Batches() - before; d != 1 {
-		t.Errorf("one upsert counted as %d batches", d)
+	if len(res.Hits) == 0 {
+		return veille.Hit{}, fmt.Errorf("get %s: %w", id, ErrNotFound)
 	}
-	if _, err := ix.Search(context.Background(), veille.SearchRequest{Query: "arrêté"}); err != nil {
-		t.Fatal(err)
+	la, err := analyzers()
+	if err != nil {
+		return veille.Hit{}, err
 	}
-	if d := ix.Batches() - before; d != 1 {
-		t.Errorf("a search counted as a write (%d batches)", d)
-	}
+	dm := res.Hits[0]
+	h := hitFromFields(dm.ID, dm.Fields)
+	h.Snippet = snippet(la, h.Lang, stringField(dm.Fields, fHighlight), highlightTerms{})
+	return h, nil
 }
+
+// ErrNotFound means no document has that id.
+var ErrNotFound = errors.New("item not found")

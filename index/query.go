@@ -475,14 +475,6 @@ func isFieldName(s string) bool {
 	return true
 }
 
-// ParseQuery turns the query text into a Bleve query over the per-language
-// fields and the keyword fields, with the shipped glossary and taxonomy.
-// It returns a *QueryError for malformed text. An empty query, or "*",
-// matches every item.
-func ParseQuery(s string) (query.Query, error) {
-	return shippedVocabulary().ParseQuery(s)
-}
-
 // ParseQuery is ParseQuery with this vocabulary: a config's glossary, and
 // its domains and competences as the values of domain: and competence:.
 func (v *Vocabulary) ParseQuery(s string) (query.Query, error) {

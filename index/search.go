@@ -301,29 +301,6 @@ func sortFacetCounts(fc []veille.FacetCount) {
 	})
 }
 
-// Hit is the stored fields of one document, with the start of its text as
-// snippet; ErrNotFound when no document has that id.
-func (ix *Index) Hit(ctx context.Context, id string) (veille.Hit, error) {
-	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery([]string{id}), 1, 0, false)
-	req.Fields = append(append([]string(nil), storedFields...), fHighlight)
-	req.Score = "none"
-	res, err := ix.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return veille.Hit{}, fmt.Errorf("get %s: %w", id, err)
-	}
-	if len(res.Hits) == 0 {
-		return veille.Hit{}, fmt.Errorf("get %s: %w", id, ErrNotFound)
-	}
-	la, err := analyzers()
-	if err != nil {
-		return veille.Hit{}, err
-	}
-	dm := res.Hits[0]
-	h := hitFromFields(dm.ID, dm.Fields)
-	h.Snippet = snippet(la, h.Lang, stringField(dm.Fields, fHighlight), highlightTerms{})
-	return h, nil
-}
-
 func hitFromFields(id string, f map[string]interface{}) veille.Hit {
 	h := veille.Hit{
 		ID:           id,

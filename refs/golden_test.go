@@ -8,12 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/crawler"
+	"github.com/nogentech/veille/internal/fixtures"
 	"github.com/nogentech/veille/refs"
 )
 
@@ -34,26 +34,16 @@ func goldenInputs(t *testing.T) map[string][2]string {
 		}
 		in["jorf-apply "+link] = [2]string{it.Title, text}
 	}
-	dir := filepath.Join("..", "crawler", "testdata", "torture")
-	var files []string
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && !strings.HasPrefix(d.Name(), "LICENSE") {
-			files = append(files, p)
-		}
-		return err
-	})
-	if err != nil || len(files) < 400 {
-		t.Fatalf("%d torture files, %v", len(files), err)
+	files := fixtures.TortureAll(t)
+	if len(files) < 400 {
+		t.Fatalf("%d torture files", len(files))
 	}
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, f := range files {
-		body, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := filepath.ToSlash(strings.TrimPrefix(f, dir))
+		body := f.Body
+		name := "/" + f.Rel
 		in["torture-raw "+name] = [2]string{"", string(body)}
-		parsed, _ := crawler.ParseFeed(body, "", veille.Source{ID: "t", URL: "https://example.org/"}, now)
+		parsed, _ := crawler.Parse(body, "", "", veille.Source{ID: "t", URL: "https://example.org/"}, now)
 		for i, it := range parsed {
 			in[fmt.Sprintf("torture-item %s #%d", name, i)] = [2]string{it.Title, it.Content + "\n" + it.Summary + "\n" + it.HTML}
 		}

@@ -160,7 +160,7 @@ func findKeyDates(d *doc) []veille.KeyDate {
 			continue
 		}
 		seen[kind+date] = true
-		out = append(out, veille.KeyDate{Kind: kind, Date: date, Text: oneLine(s[from+at : sp.end])})
+		out = append(out, veille.KeyDate{Kind: kind, Date: date, Text: joinLines(s[from+at : sp.end])})
 	}
 	return out
 }

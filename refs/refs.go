@@ -82,7 +82,7 @@ type doc struct {
 }
 
 func (d *doc) add(kind, id string, start, end int) {
-	d.refs = append(d.refs, found{kind: kind, id: id, start: start, end: end, text: oneLine(d.s[start:end])})
+	d.refs = append(d.refs, found{kind: kind, id: id, start: start, end: end, text: joinLines(d.s[start:end])})
 }
 
 func (d *doc) claim(start, end int) {

@@ -2,8 +2,6 @@ package refs_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/crawler"
+	"github.com/nogentech/veille/internal/fixtures"
 	"github.com/nogentech/veille/refs"
 )
 
@@ -76,24 +75,14 @@ func FuzzExtract(f *testing.F) {
 // the feed-parser torture corpus (crawler/testdata/torture), and over each
 // file's raw bytes as text: no panic, and every result well-formed.
 func TestExtractTorture(t *testing.T) {
-	dir := filepath.Join("..", "crawler", "testdata", "torture")
-	var files []string
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && !strings.HasPrefix(d.Name(), "LICENSE") {
-			files = append(files, p)
-		}
-		return err
-	})
-	if err != nil || len(files) < 400 {
-		t.Fatalf("%d torture files, %v", len(files), err)
+	files := fixtures.TortureAll(t)
+	if len(files) < 400 {
+		t.Fatalf("%d torture files", len(files))
 	}
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	items, panics := 0, 0
-	for _, f := range files {
-		body, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, tf := range files {
+		f, body := tf.Path, tf.Body
 		run := func(title, text string) {
 			defer func() {
 				if r := recover(); r != nil {
@@ -104,7 +93,7 @@ func TestExtractTorture(t *testing.T) {
 			checkResult(t, refs.Extract(title, text))
 		}
 		run("", string(body))
-		parsed, _ := crawler.ParseFeed(body, "", veille.Source{ID: "t", URL: "https://example.org/"}, now)
+		parsed, _ := crawler.Parse(body, "", "", veille.Source{ID: "t", URL: "https://example.org/"}, now)
 		for _, it := range parsed {
 			items++
 			refs.Apply(&it)

@@ -66,9 +66,9 @@ func normalize(s string) string {
 	return b.String()
 }
 
-// oneLine is a piece of normalised text as a reference's "text": the line
+// joinLines is a piece of normalised text as a reference's "text": the line
 // breaks of the source read as spaces.
-func oneLine(s string) string {
+func joinLines(s string) string {
 	return strings.TrimSpace(strings.ReplaceAll(s, "\n", " "))
 }
 

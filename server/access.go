@@ -50,9 +50,6 @@ func (s *Server) handle(pattern string, a access, h http.HandlerFunc) {
 	s.mux.Handle(pattern, s.guard(a, h))
 }
 
-// Routes returns the route table: patterns and who may use them.
-func (s *Server) Routes() []route { return s.table }
-
 // guard refuses a request its route's access does not allow: 401 (or, for
 // a page, a redirect to the sign-in form) when signing in would help, 403
 // when it would not.

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/refs"
@@ -216,18 +215,6 @@ func (s *Server) handleActPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, http.StatusOK, "act", p)
-}
-
-// dayLabel writes a YYYY-MM-DD date in words; the text as is when it is not
-// one. The day is a calendar day, not a moment: it is not moved into the
-// server's time zone.
-func dayLabel(l tr, day string) string {
-	t, err := time.Parse(time.DateOnly, day)
-	if err != nil {
-		return day
-	}
-	l.loc = time.UTC
-	return l.Date(t)
 }
 
 func (s *Server) actRoutes() {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
@@ -130,17 +129,13 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	l := tr{lang: lang, loc: s.loc}
 	st := newSearchState(raw, req)
 	f := s.buildFeed(r, l, st, req, res)
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", " ")
-	if err := enc.Encode(f); err != nil {
+	body, err := xmlDocument(f)
+	if err != nil {
 		s.o.Logger.Error("encode feed", "err", err)
 		http.Error(w, "could not build the feed", http.StatusInternalServerError)
 		return
 	}
-	buf.WriteByte('\n')
-	sum := sha256.Sum256(buf.Bytes())
+	sum := sha256.Sum256(body)
 	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
 	w.Header().Set("ETag", etag)
 	w.Header().Set("Cache-Control", "public, max-age=300")
@@ -150,7 +145,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Write(buf.Bytes())
+	w.Write(body)
 }
 
 func (s *Server) buildFeed(r *http.Request, l tr, st searchState, req veille.SearchRequest, res *veille.SearchResult) atomFeed {
@@ -262,7 +257,7 @@ func (s *Server) feedEntry(r *http.Request, l tr, base string, h veille.Hit) ato
 		summary = strings.TrimSpace(it.Content)
 	}
 	if summary != "" {
-		e.Summary = &atomText{Type: "text", Body: cleanXMLText(truncateText(summary, feedSummaryBytes))}
+		e.Summary = &atomText{Type: "text", Body: cleanXMLText(text.Clip(summary, feedSummaryBytes))}
 	}
 	e.Title.Body = cleanXMLText(e.Title.Body)
 	return e
@@ -275,18 +270,6 @@ func firstTime(ts ...time.Time) time.Time {
 		}
 	}
 	return time.Time{}
-}
-
-// truncateText cuts s to about n bytes at a word boundary, with an ellipsis.
-func truncateText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := len(text.CutBytes(s, n))
-	if i := strings.LastIndexAny(s[:cut], " \n\t"); i > n/2 {
-		cut = i
-	}
-	return strings.TrimSpace(s[:cut]) + " …"
 }
 
 // cleanXMLText drops the characters XML 1.0 cannot carry (control

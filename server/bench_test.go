@@ -20,6 +20,7 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/index"
+	"github.com/nogentech/veille/internal/text"
 )
 
 // The load benchmark: 16 clients search over HTTP, through the whole
@@ -159,7 +160,7 @@ func synthesize(sample []veille.Item, n int) []veille.Item {
 		it.FirstSeen = it.Published
 		it.Updated = it.Published
 		it.HTML = ""
-		it.Content = truncateText(base.Content, 3000) + "\n" + other.Summary
+		it.Content = text.Clip(base.Content, 3000) + "\n" + other.Summary
 		out[i] = it
 	}
 	return out

@@ -57,9 +57,9 @@ func (s *Server) parseCalendar(v url.Values) (calendarQuery, error) {
 			return q, userErrorf("unknown parameter %q (known: since, until, domain, competence, member, kind)", k)
 		}
 	}
-	q.Domains = splitValues(v["domain"])
-	q.Competences = splitValues(v["competence"])
-	for _, k := range splitValues(v["kind"]) {
+	q.Domains = SplitValues(v["domain"])
+	q.Competences = SplitValues(v["competence"])
+	for _, k := range SplitValues(v["kind"]) {
 		if !slices.Contains(refs.DateKinds, k) {
 			return q, userErrorf("unknown kind of date %q (known: %s)", k, strings.Join(refs.DateKinds, ", "))
 		}
@@ -249,10 +249,10 @@ func (s *Server) handleCalendarPage(w http.ResponseWriter, r *http.Request) {
 	l := s.locale(w, r)
 	p := calendarPage{pageBase: s.base(r, l, "calendar", l.T("calendar.title"))}
 	for _, c := range s.o.Config.Domains {
-		p.Domains = append(p.Domains, choice{c.ID, categoryLabel(s.o.Config.Domains, c.ID, l.lang)})
+		p.Domains = append(p.Domains, choice{c.ID, veille.CategoryLabel(s.o.Config.Domains, c.ID, l.lang)})
 	}
 	for _, c := range s.o.Config.Competences {
-		p.Comps = append(p.Comps, choice{c.ID, categoryLabel(s.o.Config.Competences, c.ID, l.lang)})
+		p.Comps = append(p.Comps, choice{c.ID, veille.CategoryLabel(s.o.Config.Competences, c.ID, l.lang)})
 	}
 	for _, m := range s.o.Config.Members {
 		p.Members = append(p.Members, choice{m.ID, m.Name})

@@ -7,100 +7,58 @@ import (
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
-	"net"
 	"net/http/httptest"
 	"net/mail"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-smtp"
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/digest"
 	"github.com/nogentech/veille/index"
+	"github.com/nogentech/veille/internal/mailtest"
 	"github.com/nogentech/veille/store"
 )
 
-// sink is an SMTP server on loopback keeping what it receives.
+// sink is the shared loopback SMTP server (internal/mailtest), read as
+// the edition tests read mail.
 type sink struct {
+	*mailtest.Server
 	port int
-	mu   sync.Mutex
-	msgs []sunk
-}
-
-type sunk struct {
-	to   []string
-	data []byte
-}
-
-type sinkSession struct {
-	s  *sink
-	to []string
-}
-
-func (x *sinkSession) Reset()                                    { x.to = nil }
-func (x *sinkSession) Logout() error                             { return nil }
-func (x *sinkSession) Mail(string, *smtp.MailOptions) error      { return nil }
-func (x *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error { x.to = append(x.to, to); return nil }
-func (x *sinkSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	x.s.mu.Lock()
-	x.s.msgs = append(x.s.msgs, sunk{to: append([]string(nil), x.to...), data: b})
-	x.s.mu.Unlock()
-	return nil
 }
 
 func newSink(t *testing.T) *sink {
 	t.Helper()
-	s := &sink{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &sinkSession{s: s}, nil }))
-	srv.Domain, srv.AllowInsecureAuth = "localhost", true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, p, _ := net.SplitHostPort(ln.Addr().String())
-	s.port, _ = strconv.Atoi(p)
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return s
+	m := mailtest.NewServer(t)
+	return &sink{Server: m, port: m.Port}
 }
 
 // to returns the text and HTML parts of each mail to addr.
 func (s *sink) to(t *testing.T, addr string) []string {
 	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out []string
-	for _, m := range s.msgs {
-		for _, r := range m.to {
+	for _, m := range s.Messages() {
+		for _, r := range m.To {
 			if strings.EqualFold(r, addr) {
-				out = append(out, mailBody(t, m.data))
+				out = append(out, mailBody(t, m.Data))
 			}
 		}
 	}
 	return out
 }
 
-func (s *sink) count() int { s.mu.Lock(); defer s.mu.Unlock(); return len(s.msgs) }
+func (s *sink) count() int { return len(s.Messages()) }
 
 // htmlTo returns the HTML part of each mail to addr.
 func (s *sink) htmlTo(t *testing.T, addr string) []string {
 	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out []string
-	for _, m := range s.msgs {
-		for _, r := range m.to {
+	for _, m := range s.Messages() {
+		for _, r := range m.To {
 			if strings.EqualFold(r, addr) {
-				out = append(out, mailPart(t, m.data, "text/html"))
+				out = append(out, mailPart(t, m.Data, "text/html"))
 			}
 		}
 	}

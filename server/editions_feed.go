@@ -70,8 +70,3 @@ func (e *editions) handleFeed(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte(xml.Header))
 	w.Write(out)
 }
-
-// timeParseDay reads a YYYY-MM-DD day in the page's time zone.
-func timeParseDay(day string, l tr) (time.Time, error) {
-	return time.ParseInLocation(time.DateOnly, day, l.location())
-}

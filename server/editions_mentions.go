@@ -31,7 +31,7 @@ func (s *Server) editionMentions(ctx context.Context, l tr, ids []string) map[st
 				}
 			}
 			if ed.DiscussedOn != "" {
-				m.Discussed = l.T("edition.discussed", meetingDate(l, ed.DiscussedOn))
+				m.Discussed = l.T("edition.discussed", dayLabel(l, ed.DiscussedOn))
 			}
 			out[id] = append(out[id], m)
 		}

@@ -167,7 +167,7 @@ func (e *editions) handleList(w http.ResponseWriter, r *http.Request) {
 				row.Label = digest.PeriodLabel(l.lang, p, e.s.loc)
 			}
 			if ed.DiscussedOn != "" {
-				row.Discussed = l.T("edition.discussed", meetingDate(l, ed.DiscussedOn))
+				row.Discussed = l.T("edition.discussed", dayLabel(l, ed.DiscussedOn))
 			}
 			if staff && ed.Status == store.EditionDraft {
 				row.EditURL = editPath(dg.ID, ed.Period)
@@ -177,15 +177,6 @@ func (e *editions) handleList(w http.ResponseWriter, r *http.Request) {
 		page.Digests = append(page.Digests, d)
 	}
 	e.s.render(w, http.StatusOK, "editions", page)
-}
-
-// meetingDate shows a YYYY-MM-DD meeting date in the page's language.
-func meetingDate(l tr, day string) string {
-	t, err := timeParseDay(day, l)
-	if err != nil {
-		return day
-	}
-	return l.Date(t)
 }
 
 // editionView is the archive page of an edition (and its print view).
@@ -243,7 +234,7 @@ func (e *editions) handleView(w http.ResponseWriter, r *http.Request) {
 		v.Sent = l.T("edition.sent", l.Date(ed.SentAt))
 	}
 	if ed.DiscussedOn != "" {
-		v.Discussed = l.T("edition.discussed", meetingDate(l, ed.DiscussedOn))
+		v.Discussed = l.T("edition.discussed", dayLabel(l, ed.DiscussedOn))
 	}
 	e.s.render(w, http.StatusOK, "edition", v)
 }

@@ -131,8 +131,8 @@ func buildFixture(dir string) (*fixture, error) {
 	// The broken source last succeeded four of its intervals ago and has
 	// failed since: the crawl below adds one more failure.
 	now := time.Now()
-	if err := f.store.SaveFetchState(ctx, veille.FetchState{Source: brokenSource, LastAttempt: now.Add(-2 * time.Hour),
-		LastSuccess: now.Add(-4 * time.Hour), Status: 404, Error: "HTTP 404", Failures: 3}); err != nil {
+	if err := f.store.SaveFetchStates(ctx, []veille.FetchState{{Source: brokenSource, LastAttempt: now.Add(-2 * time.Hour),
+		LastSuccess: now.Add(-4 * time.Hour), Status: 404, Error: "HTTP 404", Failures: 3}}); err != nil {
 		return nil, err
 	}
 	if f.report, err = f.watch.Crawl(ctx, watch.CrawlOptions{}); err != nil {

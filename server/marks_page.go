@@ -94,7 +94,7 @@ func (s *Server) clusterLines(l tr, counts []members.ClusterCount) []string {
 	for _, c := range counts {
 		group := l.T("cluster.members")
 		if c.Competence != "" {
-			group = l.T("cluster.members_of", categoryLabel(s.o.Config.Competences, c.Competence, l.lang))
+			group = l.T("cluster.members_of", veille.CategoryLabel(s.o.Config.Competences, c.Competence, l.lang))
 		}
 		line := l.T("cluster.count", l.T("mark."+c.Status), c.Marked, c.Of, group)
 		if len(c.Names) > 0 {

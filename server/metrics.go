@@ -134,9 +134,6 @@ func (m *Metrics) observeRequest(route string, code int, d time.Duration) {
 	m.reqSeconds.WithLabelValues(route).Observe(d.Seconds())
 }
 
-// Registry is the registry the series live in, for callers that add their own.
-func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
-
 // Handler serves the series in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"bytes"
-	"encoding/xml"
 	"net/http"
 	"net/url"
 	"strings"
@@ -26,19 +24,15 @@ func (s *Server) handleOPML(w http.ResponseWriter, r *http.Request) {
 		}
 		doc.Body = append(doc.Body, opmlOutline(base, src))
 	}
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", " ")
-	if err := enc.Encode(doc); err != nil {
+	body, err := xmlDocument(doc)
+	if err != nil {
 		s.o.Logger.Error("encode opml", "err", err)
 		http.Error(w, "could not list the sources", http.StatusInternalServerError)
 		return
 	}
-	buf.WriteByte('\n')
 	w.Header().Set("Content-Type", "text/x-opml; charset=utf-8")
 	w.Header().Set("Content-Disposition", `inline; filename="veille-sources.opml"`)
-	w.Write(buf.Bytes())
+	w.Write(body)
 }
 
 func opmlOutline(base string, src veille.Source) opml.Outline {

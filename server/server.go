@@ -195,12 +195,6 @@ func (s *Server) Handler() http.Handler {
 	return securityHeaders(s.recoverPanics(s.observe(s.limit(gzipResponses(h)))))
 }
 
-// Metrics returns the series the server records into.
-func (s *Server) Metrics() *Metrics { return s.metrics }
-
-// ObserveCrawl records a crawl the scheduler ran.
-func (s *Server) ObserveCrawl(rep veille.CrawlReport) { s.metrics.ObserveCrawl(rep) }
-
 // Wait blocks until background work (admin crawls) is over; call it after
 // cancelling BaseContext and before closing the index and the store.
 func (s *Server) Wait() {

@@ -158,7 +158,7 @@ type profileChoice struct {
 func choices(cats []veille.Category, on []string, lang string) []profileChoice {
 	out := make([]profileChoice, 0, len(cats))
 	for _, c := range cats {
-		ch := profileChoice{ID: c.ID, Label: categoryLabel(cats, c.ID, lang)}
+		ch := profileChoice{ID: c.ID, Label: veille.CategoryLabel(cats, c.ID, lang)}
 		for _, o := range on {
 			ch.Checked = ch.Checked || o == c.ID
 		}

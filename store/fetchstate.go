@@ -29,11 +29,6 @@ func (s *Store) FetchState(ctx context.Context, source string) (veille.FetchStat
 	return st, nil
 }
 
-// SaveFetchState records a source's state, replacing the previous one.
-func (s *Store) SaveFetchState(ctx context.Context, st veille.FetchState) error {
-	return s.SaveFetchStates(ctx, []veille.FetchState{st})
-}
-
 // SaveFetchStates records several sources' states in one transaction (one
 // fsync, where a crawl of a thousand feeds would otherwise pay a thousand),
 // and each state's last attempt in the record of attempts (attempts.go).
@@ -46,9 +41,9 @@ func (s *Store) SaveFetchStates(ctx context.Context, states []veille.FetchState)
 		if st.Source == "" {
 			return errors.New("store: save fetch state: no source")
 		}
-		st.LastAttempt = utc(st.LastAttempt)
-		st.LastSuccess = utc(st.LastSuccess)
-		st.NextAttempt = utc(st.NextAttempt)
+		st.LastAttempt = st.LastAttempt.UTC()
+		st.LastSuccess = st.LastSuccess.UTC()
+		st.NextAttempt = st.NextAttempt.UTC()
 		data, err := json.Marshal(*st)
 		if err != nil {
 			return fmt.Errorf("store: save fetch state of %s: %w", st.Source, err)

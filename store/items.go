@@ -70,7 +70,7 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 		counts := map[string]int{}
 
 		for i, in := range items {
-			if err := normalize(&in); err != nil {
+			if err := in.Normalize(); err != nil {
 				return fmt.Errorf("item %d (%q): %w", i, in.ID, err)
 			}
 			var oldFP, oldData string
@@ -86,9 +86,6 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 					return fmt.Errorf("decode recorded item %s: %w", in.ID, err)
 				}
 				final = merge(old, in)
-				if err := normalize(&final); err != nil {
-					return fmt.Errorf("item %s: %w", in.ID, err)
-				}
 			} else if final.FirstSeen.IsZero() {
 				final.FirstSeen = now.UTC()
 			}
@@ -274,17 +271,6 @@ func (s *Store) CountBySource(ctx context.Context) (map[string]int, error) {
 		return nil, fmt.Errorf("store: count by source: %w", err)
 	}
 	return counts, nil
-}
-
-// ItemsFirstSeen returns the items first seen in [since, until), oldest
-// first. A zero until means no upper bound.
-func (s *Store) ItemsFirstSeen(ctx context.Context, since, until time.Time) ([]veille.Item, error) {
-	var items []veille.Item
-	err := s.EachItemFirstSeen(ctx, since, until, func(it veille.Item) error {
-		items = append(items, it)
-		return nil
-	})
-	return items, err
 }
 
 // EachItemFirstSeen calls fn with each item first seen in [since, until),

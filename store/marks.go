@@ -133,26 +133,6 @@ func (s *Store) marks(ctx context.Context, tail string, args ...any) ([]Mark, er
 	return out, nil
 }
 
-// MarkCounts returns, for one item, how many members marked it with each
-// status: never which members.
-func (s *Store) MarkCounts(ctx context.Context, itemID string) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM marks WHERE item_id = ? GROUP BY status`, itemID)
-	if err != nil {
-		return nil, fmt.Errorf("store: count marks: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, fmt.Errorf("store: count marks: %w", err)
-		}
-		out[st] = n
-	}
-	return out, rows.Err()
-}
-
 // MarkMembers returns the members that marked an item with a status, for
 // counting among a group of members; the caller must never show the ids.
 func (s *Store) MarkMembers(ctx context.Context, itemID, status string) ([]string, error) {

@@ -5,61 +5,18 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"slices"
-	"sort"
 	"sync"
-	"time"
 
 	"github.com/nogentech/veille"
-	"github.com/nogentech/veille/internal/text"
 )
 
-// normalize puts an item in the one form the store keeps, so that the same
-// content always has the same fingerprint: times in UTC, tag lists sorted
-// and without duplicates, Sources led by Source, empty optional lists nil
-// and the lists the JSON always carries ([] rather than null) non-nil.
-func normalize(it *veille.Item) error {
-	if it.ID == "" {
-		return errors.New("item has no id")
-	}
-	if it.Source == "" {
-		return errors.New("item has no source")
-	}
-	it.Published = utc(it.Published)
-	it.FirstSeen = utc(it.FirstSeen)
-	it.Updated = utc(it.Updated)
-	it.Sources = orderSources(it.Source, it.Sources)
-	it.Domains = sortedSet(it.Domains)
-	it.Competences = sortedSet(it.Competences)
-	if len(it.Authors) == 0 {
-		it.Authors = nil
-	}
-	if len(it.Categories) == 0 {
-		it.Categories = nil
-	}
-	why := make(map[string][]string, len(it.Why))
-	for k, terms := range it.Why {
-		why[k] = text.Dedupe(terms)
-	}
-	it.Why = why
-	return nil
-}
-
-func utc(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Time{}
-	}
-	return t.UTC()
-}
-
-// merge folds an incoming version of an item into the recorded one.
+// merge folds an incoming version of an item into the recorded one; both
+// are canonical (veille.Item.Normalize) and so is the result, which is not
+// normalised again.
 //
 // The recorded Source and FirstSeen stay: they say who saw it first and when.
-// Sources is the union. Tags are the union when another source than the
-// incoming one has seen the item (each source's tagger rules, such as
-// source-level domains, contribute), and the incoming tags otherwise (a
-// re-crawl of the same source with better rules replaces its old tags).
+// Sources is the union. The tags are veille.MergeTags's: the union when
+// another source has seen the item, the incoming ones otherwise.
 // Other fields take the incoming value, except that an empty incoming field
 // does not erase a recorded one: a second source with a terser feed must not
 // wipe the summary the first one gave.
@@ -67,34 +24,8 @@ func merge(old, in veille.Item) veille.Item {
 	m := in
 	m.Source = old.Source
 	m.FirstSeen = old.FirstSeen
-
-	incoming := map[string]bool{in.Source: true}
-	for _, s := range in.Sources {
-		incoming[s] = true
-	}
-	shared := false
-	for _, s := range old.Sources {
-		if !incoming[s] {
-			shared = true
-			break
-		}
-	}
-	m.Sources = orderSources(old.Source, append(append([]string(nil), old.Sources...), in.Sources...))
-	if !slices.Contains(m.Sources, in.Source) {
-		m.Sources = orderSources(old.Source, append(m.Sources, in.Source))
-	}
-	if shared {
-		m.Domains = sortedSet(append(append([]string(nil), old.Domains...), in.Domains...))
-		m.Competences = sortedSet(append(append([]string(nil), old.Competences...), in.Competences...))
-		why := make(map[string][]string, len(old.Why)+len(in.Why))
-		for k, v := range old.Why {
-			why[k] = append([]string(nil), v...)
-		}
-		for k, v := range in.Why {
-			why[k] = text.Dedupe(append(why[k], v...))
-		}
-		m.Why = why
-	}
+	m.Sources = veille.LeadSources(old.Source, append(append(append([]string(nil), old.Sources...), in.Sources...), in.Source))
+	m.Domains, m.Competences, m.Why = veille.MergeTags(old, in)
 
 	keep := func(dst *string, prev string) {
 		if *dst == "" {
@@ -153,27 +84,3 @@ var encoders = sync.Pool{New: func() any {
 	e.json = json.NewEncoder(&e.buf)
 	return e
 }}
-
-// orderSources returns the distinct sources with first in front and the
-// others sorted.
-func orderSources(first string, all []string) []string {
-	rest := make([]string, 0, len(all))
-	for _, s := range all {
-		if s != "" && s != first {
-			rest = append(rest, s)
-		}
-	}
-	return append([]string{first}, sortedSet(rest)...)
-}
-
-// sortedSet returns the distinct non-empty values sorted, never nil.
-func sortedSet(v []string) []string {
-	out := make([]string, 0, len(v))
-	for _, s := range v {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	sort.Strings(out)
-	return slices.Compact(out)
-}

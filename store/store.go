@@ -1,6 +1,9 @@
 // Package store is the record of the watch: every item, each source's fetch
 // state, in one SQLite database (modernc.org/sqlite, pure Go). The search
-// index is derived from it and can always be rebuilt from it.
+// index is derived from it and can always be rebuilt from it. Items are
+// recorded in their canonical form (veille.Item.Normalize), which
+// UpsertItems applies once to what it is given; the merge of two versions
+// keeps it.
 package store
 
 import (

@@ -817,7 +817,7 @@ func BenchmarkUpsertItems(b *testing.B) {
 func TestEncodeMatchesMarshal(t *testing.T) {
 	it := item("enc", "src")
 	it.HTML = `<p>Chrome <b>VI</b> &amp; "nickel" <script>x</script></p>` + "\n"
-	if err := normalize(&it); err != nil {
+	if err := it.Normalize(); err != nil {
 		t.Fatal(err)
 	}
 	want, err := json.Marshal(it)

@@ -100,15 +100,15 @@ func (q benchQuery) floor(loc *time.Location) (*bleve.SearchRequest, error) {
 	return q.bleveRequest(loc, text)
 }
 
-// veilleQuery is the same request with veille's own query (index.ParseQuery:
+// veilleQuery is the same request with veille's own query (voc.ParseQuery:
 // both languages' stems, the all-words clause, acronyms) for plain Bleve:
 // its difference with the floor is the query's design, and the search
 // function's difference with it is snippets and hit building.
-func (q benchQuery) veilleQuery(loc *time.Location) (*bleve.SearchRequest, error) {
+func (q benchQuery) veilleQuery(loc *time.Location, voc *index.Vocabulary) (*bleve.SearchRequest, error) {
 	var text query.Query
 	if q.text != "" {
 		var err error
-		if text, err = index.ParseQuery(q.text); err != nil {
+		if text, err = voc.ParseQuery(q.text); err != nil {
 			return nil, err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/nogentech/veille/internal/text"
 	"github.com/nogentech/veille/watch"
 )
 
@@ -138,12 +139,14 @@ func printCrawlReport(w io.Writer, rep watch.Report) {
 		len(rep.Sources), rep.Failed(), cancelled, items, rep.NewCount, updated, rep.Finished.Sub(rep.Started).Round(time.Millisecond))
 }
 
+// firstLine is the first line of an error, cut to 100 bytes without
+// splitting a character (the messages are often French).
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
 	if len(s) > 100 {
-		s = s[:100] + "…"
+		s = text.CutBytes(s, 100) + "…"
 	}
 	return s
 }

@@ -88,8 +88,11 @@ func rebuildIndex(ctx context.Context, st *store.Store, data string, progress fu
 		os.RemoveAll(tmp)
 		return n, fmt.Errorf("rebuild index: %w", err)
 	}
+	// index.Remove, not os.RemoveAll: it deletes only a Bleve index, so
+	// whatever else a person left at that path stays (and the move aside
+	// below then fails and says so).
 	old := final + ".old"
-	os.RemoveAll(old)
+	index.Remove(old)
 	if _, err := os.Stat(final); err == nil {
 		if err := os.Rename(final, old); err != nil {
 			return n, fmt.Errorf("move old index aside: %w", err)
@@ -98,7 +101,7 @@ func rebuildIndex(ctx context.Context, st *store.Store, data string, progress fu
 	if err := os.Rename(tmp, final); err != nil {
 		return n, fmt.Errorf("install new index: %w", err)
 	}
-	os.RemoveAll(old)
+	index.Remove(old)
 	if n == 0 {
 		progress(0, 0)
 	}

@@ -45,30 +45,19 @@ func runSearch(ctx context.Context, g *globals, args []string) error {
 	if q == "*" {
 		q = ""
 	}
-	v := url.Values{}
-	setIf := func(k, s string) {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	setIf("q", q)
-	for k, list := range map[string][]string{"domain": domains, "competence": competences, "source": sources, "lang": langs, "jurisdiction": jurisdictions, "ref": refsF} {
-		for _, s := range list {
-			v.Add(k, s)
-		}
-	}
-	setIf("since", *since)
-	setIf("until", *until)
-	setIf("sort", *sortBy)
-	v.Set("limit", strconv.Itoa(*limit))
-	v.Set("offset", strconv.Itoa(*offset))
-
 	cfg, err := loadConfig(g.config)
 	if err != nil {
 		return err
 	}
-	req, err := server.ParseSearch(v, cfg.Location, 0)
-	if err != nil {
+	// The flags fill the request directly; the server's rules check it,
+	// as they check the API's parameters.
+	req := veille.SearchRequest{Query: q, Domains: server.SplitValues(domains), Competences: server.SplitValues(competences),
+		Sources: server.SplitValues(sources), Langs: server.SplitValues(langs), Jurisdictions: server.SplitValues(jurisdictions),
+		Refs: server.RefValues(refsF), Limit: *limit, Offset: *offset, Sort: *sortBy}
+	if req.Since, req.Until, err = server.SearchDays(*since, *until, cfg.Location); err != nil {
+		return usageError{err.Error()}
+	}
+	if err := server.CheckSearch(req, 0); err != nil {
 		return usageError{err.Error()}
 	}
 	if err := errNoData(g.data); err != nil {
@@ -80,6 +69,7 @@ func runSearch(ctx context.Context, g *globals, args []string) error {
 		// A running `veille serve` owns the data: ask it, over the data
 		// dir's socket (no page cap, no rate limit), else over HTTP.
 		var local veille.SearchResult
+		v := server.SearchValues(req, cfg.Location)
 		if lerr := askHolder(ctx, g.data, localSearch, v, err, &local); lerr == nil {
 			res, err = &local, nil
 		} else if _, ok := lerr.(usageError); ok {

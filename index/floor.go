@@ -1,5 +1,10 @@
 package index
 
+// What the benchmark's floor (cmd/veille-bench) needs to index the very
+// same documents into plain Bleve, and to wait for Bleve's merges before
+// timing searches. Nothing else of veille uses these: they are exported
+// because the benchmark is a command of its own, outside this package.
+
 import (
 	"context"
 	"fmt"
@@ -24,15 +29,6 @@ func Document(it *veille.Item) (map[string]interface{}, error) {
 
 // StoredFields are the fields a hit is rebuilt from, snippet text last.
 func StoredFields() []string { return append(append([]string(nil), storedFields...), fHighlight) }
-
-// Batches is the number of Bleve batches this Index wrote since Open:
-// every Upsert and every internal write is one (or more, when split). The
-// benchmark checks that a re-crawl of unchanged feeds writes none.
-func (ix *Index) Batches() uint64 {
-	m, _ := ix.idx.StatsMap()["index"].(map[string]interface{})
-	n, _ := m["TotBatches"].(uint64)
-	return n
-}
 
 // WaitMerged waits until a Bleve (scorch) index has persisted every segment
 // and has no merge running or planned, and the same segments at three

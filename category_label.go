@@ -1,0 +1,25 @@
+package veille
+
+// LabelIn is the name people read for the category in lang: its label in
+// that language, else its French label, else its id. The pages and the
+// mails name a domain or a competence by this one rule.
+func (c Category) LabelIn(lang string) string {
+	if l := c.Label[lang]; l != "" {
+		return l
+	}
+	if l := c.Label["fr"]; l != "" {
+		return l
+	}
+	return c.ID
+}
+
+// CategoryLabel is LabelIn of the category id among cats (the config's
+// Domains or Competences), or id itself when cats has no such category.
+func CategoryLabel(cats []Category, id, lang string) string {
+	for _, c := range cats {
+		if c.ID == id {
+			return c.LabelIn(lang)
+		}
+	}
+	return id
+}
