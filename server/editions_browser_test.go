@@ -27,10 +27,17 @@ func TestBrowserEdition(t *testing.T) {
 	edit := e.ts.URL + "/editions/environment-weekly/2026-W48/edit"
 	const note = "Les ateliers de la rubrique 2565 déclarent leurs rejets avant le 1er mars <b>sans faute</b>."
 
-	// 1. Staff open the draft: first the sign-in form, then the draft.
+	// 1. Staff open the draft: the site asks them to sign in, mails them a
+	// link (taken here from the loopback SMTP server), and the link's
+	// button signs them in; then the draft opens.
 	b.navigate(t, "open the draft", chromedp.Navigate(edit))
-	b.do(t, "sign-in form", chromedp.WaitVisible(chromedp.ID("staff-token")), chromedp.SendKeys(chromedp.ID("staff-token"), edToken))
-	b.navigate(t, "sign in", chromedp.Click(chromedp.ID("staff-signin")))
+	b.do(t, "sign-in form", chromedp.WaitVisible(chromedp.ID("email")), chromedp.SendKeys(chromedp.ID("email"), staffer))
+	b.navigate(t, "ask for a link", chromedp.Click(chromedp.CSS("form.signin button")))
+	b.do(t, "link sent", chromedp.WaitVisible(chromedp.CSS(".signin-sent")))
+	link := e.sink.waitLink(t, staffer, 1)
+	b.navigate(t, "open the link", chromedp.Navigate(link))
+	b.navigate(t, "press sign in", chromedp.Click(chromedp.ID("signin-confirm")))
+	b.navigate(t, "open the draft again", chromedp.Navigate(edit))
 	b.do(t, "draft", chromedp.WaitVisible(chromedp.ID("edition-form")))
 	if n := b.count(t, "li.edition-row"); n != 3 {
 		t.Fatalf("the draft shows %d items, want the week's 3", n)
@@ -85,7 +92,7 @@ func TestBrowserEdition(t *testing.T) {
 			t.Errorf("mail to %s lacks the note or keeps the removed item", addr)
 		}
 	}
-	if n := e.sink.count(); n != 2 {
+	if n := e.sink.editionMails(); n != 2 {
 		t.Errorf("the sink got %d mails, want 2", n)
 	}
 

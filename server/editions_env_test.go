@@ -13,11 +13,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-smtp"
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/digest"
@@ -25,87 +22,28 @@ import (
 	"github.com/nogentech/veille/store"
 )
 
-// sink is an SMTP server on loopback keeping what it receives.
-type sink struct {
-	port int
-	mu   sync.Mutex
-	msgs []sunk
-}
-
-type sunk struct {
-	to   []string
-	data []byte
-}
-
-type sinkSession struct {
-	s  *sink
-	to []string
-}
-
-func (x *sinkSession) Reset()                                    { x.to = nil }
-func (x *sinkSession) Logout() error                             { return nil }
-func (x *sinkSession) Mail(string, *smtp.MailOptions) error      { return nil }
-func (x *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error { x.to = append(x.to, to); return nil }
-func (x *sinkSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	x.s.mu.Lock()
-	x.s.msgs = append(x.s.msgs, sunk{to: append([]string(nil), x.to...), data: b})
-	x.s.mu.Unlock()
-	return nil
-}
-
-func newSink(t *testing.T) *sink {
-	t.Helper()
-	s := &sink{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &sinkSession{s: s}, nil }))
-	srv.Domain, srv.AllowInsecureAuth = "localhost", true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, p, _ := net.SplitHostPort(ln.Addr().String())
-	s.port, _ = strconv.Atoi(p)
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return s
-}
+// sink is the loopback SMTP server (internal/mailtest) with what the
+// edition's tests read: each mail's decoded parts.
+type sink struct{ *loopSMTP }
 
 // to returns the text and HTML parts of each mail to addr.
-func (s *sink) to(t *testing.T, addr string) []string {
-	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []string
-	for _, m := range s.msgs {
-		for _, r := range m.to {
-			if strings.EqualFold(r, addr) {
-				out = append(out, mailBody(t, m.data))
-			}
-		}
-	}
-	return out
-}
-
-func (s *sink) count() int { s.mu.Lock(); defer s.mu.Unlock(); return len(s.msgs) }
+func (s sink) to(t *testing.T, addr string) []string { return s.parts(t, addr, "") }
 
 // htmlTo returns the HTML part of each mail to addr.
-func (s *sink) htmlTo(t *testing.T, addr string) []string {
+func (s sink) htmlTo(t *testing.T, addr string) []string { return s.parts(t, addr, "text/html") }
+
+func (s sink) parts(t *testing.T, addr, ct string) []string {
 	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out []string
-	for _, m := range s.msgs {
-		for _, r := range m.to {
-			if strings.EqualFold(r, addr) {
-				out = append(out, mailPart(t, m.data, "text/html"))
-			}
-		}
+	for _, m := range s.Server.To(addr) {
+		out = append(out, mailPart(t, m.Data, ct))
 	}
 	return out
 }
+
+// editionMails counts the mails to the edition's recipients (not the
+// sign-in links to staff).
+func (s sink) editionMails() int { return len(s.Server.To(edCommission)) + len(s.Server.To(edSecond)) }
 
 // mailBody decodes every part of a multipart mail, joined.
 func mailBody(t *testing.T, data []byte) string { return mailPart(t, data, "") }
@@ -156,7 +94,7 @@ type edEnv struct {
 	ts    *httptest.Server
 	store *store.Store
 	index *index.Index
-	sink  *sink
+	sink  sink
 	now   time.Time
 	n     *digest.Notifier
 	w48   digest.Period
@@ -168,10 +106,15 @@ func newEdEnv(t *testing.T) *edEnv {
 	t.Helper()
 	ctx := context.Background()
 	paris, _ := time.LoadLocation("Europe/Paris")
-	e := &edEnv{sink: newSink(t), now: time.Date(2026, 11, 26, 15, 0, 0, 0, paris)}
+	e := &edEnv{sink: sink{newLoopSMTP(t)}, now: time.Date(2026, 11, 26, 15, 0, 0, 0, paris)}
 	e.w48 = digest.WeekOf(e.now, paris)
 	dir := t.TempDir()
-	var err error
+	// The server listens before it is built: its base URL starts the
+	// sign-in links it mails.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if e.store, err = store.Open(ctx, filepath.Join(dir, "veille.db")); err != nil {
 		t.Fatal(err)
 	}
@@ -188,9 +131,9 @@ func newEdEnv(t *testing.T) *edEnv {
 			{ID: "echa-news", Name: "ECHA news", Every: veille.Duration(time.Hour)}},
 		Digests: []veille.Digest{{ID: "environment-weekly", Title: "Veille environnement", Schedule: "0 8 * * 1",
 			Domains: []string{"environment"}, To: []string{edCommission, edSecond}, Editorial: true, OnTimeout: veille.OnTimeoutHold}},
-		Staff:  []string{"equipe@cluster.example"},
+		Staff:  []string{staffer},
 		SMTP:   veille.SMTP{Host: "127.0.0.1", Port: e.sink.port, From: "veille@cluster.example", TLS: "none"},
-		Server: veille.Server{BaseURL: "https://veille.cluster.example", AdminTokenEnv: edTokenEnv},
+		Server: veille.Server{BaseURL: "http://" + ln.Addr().String(), AdminTokenEnv: edTokenEnv},
 	}
 	mk := func(n int, title string, first time.Time) veille.Item {
 		link := "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT0000000" + strconv.Itoa(1000+n)
@@ -230,7 +173,19 @@ func newEdEnv(t *testing.T) *edEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.ts = httptest.NewServer(srv.Handler())
-	t.Cleanup(e.ts.Close)
+	e.ts = httptest.NewUnstartedServer(srv.Handler())
+	e.ts.Listener.Close()
+	e.ts.Listener = ln
+	e.ts.Start()
+	t.Cleanup(func() { e.ts.Close(); srv.Wait() })
 	return e
+}
+
+// staff returns a client signed in as staff with the mailed link, as a
+// browser would be.
+func (e *edEnv) staff(t *testing.T) *mclient {
+	t.Helper()
+	c := newClient(t, e.ts.URL, e.sink.loopSMTP)
+	c.signIn(staffer)
+	return c
 }
