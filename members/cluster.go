@@ -4,15 +4,22 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/store"
 )
 
 // ClusterCount is how many members marked an item with a status, among all
 // members or among those with one competence: counts only, never who.
-type ClusterCount struct {
-	Status     string `json:"status"`
-	Competence string `json:"competence,omitempty"` // empty: all members
-	Marked     int    `json:"marked"`
-	Of         int    `json:"of"`
+type ClusterCount = store.ClusterCount
+
+// ClusterCounter is ClusterCounts for what runs without the sign-in
+// (the scheduler's and the command line's digests, whose commission's
+// edition shows the counts): the same counting, over the config's members
+// and their profiles in st.
+func ClusterCounter(cfg veille.Config, st *store.Store) func(ctx context.Context, itemID string, competences []string) ([]ClusterCount, error) {
+	a := &Auth{o: Options{Config: cfg, Store: st}, dir: NewDirectory(cfg)}
+	return a.ClusterCounts
 }
 
 // ClusterCounts counts the members' marks on an item, overall and for each

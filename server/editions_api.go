@@ -27,8 +27,12 @@ func (s *Server) editionRoutes() {
 	e := &editions{s: s, n: s.o.Notifier, sends: s.o.Notifier != nil}
 	if e.n == nil {
 		var err error
-		e.n, err = digest.New(digest.Options{Config: s.o.Config, Store: s.o.Store, Index: s.o.Index, Now: s.o.Now,
-			Logger: s.o.Logger, Mailer: refuseMail{}, Getenv: func(string) string { return "" }})
+		o := digest.Options{Config: s.o.Config, Store: s.o.Store, Index: s.o.Index, Now: s.o.Now,
+			Logger: s.o.Logger, Mailer: refuseMail{}, Getenv: func(string) string { return "" }}
+		if s.auth != nil {
+			o.Counts = s.auth.ClusterCounts
+		}
+		e.n, err = digest.New(o)
 		if err != nil {
 			s.o.Logger.Error("editions disabled", "err", err)
 			return

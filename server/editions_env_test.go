@@ -19,6 +19,7 @@ import (
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/digest"
 	"github.com/nogentech/veille/index"
+	"github.com/nogentech/veille/members"
 	"github.com/nogentech/veille/store"
 )
 
@@ -86,12 +87,15 @@ const (
 	edTokenEnv   = "VEILLE_EDITION_TEST_TOKEN"
 	edCommission = "commission-environnement@cluster.example"
 	edSecond     = "president@cluster.example"
+	edMemberA    = "qualite@forge-a.example"
+	edMemberB    = "qualite@surf-b.example"
 )
 
 // edEnv is a server with a real store, index and SMTP sink, and a
 // notifier that sends, during week 48 of 2026.
 type edEnv struct {
 	ts    *httptest.Server
+	cfg   veille.Config
 	store *store.Store
 	index *index.Index
 	sink  sink
@@ -131,7 +135,11 @@ func newEdEnv(t *testing.T) *edEnv {
 			{ID: "echa-news", Name: "ECHA news", Every: veille.Duration(time.Hour)}},
 		Digests: []veille.Digest{{ID: "environment-weekly", Title: "Veille environnement", Schedule: "0 8 * * 1",
 			Domains: []string{"environment"}, To: []string{edCommission, edSecond}, Editorial: true, OnTimeout: veille.OnTimeoutHold}},
-		Staff:  []string{staffer},
+		Staff: []string{staffer},
+		// Members mark items in their registers; the edition counts them.
+		Members: []veille.Member{{ID: "forge-a", Name: "Forge A", Email: edMemberA, Competences: []string{"surface-treatment"}},
+			{ID: "surf-b", Name: "Surf B", Email: edMemberB, Competences: []string{"surface-treatment"}},
+			{ID: "third-c", Name: "Third C", Email: "contact@third-c.example"}},
 		SMTP:   veille.SMTP{Host: "127.0.0.1", Port: e.sink.port, From: "veille@cluster.example", TLS: "none"},
 		Server: veille.Server{BaseURL: "http://" + ln.Addr().String(), AdminTokenEnv: edTokenEnv},
 	}
@@ -155,12 +163,14 @@ func newEdEnv(t *testing.T) *edEnv {
 	if err := e.index.Upsert(ctx, res.New, res.MaxSeq); err != nil {
 		t.Fatal(err)
 	}
+	e.cfg = cfg
 	now := func() time.Time { return e.now }
 	mailer, err := digest.NewSMTPMailer(digest.SMTPOptions{Host: "127.0.0.1", Port: e.sink.port, TLS: "none", Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.n, err = digest.New(digest.Options{Config: cfg, Store: e.store, Index: e.index, Mailer: mailer, Now: now}); err != nil {
+	if e.n, err = digest.New(digest.Options{Config: cfg, Store: e.store, Index: e.index, Mailer: mailer, Now: now,
+		Counts: members.ClusterCounter(cfg, e.store)}); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := New(Options{Config: cfg, Store: e.store, Index: e.index, Now: now, Logger: testLogger(), Notifier: e.n,

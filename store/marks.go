@@ -170,3 +170,15 @@ func (s *Store) MarkMembers(ctx context.Context, itemID, status string) ([]strin
 	}
 	return out, rows.Err()
 }
+
+// ClusterCount is how many members marked an item with a status, among all
+// members or among those with one competence: counts only, never who. It
+// is counted by members.Auth.ClusterCounts, and kept here so that the
+// digests (the commission's edition), which members imports, can archive
+// it.
+type ClusterCount struct {
+	Status     string `json:"status"`
+	Competence string `json:"competence,omitempty"` // empty: all members
+	Marked     int    `json:"marked"`
+	Of         int    `json:"of"`
+}
