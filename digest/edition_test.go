@@ -107,16 +107,24 @@ func TestEditionDraftFollowsTheRules(t *testing.T) {
 	}
 }
 
-func TestEditionTwoStaffNoLostUpdate(t *testing.T) {
+// weekDraft is week 48's draft of the editorial environment digest, the
+// week's items seeded.
+func weekDraft(t *testing.T) (*env, *Notifier, store.Edition) {
+	t.Helper()
 	e := newEnv(t, midWeek)
 	editorial("")(e)
 	seedWeek(t, e)
 	n := e.notifier()
-	ctx := context.Background()
-	ed, err := n.Edition(ctx, "environment-weekly", w48)
-	if err != nil {
-		t.Fatal(err)
+	ed, err := n.Edition(context.Background(), "environment-weekly", w48)
+	if err != nil || len(ed.Items) == 0 {
+		t.Fatalf("%v %v", ed, err)
 	}
+	return e, n, ed
+}
+
+func TestEditionTwoStaffNoLostUpdate(t *testing.T) {
+	_, n, ed := weekDraft(t)
+	ctx := context.Background()
 	alice, bob := ed, ed
 	alice.Items = slices.Clone(ed.Items)
 	alice.Items[0].Note = "Impose une déclaration avant juin."
@@ -333,15 +341,8 @@ func TestEditionPastSendTime(t *testing.T) {
 }
 
 func TestEditionXSSThroughNotesAndHeadings(t *testing.T) {
-	e := newEnv(t, midWeek)
-	editorial("")(e)
-	seedWeek(t, e)
-	n := e.notifier()
+	e, n, ed := weekDraft(t)
 	ctx := context.Background()
-	ed, err := n.Edition(ctx, "environment-weekly", w48)
-	if err != nil || len(ed.Items) == 0 {
-		t.Fatalf("%v %v", ed, err)
-	}
 	payloads := xsscheck.Payloads()
 	var items []store.EditionItem
 	for i, p := range payloads {
