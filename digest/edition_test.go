@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -211,11 +212,48 @@ func TestEditionApproveTwiceSendsOnce(t *testing.T) {
 	}
 }
 
+// TestEditionApprovedTwiceAtOnce: two staff press "approve" at the same
+// moment: the commission gets the edition once. (Both go through the one
+// Notifier of the process that owns the data dir: veille.lock keeps a
+// second process, and its Notifier, off the database.)
+func TestEditionApprovedTwiceAtOnce(t *testing.T) {
+	e, n, _ := weekDraft(t)
+	startServing(t, e)
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, errs[i] = n.ApproveEdition(context.Background(), "environment-weekly", w48, []string{"alice", "bob"}[i])
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := n.Reconcile(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(e.smtp.to(commission)); got != 1 {
+		t.Fatalf("two approvals at once: the commission received %d copies, want 1", got)
+	}
+	ed, _ := e.store.Edition(context.Background(), "environment-weekly", w48.Key)
+	if ed.Status != store.EditionSent {
+		t.Errorf("status %s, want sent", ed.Status)
+	}
+}
+
 // TestEditionCrashDuringApproval stops the approval at each step, as a
 // killed process would, restarts on the same database and approves again
 // (or lets the send time come): the commission gets the edition once.
 func TestEditionCrashDuringApproval(t *testing.T) {
-	for _, step := range []string{stepApproved, stepClaimed, stepAttempt} {
+	// After stepSent the server had accepted the mail: the ledger resends
+	// it after the restart, with the same Message-ID (as every digest:
+	// TestDigestCrashAtEachStep), which mail readers show once.
+	for _, step := range []string{stepApproved, stepClaimed, stepAttempt, stepSent} {
 		for _, recover := range []string{"approve", "reconcile"} {
 			t.Run(step+"/"+recover, func(t *testing.T) {
 				e := newEnv(t, midWeek)
@@ -250,8 +288,16 @@ func TestEditionCrashDuringApproval(t *testing.T) {
 				if _, err := n.Reconcile(context.Background()); err != nil {
 					t.Fatal(err)
 				}
-				if got := len(e.smtp.to(commission)); got != 1 {
-					t.Fatalf("commission received %d copies, want 1", got)
+				copies := e.smtp.to(commission)
+				want := 1
+				if step == stepSent {
+					want = 2
+				}
+				if len(copies) != want {
+					t.Fatalf("commission received %d copies, want %d", len(copies), want)
+				}
+				if ids := slices.Compact(messageIDs(t, e, commission)); len(ids) != 1 {
+					t.Errorf("the copies carry %d Message-IDs, want one: %v", len(ids), ids)
 				}
 				// An approved edition is not held: no reminder.
 				if got := len(e.smtp.to(staffAddr)); got != 0 {
