@@ -27,6 +27,15 @@ func TestBrowserEdition(t *testing.T) {
 	edit := e.ts.URL + "/editions/environment-weekly/2026-W48/edit"
 	const note = "Les ateliers de la rubrique 2565 déclarent leurs rejets avant le 1er mars <b>sans faute</b>."
 
+	// Two members have marked the first text "applies" in their registers.
+	for _, addr := range []string{edMemberA, edMemberB} {
+		c := newClient(t, e.ts.URL, e.sink.loopSMTP)
+		c.signIn(addr)
+		if resp, body := c.do("PUT", "/api/marks/"+e.items[0].ID, `{"status":"applies"}`); resp.StatusCode != 200 {
+			t.Fatalf("mark as %s: %d %s", addr, resp.StatusCode, body)
+		}
+	}
+
 	// 1. Staff open the draft: the site asks them to sign in, mails them a
 	// link (taken here from the loopback SMTP server), and the link's
 	// button signs them in; then the draft opens.
@@ -77,6 +86,9 @@ func TestBrowserEdition(t *testing.T) {
 	if got := b.text(t, "#edition"); !strings.Contains(got, "avant le 1er mars <b>sans faute</b>.") ||
 		!strings.Contains(got, "PFAS") || strings.Contains(got, removed.Title) {
 		t.Errorf("archive page:\n%s", got)
+	}
+	if got := b.text(t, "#edition .edition-counts"); got != "s'applique : 2 adhérents sur 3 · s'applique : 2 adhérents sur 2 « Traitement de surface »" {
+		t.Errorf("the members' counts under the first text: %q", got)
 	}
 	if n := b.count(t, "#edition b"); n != 0 {
 		t.Error("the note's markup became markup")
