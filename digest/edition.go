@@ -264,15 +264,15 @@ func (n *Notifier) markCounts(ctx context.Context, items []veille.Item) (map[str
 	if n.o.Counts == nil {
 		return nil, nil
 	}
-	out := map[string][]store.ClusterCount{}
-	for _, it := range items {
-		cs, err := n.o.Counts(ctx, it.ID, it.Competences)
-		if err != nil {
-			return nil, fmt.Errorf("edition: count the members' marks on %s: %w", it.ID, err)
-		}
-		cs = slices.DeleteFunc(cs, func(c store.ClusterCount) bool { return c.Marked == 0 })
-		if len(cs) > 0 {
-			out[it.ID] = cs
+	out, err := n.o.Counts(ctx, items)
+	if err != nil {
+		return nil, fmt.Errorf("edition: count the members' marks: %w", err)
+	}
+	for id, cs := range out {
+		if cs = slices.DeleteFunc(cs, func(c store.ClusterCount) bool { return c.Marked == 0 }); len(cs) > 0 {
+			out[id] = cs
+		} else {
+			delete(out, id)
 		}
 	}
 	return out, nil

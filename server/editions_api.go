@@ -30,7 +30,7 @@ func (s *Server) editionRoutes() {
 		o := digest.Options{Config: s.o.Config, Store: s.o.Store, Index: s.o.Index, Now: s.o.Now,
 			Logger: s.o.Logger, Mailer: refuseMail{}, Getenv: func(string) string { return "" }}
 		if s.auth != nil {
-			o.Counts = s.auth.ClusterCounts
+			o.Counts = s.auth.ClusterCountsOf
 		}
 		e.n, err = digest.New(o)
 		if err != nil {
