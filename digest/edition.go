@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -267,13 +266,6 @@ func (n *Notifier) markCounts(ctx context.Context, items []veille.Item) (map[str
 	out, err := n.o.Counts(ctx, items)
 	if err != nil {
 		return nil, fmt.Errorf("edition: count the members' marks: %w", err)
-	}
-	for id, cs := range out {
-		if cs = slices.DeleteFunc(cs, func(c store.ClusterCount) bool { return c.Marked == 0 }); len(cs) > 0 {
-			out[id] = cs
-		} else {
-			delete(out, id)
-		}
 	}
 	return out, nil
 }

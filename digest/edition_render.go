@@ -102,7 +102,7 @@ func newEditionView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseUR
 		e := EditionEntry{ID: it.ID, Title: ev.Title, Link: ev.Link, ItemURL: ev.ItemURL, Date: ev.Date, Source: ev.Source,
 			Summary: ev.Summary, Note: paragraphs(pick(lang, en.Note, en.NoteEN))}
 		e.Deadlines = deadlineViews(d.Deadlines, lang, baseURL, it.ID)
-		e.Counts = countLine(cfg, ed.Counts[it.ID], lang)
+		e.Counts = CountLine(cfg, ed.Counts[it.ID], lang)
 		s := &v.Sections[len(v.Sections)-1]
 		s.Items = append(s.Items, e)
 	}
@@ -112,11 +112,14 @@ func newEditionView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseUR
 	return v
 }
 
-// countLine says the members' marks on an item in lang: for each status,
+// CountLine says the members' marks on an item in lang: for each status,
 // among all members, then among those of each of the item's competences.
-func countLine(cfg veille.Config, cs []store.ClusterCount, lang string) string {
+func CountLine(cfg veille.Config, cs []store.ClusterCount, lang string) string {
 	var out []string
 	for _, c := range cs {
+		if c.Marked == 0 {
+			continue // "0 of 8 forging members" says nothing worth a line
+		}
 		key, comp := "edition_count", ""
 		if c.Competence != "" {
 			key, comp = "edition_count_of", categoryLabel(cfg.Competences, c.Competence, lang)

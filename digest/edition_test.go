@@ -430,3 +430,22 @@ func TestEditionXSSThroughNotesAndHeadings(t *testing.T) {
 		t.Errorf("mail HTML: %v", f)
 	}
 }
+
+// TestCountLine: the members' counts in both languages, a singular, and a
+// group nobody in it marked left out.
+func TestCountLine(t *testing.T) {
+	cfg := veille.Config{Competences: []veille.Category{{ID: "forging", Label: map[string]string{"fr": "Forge", "en": "Forging"}}}}
+	cs := []store.ClusterCount{{Status: "applies", Marked: 9, Of: 23}, {Status: "applies", Competence: "forging", Marked: 0, Of: 8},
+		{Status: "to-assess", Marked: 1, Of: 23}, {Status: "to-assess", Competence: "forging", Marked: 1, Of: 8}}
+	for lang, want := range map[string]string{
+		LangFR: "s'applique : 9 adhérents sur 23 · à évaluer : 1 adhérent sur 23 · à évaluer : 1 adhérent sur 8 « Forge »",
+		LangEN: "applies: 9 of 23 members · to assess: 1 of 23 members · to assess: 1 of 8 Forging members",
+	} {
+		if got := CountLine(cfg, cs, lang); got != want {
+			t.Errorf("%s:\n got %q\nwant %q", lang, got, want)
+		}
+	}
+	if got := CountLine(cfg, nil, LangFR); got != "" {
+		t.Errorf("no marks: %q", got)
+	}
+}

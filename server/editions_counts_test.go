@@ -56,6 +56,9 @@ func TestEditionShowsMembersCounts(t *testing.T) {
 	if n := strings.Count(draft, `class="edition-counts"`); n != 2 {
 		t.Errorf("the draft page shows counts on %d items, want the 2 marked", n)
 	}
+	// The editing page shows them too, beside each text staff may keep.
+	_, edit := staff.do("GET", "/editions/environment-weekly/2026-W48/edit", nil)
+	checkCounts("the editing page", edit, frCounts...)
 	_, en := staff.do("GET", "/editions/environment-weekly/2026-W48?ui=en", nil)
 	checkCounts("the English page", en, "applies: 2 of 3 members", "applies: 2 of 2 Surface treatment members", "to assess: 1 of 3 members")
 

@@ -222,6 +222,9 @@ type editPage struct {
 
 type editRow struct {
 	ID, Title, Link, ItemURL, Date, Source, Note, NoteEN, Heading string
+	// Counts are the members' marks on the item, anonymised, as the
+	// edition will print them.
+	Counts string
 }
 
 type historyRow struct {
@@ -261,11 +264,16 @@ func (e *editions) renderEdit(w http.ResponseWriter, r *http.Request, l tr, stat
 		Frozen: ed.Status != store.EditionDraft, Intro: ed.Intro, IntroEN: ed.IntroEN, Message: msg, MessageClass: class,
 		Query: strings.TrimSpace(r.URL.Query().Get("q"))}
 	pg.pageBase = e.s.base(r, l, "editions", l.T("edition.edit"))
+	var kept []veille.Item
 	for _, it := range ed.Items {
-		pg.Rows = append(pg.Rows, e.row(r, l, it))
+		row, stored := e.row(r, l, it)
+		pg.Rows = append(pg.Rows, row)
+		kept = append(kept, stored)
 	}
+	e.fillCounts(r, l, pg.Rows, kept)
 	for _, id := range ed.Removed {
-		pg.Removed = append(pg.Removed, e.row(r, l, store.EditionItem{ID: id}))
+		row, _ := e.row(r, l, store.EditionItem{ID: id})
+		pg.Removed = append(pg.Removed, row)
 	}
 	if pg.Query != "" && e.s.o.Index != nil {
 		res, err := e.s.search(ctx, "edition", veille.SearchRequest{Query: pg.Query, Limit: 10, NoFacets: true, NoHighlight: true})
@@ -293,18 +301,39 @@ func (e *editions) renderEdit(w http.ResponseWriter, r *http.Request, l tr, stat
 	e.s.render(w, status, "edition_edit", pg)
 }
 
-// row fills an edition item with what the store knows of it.
-func (e *editions) row(r *http.Request, l tr, it store.EditionItem) editRow {
+// row fills an edition item with what the store knows of it, and returns
+// the stored item (its id alone when the store has none).
+func (e *editions) row(r *http.Request, l tr, it store.EditionItem) (editRow, veille.Item) {
 	row := editRow{ID: it.ID, Title: it.Title, Note: it.Note, NoteEN: it.NoteEN, Heading: it.Heading,
 		ItemURL: "/items/" + url.PathEscape(it.ID)}
-	if stored, err := e.s.o.Store.Item(r.Context(), it.ID); err == nil {
+	stored, err := e.s.o.Store.Item(r.Context(), it.ID)
+	if err == nil {
 		row.Title, row.Link = stored.Title, safeLink(stored.Link)
 		row.Date, row.Source = l.Date(stored.Published), e.s.sourceName(stored.Source)
+	} else {
+		stored = veille.Item{ID: it.ID}
 	}
 	if row.Title == "" {
 		row.Title = it.ID
 	}
-	return row
+	return row, stored
+}
+
+// fillCounts puts the members' marks on the rows (of items, in order), so
+// staff see what the edition will say while they choose; the page goes
+// without them when they cannot be counted.
+func (e *editions) fillCounts(r *http.Request, l tr, rows []editRow, items []veille.Item) {
+	if e.s.auth == nil {
+		return
+	}
+	counts, err := e.s.auth.ClusterCountsOf(r.Context(), items)
+	if err != nil {
+		e.s.o.Logger.Error("edition page: count the members' marks", "err", err)
+		return
+	}
+	for i := range rows {
+		rows[i].Counts = digest.CountLine(e.s.o.Config, counts[items[i].ID], l.lang)
+	}
 }
 
 // handleSave applies the editing form: fields, order, and the one button
