@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/nogentech/veille"
@@ -58,12 +59,23 @@ func BuildDigests(ctx context.Context, cfg veille.Config, st *store.Store, now t
 	if err != nil {
 		return p, fmt.Errorf("demo digests: %w", err)
 	}
-	n, err := digest.New(digest.Options{Config: quiet, Store: st, Mailer: noMail{}, Now: func() time.Time { return now },
-		Getenv: func(string) string { return "" }})
+	// Over the sample's range every digest is a plain one: an editorial
+	// digest's edition covers one week (below).
+	plain := quiet
+	plain.Digests = nil
+	for _, dg := range quiet.Digests {
+		dg.Editorial, dg.OnTimeout = false, ""
+		plain.Digests = append(plain.Digests, dg)
+	}
+	newNotifier := func(c veille.Config) (*digest.Notifier, error) {
+		return digest.New(digest.Options{Config: c, Store: st, Mailer: noMail{}, Now: func() time.Time { return now },
+			Getenv: func(string) string { return "" }})
+	}
+	n, err := newNotifier(plain)
 	if err != nil {
 		return p, fmt.Errorf("demo digests: %w", err)
 	}
-	for _, dg := range quiet.Digests {
+	for _, dg := range plain.Digests {
 		res, err := n.SendDigest(ctx, dg.ID, p)
 		if err != nil {
 			return p, fmt.Errorf("demo digest %s: %w", dg.ID, err)
@@ -73,5 +85,58 @@ func BuildDigests(ctx context.Context, cfg veille.Config, st *store.Store, now t
 			return p, fmt.Errorf("demo digest %s: %d recipients; a demo must not send", dg.ID, len(res.Recipients))
 		}
 	}
+	if n, err = newNotifier(quiet); err != nil {
+		return p, fmt.Errorf("demo digests: %w", err)
+	}
+	for _, dg := range quiet.Digests {
+		if dg.Editorial {
+			if err := demoEdition(ctx, n, dg.ID, p, digest.WeekOf(now, loc)); err != nil {
+				return p, fmt.Errorf("demo edition %s: %w", dg.ID, err)
+			}
+		}
+	}
 	return p, nil
 }
+
+// demoEditionItems is how many texts the demo's edition holds.
+const demoEditionItems = 8
+
+// demoEdition approves this week's edition of an editorial digest, sent to
+// nobody, so that /editions has one to show. The sample's texts were all
+// published before this week, so the draft the rules select is short:
+// staff would add texts found by search, and the demo adds the newest of
+// the digest's texts over the sample (archived as period p above).
+func demoEdition(ctx context.Context, n *digest.Notifier, id string, p, week digest.Period) error {
+	ed, err := n.Edition(ctx, id, week)
+	if err != nil {
+		return err
+	}
+	all, err := n.Archived(ctx, id, p.Key)
+	if err != nil {
+		return err
+	}
+	items := slices.Clone(all.Items)
+	slices.SortStableFunc(items, func(a, b veille.Item) int { return b.Published.Compare(a.Published) })
+	for _, it := range items {
+		if len(ed.Items) >= demoEditionItems {
+			break
+		}
+		if !slices.ContainsFunc(ed.Items, func(e store.EditionItem) bool { return e.ID == it.ID }) {
+			ed.Items = append(ed.Items, store.EditionItem{ID: it.ID})
+		}
+	}
+	if ed, err = n.SaveEdition(ctx, id, week, ed, whoDemo); err != nil {
+		return err
+	}
+	res, _, err := n.ApproveEdition(ctx, id, week, whoDemo)
+	if err != nil {
+		return err
+	}
+	if len(res.Recipients) > 0 {
+		return fmt.Errorf("%d recipients; a demo must not send", len(res.Recipients))
+	}
+	return nil
+}
+
+// whoDemo is who the demo's edition says approved it.
+const whoDemo = "veille demo"

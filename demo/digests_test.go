@@ -16,6 +16,7 @@ import (
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/crawler"
 	"github.com/nogentech/veille/demo"
+	"github.com/nogentech/veille/digest"
 	"github.com/nogentech/veille/index"
 	"github.com/nogentech/veille/server"
 	"github.com/nogentech/veille/store"
@@ -104,4 +105,18 @@ func TestDemoDigests(t *testing.T) {
 		t.Errorf("the demo's environment digest lists %d items; the sample has dozens", n)
 	}
 	t.Logf("environment digest of the demo: %s items over %s", m[1], p.Key)
+
+	// The shipped environment digest is the commission's edition: the demo
+	// shows this week's, approved and sent to nobody.
+	week := digest.WeekOf(time.Now(), cfg.Loc()).Key
+	if eds := get("/editions"); !strings.Contains(eds, "/editions/environment-weekly/"+week) {
+		t.Errorf("/editions does not link this week's edition (%s)", week)
+	}
+	edition := get("/editions/environment-weekly/" + week)
+	if n := strings.Count(edition, `class="edition-item"`); n != 8 {
+		t.Errorf("the demo's edition shows %d texts, want 8", n)
+	}
+	if !strings.Contains(edition, "Approuvée par veille demo") {
+		t.Error("the demo's edition does not say who approved it")
+	}
 }

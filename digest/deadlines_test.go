@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -108,5 +109,13 @@ func TestEditionDeadlines(t *testing.T) {
 		if !strings.Contains(body, "15 janvier 2027") {
 			t.Errorf("the edition mail lacks the deadline")
 		}
+	}
+	// And the printed edition (cp1252: "·" is 0xB7, "ê" 0xEA, "é" 0xE9).
+	var pdf bytes.Buffer
+	if err := writePDF(&pdf, cfg, dg, d, LangFR, false); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(pdf.Bytes(), []byte("15 janvier 2027 \xb7 date limite \xb7 arr\xeat\xe9 du 30 juin 2006")) {
+		t.Errorf("the PDF lacks the deadline:\n%s", pdf.Bytes())
 	}
 }

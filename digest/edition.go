@@ -50,6 +50,10 @@ type EditionContent struct {
 	Entries    []store.EditionItem `json:"entries"`
 	ApprovedBy string              `json:"approved_by"`
 	Approved   time.Time           `json:"approved"`
+	// Counts are the members' marks on each item (by id), anonymised, as
+	// they stood when the edition was built: the archive keeps them, so
+	// the mail, its resend and the archive page say the same.
+	Counts map[string][]store.ClusterCount `json:"counts,omitempty"`
 }
 
 // EditorialDigest returns digest id's config when it is editorial.
@@ -247,7 +251,23 @@ func (n *Notifier) asDigest(ctx context.Context, dg veille.Digest, p Period, e s
 	}
 	d.Edition = &EditionContent{Intro: e.Intro, IntroEN: e.IntroEN, Entries: e.Items, ApprovedBy: e.ApprovedBy,
 		Approved: e.ApprovedAt}
+	if d.Edition.Counts, err = n.markCounts(ctx, d.Items); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// markCounts are the members' marks on each item that has some (nothing
+// without Options.Counts).
+func (n *Notifier) markCounts(ctx context.Context, items []veille.Item) (map[string][]store.ClusterCount, error) {
+	if n.o.Counts == nil {
+		return nil, nil
+	}
+	out, err := n.o.Counts(ctx, items)
+	if err != nil {
+		return nil, fmt.Errorf("edition: count the members' marks: %w", err)
+	}
+	return out, nil
 }
 
 // dueEdition is what the send time does to an editorial digest's week: an

@@ -40,6 +40,9 @@ type EditionEntry struct {
 	Note    []string // paragraphs
 	// Deadlines are the item's dates in the 90 days after the period.
 	Deadlines []deadlineView
+	// Counts say how many members marked the item, by status, anonymised,
+	// on one line ("s'applique : 9 adhérents sur 23 · à évaluer : …").
+	Counts string
 }
 
 // EditionPage is an approved edition laid out in lang for the web pages:
@@ -99,8 +102,7 @@ func newEditionView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseUR
 		e := EditionEntry{ID: it.ID, Title: ev.Title, Link: ev.Link, ItemURL: ev.ItemURL, Date: ev.Date, Source: ev.Source,
 			Summary: ev.Summary, Note: paragraphs(pick(lang, en.Note, en.NoteEN))}
 		e.Deadlines = deadlineViews(d.Deadlines, lang, baseURL, it.ID)
-		// How many members it applies to (issue 16) belongs on
-		// EditionEntry too, beside the note, once items carry it.
+		e.Counts = CountLine(cfg, ed.Counts[it.ID], lang)
 		s := &v.Sections[len(v.Sections)-1]
 		s.Items = append(s.Items, e)
 	}
@@ -108,6 +110,24 @@ func newEditionView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseUR
 	v.Empty = v.Total == 0
 	v.TotalLabel = plural(lang, v.Total, "item", "items")
 	return v
+}
+
+// CountLine says the members' marks on an item in lang: for each status,
+// among all members, then among those of each of the item's competences.
+func CountLine(cfg veille.Config, cs []store.ClusterCount, lang string) string {
+	var out []string
+	for _, c := range cs {
+		if c.Marked == 0 {
+			continue // "0 of 8 forging members" says nothing worth a line
+		}
+		key, comp := "edition_count", ""
+		if c.Competence != "" {
+			key, comp = "edition_count_of", veille.CategoryLabel(cfg.Competences, c.Competence, lang)
+		}
+		out = append(out, fmt.Sprintf(t(lang, key), t(lang, "mark."+c.Status), plural(lang, c.Marked, "member", "members"),
+			c.Marked, c.Of, comp))
+	}
+	return strings.Join(out, " · ")
 }
 
 // pick is the English text for English readers when there is one, else

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -107,16 +108,24 @@ func TestEditionDraftFollowsTheRules(t *testing.T) {
 	}
 }
 
-func TestEditionTwoStaffNoLostUpdate(t *testing.T) {
+// weekDraft is week 48's draft of the editorial environment digest, the
+// week's items seeded.
+func weekDraft(t *testing.T) (*env, *Notifier, store.Edition) {
+	t.Helper()
 	e := newEnv(t, midWeek)
 	editorial("")(e)
 	seedWeek(t, e)
 	n := e.notifier()
-	ctx := context.Background()
-	ed, err := n.Edition(ctx, "environment-weekly", w48)
-	if err != nil {
-		t.Fatal(err)
+	ed, err := n.Edition(context.Background(), "environment-weekly", w48)
+	if err != nil || len(ed.Items) == 0 {
+		t.Fatalf("%v %v", ed, err)
 	}
+	return e, n, ed
+}
+
+func TestEditionTwoStaffNoLostUpdate(t *testing.T) {
+	_, n, ed := weekDraft(t)
+	ctx := context.Background()
 	alice, bob := ed, ed
 	alice.Items = slices.Clone(ed.Items)
 	alice.Items[0].Note = "Impose une déclaration avant juin."
@@ -203,11 +212,48 @@ func TestEditionApproveTwiceSendsOnce(t *testing.T) {
 	}
 }
 
+// TestEditionApprovedTwiceAtOnce: two staff press "approve" at the same
+// moment: the commission gets the edition once. (Both go through the one
+// Notifier of the process that owns the data dir: veille.lock keeps a
+// second process, and its Notifier, off the database.)
+func TestEditionApprovedTwiceAtOnce(t *testing.T) {
+	e, n, _ := weekDraft(t)
+	startServing(t, e)
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, errs[i] = n.ApproveEdition(context.Background(), "environment-weekly", w48, []string{"alice", "bob"}[i])
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := n.Reconcile(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(e.smtp.to(commission)); got != 1 {
+		t.Fatalf("two approvals at once: the commission received %d copies, want 1", got)
+	}
+	ed, _ := e.store.Edition(context.Background(), "environment-weekly", w48.Key)
+	if ed.Status != store.EditionSent {
+		t.Errorf("status %s, want sent", ed.Status)
+	}
+}
+
 // TestEditionCrashDuringApproval stops the approval at each step, as a
 // killed process would, restarts on the same database and approves again
 // (or lets the send time come): the commission gets the edition once.
 func TestEditionCrashDuringApproval(t *testing.T) {
-	for _, step := range []string{stepApproved, stepClaimed, stepAttempt} {
+	// After stepSent the server had accepted the mail: the ledger resends
+	// it after the restart, with the same Message-ID (as every digest:
+	// TestDigestCrashAtEachStep), which mail readers show once.
+	for _, step := range []string{stepApproved, stepClaimed, stepAttempt, stepSent} {
 		for _, recover := range []string{"approve", "reconcile"} {
 			t.Run(step+"/"+recover, func(t *testing.T) {
 				e := newEnv(t, midWeek)
@@ -242,8 +288,16 @@ func TestEditionCrashDuringApproval(t *testing.T) {
 				if _, err := n.Reconcile(context.Background()); err != nil {
 					t.Fatal(err)
 				}
-				if got := len(e.smtp.to(commission)); got != 1 {
-					t.Fatalf("commission received %d copies, want 1", got)
+				copies := e.smtp.to(commission)
+				want := 1
+				if step == stepSent {
+					want = 2
+				}
+				if len(copies) != want {
+					t.Fatalf("commission received %d copies, want %d", len(copies), want)
+				}
+				if ids := slices.Compact(messageIDs(t, e, commission)); len(ids) != 1 {
+					t.Errorf("the copies carry %d Message-IDs, want one: %v", len(ids), ids)
 				}
 				// An approved edition is not held: no reminder.
 				if got := len(e.smtp.to(staffAddr)); got != 0 {
@@ -333,15 +387,8 @@ func TestEditionPastSendTime(t *testing.T) {
 }
 
 func TestEditionXSSThroughNotesAndHeadings(t *testing.T) {
-	e := newEnv(t, midWeek)
-	editorial("")(e)
-	seedWeek(t, e)
-	n := e.notifier()
+	e, n, ed := weekDraft(t)
 	ctx := context.Background()
-	ed, err := n.Edition(ctx, "environment-weekly", w48)
-	if err != nil || len(ed.Items) == 0 {
-		t.Fatalf("%v %v", ed, err)
-	}
 	payloads := xsscheck.Payloads()
 	var items []store.EditionItem
 	for i, p := range payloads {
@@ -381,5 +428,24 @@ func TestEditionXSSThroughNotesAndHeadings(t *testing.T) {
 	}
 	if f := xsscheck.CountString(parseMail(t, mails[0].Data).HTML); !f.Clean() {
 		t.Errorf("mail HTML: %v", f)
+	}
+}
+
+// TestCountLine: the members' counts in both languages, a singular, and a
+// group nobody in it marked left out.
+func TestCountLine(t *testing.T) {
+	cfg := veille.Config{Competences: []veille.Category{{ID: "forging", Label: map[string]string{"fr": "Forge", "en": "Forging"}}}}
+	cs := []store.ClusterCount{{Status: "applies", Marked: 9, Of: 23}, {Status: "applies", Competence: "forging", Marked: 0, Of: 8},
+		{Status: "to-assess", Marked: 1, Of: 23}, {Status: "to-assess", Competence: "forging", Marked: 1, Of: 8}}
+	for lang, want := range map[string]string{
+		LangFR: "s'applique : 9 adhérents sur 23 · à évaluer : 1 adhérent sur 23 · à évaluer : 1 adhérent sur 8 « Forge »",
+		LangEN: "applies: 9 of 23 members · to assess: 1 of 23 members · to assess: 1 of 8 Forging members",
+	} {
+		if got := CountLine(cfg, cs, lang); got != want {
+			t.Errorf("%s:\n got %q\nwant %q", lang, got, want)
+		}
+	}
+	if got := CountLine(cfg, nil, LangFR); got != "" {
+		t.Errorf("no marks: %q", got)
 	}
 }

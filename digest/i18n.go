@@ -110,6 +110,17 @@ var labels = map[string][2]string{ // key → {fr, en}
 	"reminder_subject": {"À approuver : %s", "To approve: %s"},
 	"reminder_body":    {"L'édition n'était pas approuvée à l'heure d'envoi (%s) : elle est retenue et n'a été envoyée à personne. Relisez-la et approuvez-la pour l'envoyer.", "The edition was not approved at its send time (%s): it is held and was sent to nobody. Review and approve it to send it."},
 	"reminder_link":    {"Relire et approuver", "Review and approve"},
+
+	// The edition's counts of the members' marks (issue 17 point 6).
+	// Arguments: status, "9 adhérents", 9, of, competence.
+	"edition_count":       {"%[1]s : %[2]s sur %[4]d", "%[1]s: %[3]d of %[4]d members"},
+	"edition_count_of":    {"%[1]s : %[2]s sur %[4]d « %[5]s »", "%[1]s: %[3]d of %[4]d %[5]s members"},
+	"member":              {"adhérent", "member"},
+	"members":             {"adhérents", "members"},
+	"mark.applies":        {"s'applique", "applies"},
+	"mark.not-applicable": {"ne s'applique pas", "does not apply"},
+	"mark.to-assess":      {"à évaluer", "to assess"},
+
 	// The members' space (issue 16).
 	"signin_subject": {"Votre lien de connexion à la veille", "Your sign-in link to the watch"},
 	"signin_body":    {"Bonjour,\n\nPour vous connecter à la veille, ouvrez ce lien puis cliquez sur « Se connecter » :\n\n%s\n\nLe lien sert une seule fois et expire dans %d minutes. Si vous n'avez rien demandé, ignorez ce message.\n", "Hello,\n\nTo sign in to the watch, open this link and click \"Sign in\":\n\n%s\n\nThe link works once and expires in %d minutes. If you did not ask for it, ignore this message.\n"},

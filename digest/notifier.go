@@ -32,6 +32,10 @@ type Options struct {
 	// ParseSearch reads a saved search's URL query (server.ParseSearch);
 	// saved searches are not mailed without it.
 	ParseSearch func(url.Values) (veille.SearchRequest, error)
+	// Counts counts the members' marks on items, anonymised, by item id
+	// (members.ClusterCounter); the commission's edition shows them beside
+	// each item. Without it the edition has no counts.
+	Counts func(ctx context.Context, items []veille.Item) (map[string][]store.ClusterCount, error)
 	// Mailer sends mail; nil builds an SMTPMailer from Config.SMTP (and
 	// fails the sends, clearly, when no SMTP host is configured).
 	Mailer Mailer

@@ -103,6 +103,16 @@ func writePDF(w io.Writer, cfg veille.Config, dg veille.Digest, d *Digest, lang 
 			} else if it.Summary != "" {
 				text(9.5, "", 50, 50, 50, it.Summary, 4.8)
 			}
+			if it.Counts != "" {
+				text(9, "", 20, 20, 20, it.Counts, 4.5)
+			}
+			for _, dl := range it.Deadlines {
+				line := dl.Date + " · " + dl.Kind
+				if dl.Act != "" {
+					line += " · " + dl.Act
+				}
+				text(9, "", 146, 64, 14, line, 4.5)
+			}
 			if it.Link != "" {
 				// A printed link is a reference the reader can type.
 				ref++

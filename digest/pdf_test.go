@@ -12,15 +12,8 @@ import (
 // note with its French accents in cp1252, links as references and the
 // page numbers in the footer.
 func TestEditionPDF(t *testing.T) {
-	e := newEnv(t, midWeek)
-	editorial("")(e)
-	seedWeek(t, e)
-	n := e.notifier()
+	e, n, ed := weekDraft(t)
 	ctx := context.Background()
-	ed, err := n.Edition(ctx, "environment-weekly", w48)
-	if err != nil || len(ed.Items) == 0 {
-		t.Fatalf("%v %v", ed, err)
-	}
 	ed.Items[0].Note = "Délai : déclaration à la préfecture avant l'été, « sans dérogation »."
 	ed.Items[0].Heading = "À retenir"
 	if _, err := n.SaveEdition(ctx, "environment-weekly", w48, ed, "alice"); err != nil {

@@ -22,18 +22,15 @@ const (
 	signedIn
 	// member: a member's user (its own register, profile).
 	member
-	// staff: the cluster's staff.
+	// staff: the cluster's staff (isStaff: a staff address signed in by
+	// mail link, or the admin token as a bearer token).
 	staff
 	// admin: the bearer token of server.admin_token_env.
 	admin
-	// staffSelf: staff, checked by the handler itself with isStaff (the
-	// commission's edition: a session, the admin token, or its cookie),
-	// which answers with its own sign-in page.
-	staffSelf
 )
 
 func (a access) String() string {
-	return [...]string{"anyone", "reader", "signed-in", "member", "staff", "admin", "staff (own check)"}[a]
+	return [...]string{"anyone", "reader", "signed-in", "member", "staff", "admin"}[a]
 }
 
 // route is one line of the table.
@@ -60,11 +57,6 @@ func (s *Server) guard(a access, h http.HandlerFunc) http.Handler {
 		switch a {
 		case anyone:
 			ok = true
-		case staffSelf:
-			// Signed-in members get 403 here; the anonymous go on to the
-			// handler, whose own check sends them to its sign-in.
-			_, isStaff := s.isStaff(r)
-			ok = isStaff || !id.SignedIn()
 		case reader:
 			ok = s.o.Config.Server.IsPublic() || id.SignedIn()
 		case signedIn:

@@ -27,17 +27,21 @@ func (s *Server) editionRoutes() {
 	e := &editions{s: s, n: s.o.Notifier, sends: s.o.Notifier != nil}
 	if e.n == nil {
 		var err error
-		e.n, err = digest.New(digest.Options{Config: s.o.Config, Store: s.o.Store, Index: s.o.Index, Now: s.o.Now,
-			Logger: s.o.Logger, Mailer: refuseMail{}, Getenv: func(string) string { return "" }})
+		o := digest.Options{Config: s.o.Config, Store: s.o.Store, Index: s.o.Index, Now: s.o.Now,
+			Logger: s.o.Logger, Mailer: refuseMail{}, Getenv: func(string) string { return "" }}
+		if s.auth != nil {
+			o.Counts = s.auth.ClusterCountsOf
+		}
+		e.n, err = digest.New(o)
 		if err != nil {
 			s.o.Logger.Error("editions disabled", "err", err)
 			return
 		}
 	}
-	s.handle("GET /api/editions/{digest}/{period}", staffSelf, e.apiGet)
-	s.handle("PUT /api/editions/{digest}/{period}", staffSelf, e.apiPut)
-	s.handle("POST /api/editions/{digest}/{period}/approve", staffSelf, e.apiApprove)
-	s.handle("POST /api/editions/{digest}/{period}/discussed", staffSelf, e.apiDiscussed)
+	s.handle("GET /api/editions/{digest}/{period}", staff, e.apiGet)
+	s.handle("PUT /api/editions/{digest}/{period}", staff, e.apiPut)
+	s.handle("POST /api/editions/{digest}/{period}/approve", staff, e.apiApprove)
+	s.handle("POST /api/editions/{digest}/{period}/discussed", staff, e.apiDiscussed)
 	e.pageRoutes()
 }
 
@@ -74,23 +78,12 @@ func toJSON(ed store.Edition, changes []store.EditionChange) editionJSON {
 	return out
 }
 
-// staffAPI answers 401 or 403 unless the request is staff's.
-func (e *editions) staffAPI(w http.ResponseWriter, r *http.Request) (string, bool) {
-	who, ok := e.s.isStaff(r)
-	if ok {
-		if r.Method != http.MethodGet && !sameOrigin(r) {
-			writeError(w, http.StatusForbidden, "request from another site refused")
-			return "", false
-		}
-		return who, true
-	}
-	if r.Header.Get("Authorization") == "" {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="veille"`)
-		writeError(w, http.StatusUnauthorized, "staff only: send Authorization: Bearer <admin token>")
-		return "", false
-	}
-	writeError(w, http.StatusForbidden, "staff only")
-	return "", false
+// staffTarget starts every staff request on one edition: who acts (the
+// route's guard lets only staff through) and the edition's digest and week.
+func (e *editions) staffTarget(r *http.Request) (who string, dg veille.Digest, p digest.Period, err error) {
+	who, _ = e.s.isStaff(r)
+	dg, p, err = e.target(r)
+	return who, dg, p, err
 }
 
 // target reads {digest} and {period}: an editorial digest and an ISO week.
@@ -137,10 +130,7 @@ func (e *editions) apiError(w http.ResponseWriter, err error) {
 }
 
 func (e *editions) apiGet(w http.ResponseWriter, r *http.Request) {
-	if _, ok := e.staffAPI(w, r); !ok {
-		return
-	}
-	dg, p, err := e.target(r)
+	_, dg, p, err := e.staffTarget(r)
 	if err != nil {
 		e.apiError(w, err)
 		return
@@ -159,11 +149,7 @@ func (e *editions) apiGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *editions) apiPut(w http.ResponseWriter, r *http.Request) {
-	who, ok := e.staffAPI(w, r)
-	if !ok {
-		return
-	}
-	dg, p, err := e.target(r)
+	who, dg, p, err := e.staffTarget(r)
 	if err != nil {
 		e.apiError(w, err)
 		return
@@ -198,11 +184,7 @@ type approveResult struct {
 }
 
 func (e *editions) apiApprove(w http.ResponseWriter, r *http.Request) {
-	who, ok := e.staffAPI(w, r)
-	if !ok {
-		return
-	}
-	res, ed, err := e.approve(r, who)
+	res, ed, err := e.approve(r)
 	if err != nil {
 		if errors.Is(err, errCannotSend) {
 			writeError(w, http.StatusServiceUnavailable, err.Error())
@@ -216,8 +198,8 @@ func (e *editions) apiApprove(w http.ResponseWriter, r *http.Request) {
 
 var errCannotSend = errors.New("this server cannot send mail (no notifier wired): approve with veille serve")
 
-func (e *editions) approve(r *http.Request, who string) (digest.DigestResult, store.Edition, error) {
-	dg, p, err := e.target(r)
+func (e *editions) approve(r *http.Request) (digest.DigestResult, store.Edition, error) {
+	who, dg, p, err := e.staffTarget(r)
 	if err != nil {
 		return digest.DigestResult{}, store.Edition{}, err
 	}
@@ -230,11 +212,7 @@ func (e *editions) approve(r *http.Request, who string) (digest.DigestResult, st
 }
 
 func (e *editions) apiDiscussed(w http.ResponseWriter, r *http.Request) {
-	who, ok := e.staffAPI(w, r)
-	if !ok {
-		return
-	}
-	dg, p, err := e.target(r)
+	who, dg, p, err := e.staffTarget(r)
 	if err != nil {
 		e.apiError(w, err)
 		return

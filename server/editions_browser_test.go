@@ -27,10 +27,26 @@ func TestBrowserEdition(t *testing.T) {
 	edit := e.ts.URL + "/editions/environment-weekly/2026-W48/edit"
 	const note = "Les ateliers de la rubrique 2565 déclarent leurs rejets avant le 1er mars <b>sans faute</b>."
 
-	// 1. Staff open the draft: first the sign-in form, then the draft.
+	// Two members have marked the first text "applies" in their registers.
+	for _, addr := range []string{edMemberA, edMemberB} {
+		c := newClient(t, e.ts.URL, e.sink.loopSMTP)
+		c.signIn(addr)
+		if resp, body := c.do("PUT", "/api/marks/"+e.items[0].ID, `{"status":"applies"}`); resp.StatusCode != 200 {
+			t.Fatalf("mark as %s: %d %s", addr, resp.StatusCode, body)
+		}
+	}
+
+	// 1. Staff open the draft: the site asks them to sign in, mails them a
+	// link (taken here from the loopback SMTP server), and the link's
+	// button signs them in; then the draft opens.
 	b.navigate(t, "open the draft", chromedp.Navigate(edit))
-	b.do(t, "sign-in form", chromedp.WaitVisible(chromedp.ID("staff-token")), chromedp.SendKeys(chromedp.ID("staff-token"), edToken))
-	b.navigate(t, "sign in", chromedp.Click(chromedp.ID("staff-signin")))
+	b.do(t, "sign-in form", chromedp.WaitVisible(chromedp.ID("email")), chromedp.SendKeys(chromedp.ID("email"), staffer))
+	b.navigate(t, "ask for a link", chromedp.Click(chromedp.CSS("form.signin button")))
+	b.do(t, "link sent", chromedp.WaitVisible(chromedp.CSS(".signin-sent")))
+	link := e.sink.waitLink(t, staffer, 1)
+	b.navigate(t, "open the link", chromedp.Navigate(link))
+	b.navigate(t, "press sign in", chromedp.Click(chromedp.ID("signin-confirm")))
+	b.navigate(t, "open the draft again", chromedp.Navigate(edit))
 	b.do(t, "draft", chromedp.WaitVisible(chromedp.ID("edition-form")))
 	if n := b.count(t, "li.edition-row"); n != 3 {
 		t.Fatalf("the draft shows %d items, want the week's 3", n)
@@ -71,6 +87,9 @@ func TestBrowserEdition(t *testing.T) {
 		!strings.Contains(got, "PFAS") || strings.Contains(got, removed.Title) {
 		t.Errorf("archive page:\n%s", got)
 	}
+	if got := b.text(t, "#edition .edition-counts"); got != "s'applique : 2 adhérents sur 3 · s'applique : 2 adhérents sur 2 « Traitement de surface »" {
+		t.Errorf("the members' counts under the first text: %q", got)
+	}
 	if n := b.count(t, "#edition b"); n != 0 {
 		t.Error("the note's markup became markup")
 	}
@@ -85,7 +104,7 @@ func TestBrowserEdition(t *testing.T) {
 			t.Errorf("mail to %s lacks the note or keeps the removed item", addr)
 		}
 	}
-	if n := e.sink.count(); n != 2 {
+	if n := e.sink.editionMails(); n != 2 {
 		t.Errorf("the sink got %d mails, want 2", n)
 	}
 

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
+	"net"
 	"net/http/httptest"
 	"net/mail"
 	"path/filepath"
@@ -18,52 +19,32 @@ import (
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/digest"
 	"github.com/nogentech/veille/index"
-	"github.com/nogentech/veille/internal/mailtest"
+	"github.com/nogentech/veille/members"
 	"github.com/nogentech/veille/store"
 )
 
-// sink is the shared loopback SMTP server (internal/mailtest), read as
-// the edition tests read mail.
-type sink struct {
-	*mailtest.Server
-	port int
-}
-
-func newSink(t *testing.T) *sink {
-	t.Helper()
-	m := mailtest.NewServer(t)
-	return &sink{Server: m, port: m.Port}
-}
+// sink is the loopback SMTP server (internal/mailtest) with what the
+// edition's tests read: each mail's decoded parts.
+type sink struct{ *loopSMTP }
 
 // to returns the text and HTML parts of each mail to addr.
-func (s *sink) to(t *testing.T, addr string) []string {
-	t.Helper()
-	var out []string
-	for _, m := range s.Messages() {
-		for _, r := range m.To {
-			if strings.EqualFold(r, addr) {
-				out = append(out, mailBody(t, m.Data))
-			}
-		}
-	}
-	return out
-}
-
-func (s *sink) count() int { return len(s.Messages()) }
+func (s sink) to(t *testing.T, addr string) []string { return s.parts(t, addr, "") }
 
 // htmlTo returns the HTML part of each mail to addr.
-func (s *sink) htmlTo(t *testing.T, addr string) []string {
+func (s sink) htmlTo(t *testing.T, addr string) []string { return s.parts(t, addr, "text/html") }
+
+func (s sink) parts(t *testing.T, addr, ct string) []string {
 	t.Helper()
 	var out []string
-	for _, m := range s.Messages() {
-		for _, r := range m.To {
-			if strings.EqualFold(r, addr) {
-				out = append(out, mailPart(t, m.Data, "text/html"))
-			}
-		}
+	for _, m := range s.Server.To(addr) {
+		out = append(out, mailPart(t, m.Data, ct))
 	}
 	return out
 }
+
+// editionMails counts the mails to the edition's recipients (not the
+// sign-in links to staff).
+func (s sink) editionMails() int { return len(s.Server.To(edCommission)) + len(s.Server.To(edSecond)) }
 
 // mailBody decodes every part of a multipart mail, joined.
 func mailBody(t *testing.T, data []byte) string { return mailPart(t, data, "") }
@@ -106,15 +87,18 @@ const (
 	edTokenEnv   = "VEILLE_EDITION_TEST_TOKEN"
 	edCommission = "commission-environnement@cluster.example"
 	edSecond     = "president@cluster.example"
+	edMemberA    = "qualite@forge-a.example"
+	edMemberB    = "qualite@surf-b.example"
 )
 
 // edEnv is a server with a real store, index and SMTP sink, and a
 // notifier that sends, during week 48 of 2026.
 type edEnv struct {
 	ts    *httptest.Server
+	cfg   veille.Config
 	store *store.Store
 	index *index.Index
-	sink  *sink
+	sink  sink
 	now   time.Time
 	n     *digest.Notifier
 	w48   digest.Period
@@ -126,10 +110,15 @@ func newEdEnv(t *testing.T) *edEnv {
 	t.Helper()
 	ctx := context.Background()
 	paris, _ := time.LoadLocation("Europe/Paris")
-	e := &edEnv{sink: newSink(t), now: time.Date(2026, 11, 26, 15, 0, 0, 0, paris)}
+	e := &edEnv{sink: sink{newLoopSMTP(t)}, now: time.Date(2026, 11, 26, 15, 0, 0, 0, paris)}
 	e.w48 = digest.WeekOf(e.now, paris)
 	dir := t.TempDir()
-	var err error
+	// The server listens before it is built: its base URL starts the
+	// sign-in links it mails.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if e.store, err = store.Open(ctx, filepath.Join(dir, "veille.db")); err != nil {
 		t.Fatal(err)
 	}
@@ -146,9 +135,13 @@ func newEdEnv(t *testing.T) *edEnv {
 			{ID: "echa-news", Name: "ECHA news", Every: veille.Duration(time.Hour)}},
 		Digests: []veille.Digest{{ID: "environment-weekly", Title: "Veille environnement", Schedule: "0 8 * * 1",
 			Domains: []string{"environment"}, To: []string{edCommission, edSecond}, Editorial: true, OnTimeout: veille.OnTimeoutHold}},
-		Staff:  []string{"equipe@cluster.example"},
+		Staff: []string{staffer},
+		// Members mark items in their registers; the edition counts them.
+		Members: []veille.Member{{ID: "forge-a", Name: "Forge A", Email: edMemberA, Competences: []string{"surface-treatment"}},
+			{ID: "surf-b", Name: "Surf B", Email: edMemberB, Competences: []string{"surface-treatment"}},
+			{ID: "third-c", Name: "Third C", Email: "contact@third-c.example"}},
 		SMTP:   veille.SMTP{Host: "127.0.0.1", Port: e.sink.port, From: "veille@cluster.example", TLS: "none"},
-		Server: veille.Server{BaseURL: "https://veille.cluster.example", AdminTokenEnv: edTokenEnv},
+		Server: veille.Server{BaseURL: "http://" + ln.Addr().String(), AdminTokenEnv: edTokenEnv},
 	}
 	mk := func(n int, title string, first time.Time) veille.Item {
 		link := "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT0000000" + strconv.Itoa(1000+n)
@@ -170,12 +163,14 @@ func newEdEnv(t *testing.T) *edEnv {
 	if err := e.index.Upsert(ctx, res.New, res.MaxSeq); err != nil {
 		t.Fatal(err)
 	}
+	e.cfg = cfg
 	now := func() time.Time { return e.now }
 	mailer, err := digest.NewSMTPMailer(digest.SMTPOptions{Host: "127.0.0.1", Port: e.sink.port, TLS: "none", Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.n, err = digest.New(digest.Options{Config: cfg, Store: e.store, Index: e.index, Mailer: mailer, Now: now}); err != nil {
+	if e.n, err = digest.New(digest.Options{Config: cfg, Store: e.store, Index: e.index, Mailer: mailer, Now: now,
+		Counts: members.ClusterCounter(cfg, e.store)}); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := New(Options{Config: cfg, Store: e.store, Index: e.index, Now: now, Logger: testLogger(), Notifier: e.n,
@@ -188,7 +183,19 @@ func newEdEnv(t *testing.T) *edEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.ts = httptest.NewServer(srv.Handler())
-	t.Cleanup(e.ts.Close)
+	e.ts = httptest.NewUnstartedServer(srv.Handler())
+	e.ts.Listener.Close()
+	e.ts.Listener = ln
+	e.ts.Start()
+	t.Cleanup(func() { e.ts.Close(); srv.Wait() })
 	return e
+}
+
+// staff returns a client signed in as staff with the mailed link, as a
+// browser would be.
+func (e *edEnv) staff(t *testing.T) *mclient {
+	t.Helper()
+	c := newClient(t, e.ts.URL, e.sink.loopSMTP)
+	c.signIn(staffer)
+	return c
 }

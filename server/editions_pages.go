@@ -16,7 +16,7 @@ import (
 )
 
 // editionPageNames are the edition's views, parsed with the site's layout.
-var editionPageNames = []string{"editions", "edition", "edition_edit", "edition_signin"}
+var editionPageNames = []string{"editions", "edition", "edition_edit"}
 
 // addEditionTemplates parses the edition's views into s.pages, so that
 // s.render serves them like every other page.
@@ -47,80 +47,26 @@ func (e *editions) pageRoutes() {
 	m := e.s
 	m.handle("GET /editions", reader, e.handleList)
 	m.handle("GET /editions.atom", reader, e.handleFeed)
-	m.handle("GET /editions/signin", anyone, e.handleSigninForm)
-	m.handle("POST /editions/signin", anyone, e.handleSignin)
 	m.handle("GET /editions/{digest}/{period}", reader, e.handleView)
-	m.handle("GET /editions/{digest}/{period}/edit", staffSelf, e.handleEdit)
-	m.handle("POST /editions/{digest}/{period}/edit", staffSelf, e.handleSave)
-	m.handle("POST /editions/{digest}/{period}/approve", staffSelf, e.handleApproveForm)
-	m.handle("POST /editions/{digest}/{period}/discussed", staffSelf, e.handleDiscussedForm)
+	m.handle("GET /editions/{digest}/{period}/edit", staff, e.handleEdit)
+	m.handle("POST /editions/{digest}/{period}/edit", staff, e.handleSave)
+	m.handle("POST /editions/{digest}/{period}/approve", staff, e.handleApproveForm)
+	m.handle("POST /editions/{digest}/{period}/discussed", staff, e.handleDiscussedForm)
 }
 
 func editPath(id, period string) string { return digest.EditionPath(id, period) + "/edit" }
 
 // staffEdition starts every staff form on one edition: the staff member,
-// the page's language and the edition's digest and period; when it returns
+// the page's language and the edition's digest and week; when it returns
 // false it has answered.
 func (e *editions) staffEdition(w http.ResponseWriter, r *http.Request) (who string, l tr, dg veille.Digest, p digest.Period, ok bool) {
-	if who, ok = e.staffPage(w, r); !ok {
-		return
-	}
 	l = e.s.locale(w, r)
-	dg, p, err := e.target(r)
+	who, dg, p, err := e.staffTarget(r)
 	if err != nil {
 		e.pageError(w, r, l, err)
 		return who, l, dg, p, false
 	}
 	return who, l, dg, p, true
-}
-
-// staffPage lets staff through; others are sent to the sign-in form (or
-// refused, for a POST from another site).
-func (e *editions) staffPage(w http.ResponseWriter, r *http.Request) (string, bool) {
-	who, ok := e.s.isStaff(r)
-	if ok && (r.Method == http.MethodGet || sameOrigin(r)) {
-		return who, true
-	}
-	if ok || r.Method != http.MethodGet {
-		l := e.s.locale(w, r)
-		e.s.renderError(w, r, l, http.StatusForbidden, l.T("edition.signin.bad"))
-		return "", false
-	}
-	http.Redirect(w, r, "/editions/signin?"+url.Values{"next": {r.URL.Path}}.Encode(), http.StatusSeeOther)
-	return "", false
-}
-
-type staffSigninPage struct {
-	pageBase
-	Next string
-	Bad  bool
-}
-
-// localPath keeps a redirect target on this site.
-func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, "\\") {
-		return "/editions"
-	}
-	return p
-}
-
-func (e *editions) handleSigninForm(w http.ResponseWriter, r *http.Request) {
-	l := e.s.locale(w, r)
-	e.s.render(w, http.StatusOK, "edition_signin", staffSigninPage{pageBase: e.s.base(r, l, "", l.T("edition.signin")),
-		Next: localPath(r.URL.Query().Get("next"))})
-}
-
-func (e *editions) handleSignin(w http.ResponseWriter, r *http.Request) {
-	l := e.s.locale(w, r)
-	next := localPath(r.PostFormValue("next"))
-	if !sameOrigin(r) || !e.s.tokenMatches(r.PostFormValue("token")) {
-		e.s.render(w, http.StatusForbidden, "edition_signin", staffSigninPage{pageBase: e.s.base(r, l, "", l.T("edition.signin")),
-			Next: next, Bad: true})
-		return
-	}
-	http.SetCookie(w, &http.Cookie{Name: staffCookie, Value: e.s.staffCookieValue(), Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, MaxAge: 12 * 3600})
-	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // editionList is the list page: each editorial digest's editions.
@@ -267,6 +213,9 @@ type editPage struct {
 
 type editRow struct {
 	ID, Title, Link, ItemURL, Date, Source, Note, NoteEN, Heading string
+	// Counts are the members' marks on the item, anonymised, as the
+	// edition will print them.
+	Counts string
 }
 
 type historyRow struct {
@@ -275,9 +224,6 @@ type historyRow struct {
 }
 
 func (e *editions) handleEdit(w http.ResponseWriter, r *http.Request) {
-	if _, ok := e.staffPage(w, r); !ok {
-		return
-	}
 	l := e.s.locale(w, r)
 	msg, class := "", "note"
 	switch q := r.URL.Query(); {
@@ -309,11 +255,16 @@ func (e *editions) renderEdit(w http.ResponseWriter, r *http.Request, l tr, stat
 		Frozen: ed.Status != store.EditionDraft, Intro: ed.Intro, IntroEN: ed.IntroEN, Message: msg, MessageClass: class,
 		Query: strings.TrimSpace(r.URL.Query().Get("q"))}
 	pg.pageBase = e.s.base(r, l, "editions", l.T("edition.edit"))
+	var kept []veille.Item
 	for _, it := range ed.Items {
-		pg.Rows = append(pg.Rows, e.row(r, l, it))
+		row, stored := e.row(r, l, it)
+		pg.Rows = append(pg.Rows, row)
+		kept = append(kept, stored)
 	}
+	e.fillCounts(r, l, pg.Rows, kept)
 	for _, id := range ed.Removed {
-		pg.Removed = append(pg.Removed, e.row(r, l, store.EditionItem{ID: id}))
+		row, _ := e.row(r, l, store.EditionItem{ID: id})
+		pg.Removed = append(pg.Removed, row)
 	}
 	if pg.Query != "" && e.s.o.Index != nil {
 		res, err := e.s.search(ctx, "edition", veille.SearchRequest{Query: pg.Query, Limit: 10, NoFacets: true, NoHighlight: true})
@@ -341,18 +292,39 @@ func (e *editions) renderEdit(w http.ResponseWriter, r *http.Request, l tr, stat
 	e.s.render(w, status, "edition_edit", pg)
 }
 
-// row fills an edition item with what the store knows of it.
-func (e *editions) row(r *http.Request, l tr, it store.EditionItem) editRow {
+// row fills an edition item with what the store knows of it, and returns
+// the stored item (its id alone when the store has none).
+func (e *editions) row(r *http.Request, l tr, it store.EditionItem) (editRow, veille.Item) {
 	row := editRow{ID: it.ID, Title: it.Title, Note: it.Note, NoteEN: it.NoteEN, Heading: it.Heading,
 		ItemURL: "/items/" + url.PathEscape(it.ID)}
-	if stored, err := e.s.o.Store.Item(r.Context(), it.ID); err == nil {
+	stored, err := e.s.o.Store.Item(r.Context(), it.ID)
+	if err == nil {
 		row.Title, row.Link = stored.Title, safeLink(stored.Link)
 		row.Date, row.Source = l.Date(stored.Published), e.s.sourceName(stored.Source)
+	} else {
+		stored = veille.Item{ID: it.ID}
 	}
 	if row.Title == "" {
 		row.Title = it.ID
 	}
-	return row
+	return row, stored
+}
+
+// fillCounts puts the members' marks on the rows (of items, in order), so
+// staff see what the edition will say while they choose; the page goes
+// without them when they cannot be counted.
+func (e *editions) fillCounts(r *http.Request, l tr, rows []editRow, items []veille.Item) {
+	if e.s.auth == nil {
+		return
+	}
+	counts, err := e.s.auth.ClusterCountsOf(r.Context(), items)
+	if err != nil {
+		e.s.o.Logger.Error("edition page: count the members' marks", "err", err)
+		return
+	}
+	for i := range rows {
+		rows[i].Counts = digest.CountLine(e.s.o.Config, counts[items[i].ID], l.lang)
+	}
 }
 
 // handleSave applies the editing form: fields, order, and the one button
@@ -437,7 +409,7 @@ func formItems(f url.Values) []store.EditionItem {
 }
 
 func (e *editions) handleApproveForm(w http.ResponseWriter, r *http.Request) {
-	who, l, dg, p, ok := e.staffEdition(w, r)
+	_, l, dg, p, ok := e.staffEdition(w, r)
 	if !ok {
 		return
 	}
@@ -448,7 +420,7 @@ func (e *editions) handleApproveForm(w http.ResponseWriter, r *http.Request) {
 		e.renderEdit(w, r, l, http.StatusConflict, l.T("edition.conflict", cur.Version), "warning")
 		return
 	}
-	res, _, err := e.approve(r, who)
+	res, _, err := e.approve(r)
 	if err != nil {
 		if errors.Is(err, errCannotSend) {
 			e.s.renderError(w, r, l, http.StatusServiceUnavailable, l.T("edition.sendfail", err.Error()))

@@ -59,7 +59,7 @@ func TestEditionAPIAuthAndShape(t *testing.T) {
 	for _, tc := range []struct {
 		token string
 		want  int
-	}{{"", 401}, {"wrong", 403}} {
+	}{{"", 401}, {"wrong", 401}} {
 		if st, _ := e.api(t, "GET", "/api/editions/environment-weekly/2026-W48", tc.token, ""); st != tc.want {
 			t.Errorf("token %q: %d, want %d", tc.token, st, tc.want)
 		}
@@ -76,6 +76,10 @@ func TestEditionAPIAuthAndShape(t *testing.T) {
 	st, body := e.api(t, "GET", "/api/editions/environment-weekly/2026-W48", edToken, "")
 	if st != 200 {
 		t.Fatalf("%d %s", st, body)
+	}
+	// Staff signed in by mail link read it too, without the token.
+	if resp, sbody := e.staff(t).do("GET", "/api/editions/environment-weekly/2026-W48", nil); resp.StatusCode != 200 || sbody != string(body) {
+		t.Errorf("staff session: %d %s", resp.StatusCode, sbody)
 	}
 	var raw map[string]any
 	json.Unmarshal(body, &raw)
@@ -151,14 +155,14 @@ func TestEditionAPIApproveTwiceSendsOnce(t *testing.T) {
 	if st != 200 {
 		t.Fatalf("approve: %d %s", st, body)
 	}
-	if n := e.sink.count(); n != 2 {
+	if n := e.sink.editionMails(); n != 2 {
 		t.Fatalf("approval sent %d mails, want one per recipient (2)", n)
 	}
 	st, body = e.api(t, "POST", "/api/editions/environment-weekly/2026-W48/approve", edToken, "")
 	if st != 200 {
 		t.Fatalf("second approve: %d %s", st, body)
 	}
-	if n := e.sink.count(); n != 2 {
+	if n := e.sink.editionMails(); n != 2 {
 		t.Fatalf("second approval sent more: %d mails", n)
 	}
 	for _, addr := range []string{edCommission, edSecond} {
@@ -216,24 +220,29 @@ func TestEditionPagesAccess(t *testing.T) {
 	if resp, _ := get(t, e.ts.URL+"/editions/environment-weekly/2026-W48", "Authorization", "Bearer "+edToken); resp.StatusCode != 200 {
 		t.Errorf("draft page for staff: %d", resp.StatusCode)
 	}
-	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Get(e.ts.URL + "/editions/environment-weekly/2026-W48/edit")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/editions/signin") {
+	anon := newClient(t, e.ts.URL, e.sink.loopSMTP)
+	resp, _ := anon.do("GET", "/editions/environment-weekly/2026-W48/edit", nil)
+	if resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/signin?") {
 		t.Errorf("edit page without staff: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	// A form POST from another site is refused even with the cookie.
-	req, _ := http.NewRequest("POST", e.ts.URL+"/editions/environment-weekly/2026-W48/approve", strings.NewReader("version=1"))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Authorization", "Bearer "+edToken)
-	req.Header.Set("Origin", "https://evil.example")
-	if resp, err := c.Do(req); err != nil || resp.StatusCode != 403 {
-		t.Errorf("cross-site approve: %v %v", resp.StatusCode, err)
+	// The stopgap token form is gone: staff sign in by mail link.
+	if resp, _ := anon.do("GET", "/editions/signin", nil); resp.StatusCode != 404 {
+		t.Errorf("GET /editions/signin: %d, want 404", resp.StatusCode)
 	}
-	if e.sink.count() != 0 {
+	staff := e.staff(t)
+	if resp, body := staff.do("GET", "/editions/environment-weekly/2026-W48/edit", nil); resp.StatusCode != 200 ||
+		!strings.Contains(body, `id="edition-form"`) {
+		t.Errorf("edit page for staff signed in by link: %d", resp.StatusCode)
+	}
+	// A form POST from another site is refused, with a session or the token.
+	for _, h := range [][]string{{"Authorization", "Bearer " + edToken}, nil} {
+		resp, _ := staff.do("POST", "/editions/environment-weekly/2026-W48/approve", url.Values{"version": {"1"}},
+			append(h, "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")...)
+		if resp.StatusCode != 403 {
+			t.Errorf("cross-site approve (%v): %d", h, resp.StatusCode)
+		}
+	}
+	if e.sink.editionMails() != 0 {
 		t.Error("a refused approval sent mail")
 	}
 }
@@ -281,6 +290,7 @@ func TestEditionXSSThroughNotesInPages(t *testing.T) {
 func TestEditionFormStaleVersion(t *testing.T) {
 	e := newEdEnv(t)
 	ed := e.getEdition(t)
+	staff := e.staff(t)
 	form := func(note string) int {
 		v := url.Values{"version": {strconv.Itoa(ed.Version)}, "n": {strconv.Itoa(len(ed.Items))}, "action": {"save"}}
 		for i, it := range ed.Items {
@@ -289,15 +299,7 @@ func TestEditionFormStaleVersion(t *testing.T) {
 			v.Set("pos"+k, strconv.Itoa(i+1))
 		}
 		v.Set("note0", note)
-		req, _ := http.NewRequest("POST", e.ts.URL+"/editions/environment-weekly/2026-W48/edit", strings.NewReader(v.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Authorization", "Bearer "+edToken)
-		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		resp, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		resp, _ := staff.do("POST", "/editions/environment-weekly/2026-W48/edit", v)
 		return resp.StatusCode
 	}
 	if st := form("note d'Alice"); st != 303 {

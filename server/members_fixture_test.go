@@ -60,6 +60,13 @@ members:
     email: ` + userB + `
     lang: en
 staff: [` + staffer + `]
+digests:
+  - id: env-weekly
+    title: Veille environnement
+    schedule: "0 8 * * 1"
+    domains: [environment]
+    to: [commission@cluster.example]
+    editorial: true
 smtp: {host: 127.0.0.1, port: %d, from: veille@cluster.example, tls: none}
 server:
   base_url: %s
@@ -168,15 +175,18 @@ func (e *memberEnv) start(cfg veille.Config) {
 
 // client is a browser-like client: cookies, no redirects followed.
 type mclient struct {
-	t   testing.TB
-	e   *memberEnv
-	c   *http.Client
-	jar *cookiejar.Jar
+	t    testing.TB
+	base string    // the server's URL
+	smtp *loopSMTP // where its sign-in links go
+	c    *http.Client
+	jar  *cookiejar.Jar
 }
 
-func (e *memberEnv) client() *mclient {
+func (e *memberEnv) client() *mclient { return newClient(e.t, e.ts.URL, e.smtp) }
+
+func newClient(t testing.TB, base string, smtp *loopSMTP) *mclient {
 	jar, _ := cookiejar.New(nil)
-	return &mclient{t: e.t, e: e, jar: jar, c: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+	return &mclient{t: t, base: base, smtp: smtp, jar: jar, c: &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -196,7 +206,7 @@ func (c *mclient) do(method, path string, body any, header ...string) (*http.Res
 	}
 	u := path
 	if strings.HasPrefix(path, "/") {
-		u = c.e.ts.URL + path
+		u = c.base + path
 	}
 	req, err := http.NewRequest(method, u, r)
 	if err != nil {
@@ -206,7 +216,7 @@ func (c *mclient) do(method, path string, body any, header ...string) (*http.Res
 		req.Header.Set("Content-Type", ctype)
 	}
 	if method != http.MethodGet {
-		req.Header.Set("Origin", c.e.ts.URL)
+		req.Header.Set("Origin", c.base)
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 	}
 	for i := 0; i+1 < len(header); i += 2 {
@@ -228,11 +238,11 @@ func (c *mclient) do(method, path string, body any, header ...string) (*http.Res
 // and presses the button; it returns the link.
 func (c *mclient) signIn(addr string) string {
 	c.t.Helper()
-	before := len(c.e.smtp.to(addr))
+	before := len(c.smtp.to(addr))
 	if resp, _ := c.do("POST", "/signin", url.Values{"email": {addr}}); resp.StatusCode != 200 {
 		c.t.Fatalf("POST /signin: %d", resp.StatusCode)
 	}
-	link := c.e.smtp.waitLink(c.t, addr, before+1)
+	link := c.smtp.waitLink(c.t, addr, before+1)
 	if resp, body := c.do("GET", link, nil); resp.StatusCode != 200 || !strings.Contains(body, `id="signin-confirm"`) {
 		c.t.Fatalf("GET %s: %d, no button", link, resp.StatusCode)
 	}
@@ -244,7 +254,7 @@ func (c *mclient) signIn(addr string) string {
 
 // cookie returns the session cookie the jar holds.
 func (c *mclient) cookie() string {
-	u, _ := url.Parse(c.e.ts.URL)
+	u, _ := url.Parse(c.base)
 	for _, k := range c.jar.Cookies(u) {
 		if k.Name == "veille_session" {
 			return k.Value

@@ -318,52 +318,52 @@ func describeSave(cur, next Edition, removed []string) string {
 // ApproveEdition freezes a draft. It reports whether this call approved it
 // (false: it was already approved or sent, and nothing changed).
 func (s *Store) ApproveEdition(ctx context.Context, digest, period, who string, at time.Time) (Edition, bool, error) {
-	var out Edition
-	fresh := false
-	err := s.writeTx(ctx, func(tx *sql.Tx) error {
-		e, err := readEdition(ctx, tx, digest, period)
-		if err != nil {
-			return err
-		}
-		out = e
-		if e.Status != EditionDraft {
-			return nil
-		}
-		now := s.when(at)
-		e.Status, e.ApprovedBy, e.ApprovedAt, e.Updated = EditionApproved, who, now, now
-		e.Version++
-		out, fresh = e, true
-		return writeEdition(ctx, tx, e, who, "approved")
+	e, fresh, err := s.advanceEdition(ctx, digest, period, EditionDraft, who, "approved", at, func(e *Edition, now time.Time) {
+		e.Status, e.ApprovedBy, e.ApprovedAt = EditionApproved, who, now
 	})
 	if err != nil {
 		return Edition{}, false, fmt.Errorf("store: approve edition %s %s: %w", digest, period, err)
 	}
-	return out, fresh, nil
+	return e, fresh, nil
 }
 
 // MarkEditionSent records that every recipient of an approved edition
 // has its delivery settled.
 func (s *Store) MarkEditionSent(ctx context.Context, digest, period string, at time.Time) (Edition, error) {
+	e, _, err := s.advanceEdition(ctx, digest, period, EditionApproved, "veille", "sent", at, func(e *Edition, now time.Time) {
+		e.Status, e.SentAt = EditionSent, now
+	})
+	if err != nil {
+		return Edition{}, fmt.Errorf("store: mark edition %s %s sent: %w", digest, period, err)
+	}
+	return e, nil
+}
+
+// advanceEdition moves an edition on from status from, in one
+// transaction, as a new version with its change (who, what); it reports
+// whether this call moved it (false: it was past from, and nothing
+// changed).
+func (s *Store) advanceEdition(ctx context.Context, digest, period, from, who, what string, at time.Time,
+	set func(e *Edition, now time.Time)) (Edition, bool, error) {
 	var out Edition
+	moved := false
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		e, err := readEdition(ctx, tx, digest, period)
 		if err != nil {
 			return err
 		}
 		out = e
-		if e.Status != EditionApproved {
+		if e.Status != from {
 			return nil
 		}
 		now := s.when(at)
-		e.Status, e.SentAt, e.Updated = EditionSent, now, now
+		set(&e, now)
+		e.Updated = now
 		e.Version++
-		out = e
-		return writeEdition(ctx, tx, e, "veille", "sent")
+		out, moved = e, true
+		return writeEdition(ctx, tx, e, who, what)
 	})
-	if err != nil {
-		return Edition{}, fmt.Errorf("store: mark edition %s %s sent: %w", digest, period, err)
-	}
-	return out, nil
+	return out, moved, err
 }
 
 // SetEditionDiscussed records the date (YYYY-MM-DD, empty to clear) of the

@@ -197,3 +197,18 @@ func MarkPath(key string) string {
 	}
 	return "/items/" + url.PathEscape(key)
 }
+
+// ClusterCount is how many members marked an item with a status, among all
+// members or among those with one competence: counts only, never who. It
+// is counted by members.Auth.ClusterCounts, and kept here so that the
+// digests (the commission's edition), which members imports, can archive
+// it.
+type ClusterCount struct {
+	Status     string `json:"status"`
+	Competence string `json:"competence,omitempty"` // empty: all members
+	Marked     int    `json:"marked"`
+	Of         int    `json:"of"`
+	// Names are the members among Marked that chose, in their profile, to
+	// show their name to the staff (overall counts only).
+	Names []string `json:"names,omitempty"`
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/demo"
 	"github.com/nogentech/veille/digest"
+	"github.com/nogentech/veille/members"
 	"github.com/nogentech/veille/server"
 	"github.com/nogentech/veille/store"
 	"github.com/nogentech/veille/watch"
@@ -24,7 +25,8 @@ func newNotifier(a *app) (*digest.Notifier, error) {
 	return digest.New(digest.Options{Config: a.cfg, Store: a.store, Index: a.index, Logger: a.log,
 		ParseSearch: func(v url.Values) (veille.SearchRequest, error) {
 			return server.ParseSearch(v, a.cfg.Location, server.MaxLimit)
-		}})
+		},
+		Counts: members.ClusterCounter(a.cfg, a.store)})
 }
 
 func runDigest(ctx context.Context, g *globals, args []string) error {

@@ -22,7 +22,9 @@ import (
 func newMailbox(t *testing.T) *mailtest.Server { return mailtest.NewServer(t) }
 
 // digestConfig is the demo config with the shipped digests and alert,
-// mailing to the test server.
+// mailing to the test server. The digests are plain ones here, sent over
+// any period; the shipped environment digest is the commission's edition,
+// whose commands digest_pdf_test.go walks.
 func digestConfig(t *testing.T, base string, smtpPort int) string {
 	t.Helper()
 	cfg, err := demo.Config(base)
@@ -34,6 +36,9 @@ func digestConfig(t *testing.T, base string, smtpPort int) string {
 		t.Fatal(err)
 	}
 	cfg.Digests, cfg.Alerts = shipped.Digests, shipped.Alerts
+	for i := range cfg.Digests {
+		cfg.Digests[i].Editorial, cfg.Digests[i].OnTimeout = false, ""
+	}
 	cfg.SMTP = veille.SMTP{Host: "127.0.0.1", Port: smtpPort, From: "veille@example.org", TLS: "none"}
 	b, err := yaml.Marshal(cfg)
 	if err != nil {

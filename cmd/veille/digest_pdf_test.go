@@ -73,6 +73,22 @@ func TestDigestPDFCommand(t *testing.T) {
 	if box.Count() != 0 {
 		t.Error("--pdf sent mail")
 	}
+	// The edition goes out per week: a range is refused; the week is
+	// approved and goes through the ledger once. (The sample's texts are
+	// all older than this week, so its edition is empty and not mailed.)
+	if code, _, errs := veilleCmd(t, append(append([]string{"digest"}, g...), "--id", "environment-weekly", "--since", "2020-01-01",
+		"--until", tomorrow)...); code == 0 || !strings.Contains(errs, "ISO week") {
+		t.Errorf("sending the edition over a range: exit %d\n%s", code, errs)
+	}
+	for _, want := range []string{"empty: not sent", "already in the ledger"} {
+		code, out, errs := veilleCmd(t, append(append([]string{"digest"}, g...), "--id", "environment-weekly", "--period", week)...)
+		if code != 0 || !strings.Contains(out, "commission-environnement@example.org") || !strings.Contains(out, want) {
+			t.Errorf("digest --period %s: exit %d, want %q\n%s\n%s", week, code, want, out, errs)
+		}
+	}
+	if box.Count() != 0 {
+		t.Errorf("an empty edition was mailed (%d mails)", box.Count())
+	}
 	for name, args := range map[string][]string{
 		"bad period":       {"--id", "environment-weekly", "--period", "2026-48", "--pdf", pdf},
 		"period and since": {"--id", "environment-weekly", "--period", week, "--since", "2026-01-01", "--until", "2026-01-02"},
