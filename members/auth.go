@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -155,7 +156,7 @@ func Staff(r *http.Request) bool { return Who(r).Staff }
 // or staff address, within the limits. It answers the same, and takes the
 // same time, whatever the address: the mail leaves in the background. An
 // error is the store failing, never the address.
-func (a *Auth) RequestLink(ctx context.Context, email, client string) error {
+func (a *Auth) RequestLink(ctx context.Context, email, client, next string) error {
 	now := a.o.Now()
 	e := normEmail(email)
 	counts, err := a.o.Store.CountSignInRequests(ctx, []string{"mail:" + e, "client:" + client}, now, now.Add(-time.Hour))
@@ -188,7 +189,7 @@ func (a *Auth) RequestLink(ctx context.Context, email, client string) error {
 			lang = p.Lang
 		}
 	}
-	msg := digest.SignInMail(lang, a.o.Config.SMTP.From, id.Email, a.o.BaseURL+"/signin/"+token, LinkTTL, now,
+	msg := digest.SignInMail(lang, a.o.Config.SMTP.From, id.Email, a.o.BaseURL+"/signin/"+token+nextQuery(next), LinkTTL, now,
 		"signin."+hash[:24]+"@"+digest.MessageIDDomain(a.o.Config.SMTP.From))
 	a.bg.Add(1)
 	go func() {
@@ -272,3 +273,25 @@ func NewFeedToken() (token, hash string, err error) { return newToken() }
 
 // HashToken is the hash under which a private URL's token is stored.
 func HashToken(token string) string { return hashToken(token) }
+
+// LocalPath returns next when it is a path of this site ("/editions/…"),
+// else "/": where sign-in returns to must never be another site.
+func LocalPath(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return "/"
+	}
+	return next
+}
+
+// nextQuery is the link's "?next=…" when the sign-in started from a page
+// other than the home page.
+func nextQuery(next string) string {
+	if p := LocalPath(next); p != "/" {
+		return "?" + url.Values{"next": {p}}.Encode()
+	}
+	return ""
+}

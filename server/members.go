@@ -29,11 +29,22 @@ type memberSigninPage struct {
 	State string // form | sent | confirm | refused
 	Email string
 	Token string
+	Next  string // the page to return to after signing in ("" = home)
+}
+
+// signinNext is the page a sign-in started from, when it is one of this
+// site's other than the home page.
+func signinNext(v string) string {
+	if p := members.LocalPath(v); p != "/" {
+		return p
+	}
+	return ""
 }
 
 func (s *Server) handleSignInForm(w http.ResponseWriter, r *http.Request) {
 	l := s.locale(w, r)
-	s.render(w, http.StatusOK, "signin", memberSigninPage{pageBase: s.base(r, l, "signin", l.T("signin.title")), State: "form"})
+	s.render(w, http.StatusOK, "signin", memberSigninPage{pageBase: s.base(r, l, "signin", l.T("signin.title")), State: "form",
+		Next: signinNext(r.URL.Query().Get("next"))})
 }
 
 // handleSignInRequest answers the same page whatever the address: whether
@@ -41,7 +52,7 @@ func (s *Server) handleSignInForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleSignInRequest(w http.ResponseWriter, r *http.Request) {
 	l := s.locale(w, r)
 	email := strings.TrimSpace(r.PostFormValue("email"))
-	if err := s.auth.RequestLink(r.Context(), email, clientKey(r, s.trusted)); err != nil {
+	if err := s.auth.RequestLink(r.Context(), email, clientKey(r, s.trusted), r.PostFormValue("next")); err != nil {
 		s.o.Logger.Error("sign-in request", "err", err)
 		s.renderError(w, r, l, http.StatusInternalServerError, l.T("error.internal"))
 		return
@@ -56,7 +67,8 @@ func (s *Server) handleSignInLink(w http.ResponseWriter, r *http.Request) {
 	l := s.locale(w, r)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	p := memberSigninPage{pageBase: s.base(r, l, "signin", l.T("signin.title")), State: "confirm", Token: r.PathValue("token")}
+	p := memberSigninPage{pageBase: s.base(r, l, "signin", l.T("signin.title")), State: "confirm", Token: r.PathValue("token"),
+		Next: signinNext(r.URL.Query().Get("next"))}
 	email, err := s.auth.LinkAddress(r.Context(), p.Token)
 	switch {
 	case errors.Is(err, members.ErrLinkRefused):
@@ -85,7 +97,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, l, http.StatusInternalServerError, l.T("error.internal"))
 		return
 	}
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	http.Redirect(w, r, members.LocalPath(r.PostFormValue("next")), http.StatusSeeOther)
 }
 
 func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {

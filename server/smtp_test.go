@@ -59,7 +59,7 @@ func (s *loopSMTP) to(addr string) []loopMsg {
 
 func (s *loopSMTP) count() int { return s.Server.Count() }
 
-var signinLinkRE = regexp.MustCompile(`https?://\S+/signin/[A-Za-z0-9_-]+`)
+var signinLinkRE = regexp.MustCompile(`https?://\S+/signin/[A-Za-z0-9_-]+(\?next=[A-Za-z0-9%._~-]+)?`)
 
 // waitLink waits for the n-th mail to addr and returns the sign-in link in it.
 func (s *loopSMTP) waitLink(t testing.TB, addr string, n int) string {
