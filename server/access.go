@@ -75,6 +75,9 @@ func (s *Server) guard(a access, h http.HandlerFunc) http.Handler {
 		case ok:
 			h(w, r)
 		case !id.SignedIn():
+			if a == staff { // scripts may also send the admin token
+				w.Header().Set("WWW-Authenticate", `Bearer realm="veille"`)
+			}
 			s.needSignIn(w, r)
 		default:
 			s.forbidden(w, r)

@@ -64,6 +64,15 @@ func TestEditionAPIAuthAndShape(t *testing.T) {
 			t.Errorf("token %q: %d, want %d", tc.token, st, tc.want)
 		}
 	}
+	// A 401 says how to authenticate (RFC 9110 §15.5.2): the admin token.
+	resp, err := http.Get(e.ts.URL + "/api/editions/environment-weekly/2026-W48")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("WWW-Authenticate"); resp.StatusCode != 401 || !strings.HasPrefix(got, "Bearer ") {
+		t.Errorf("signed out: %d with WWW-Authenticate %q, want 401 with a Bearer challenge", resp.StatusCode, got)
+	}
 	for path, want := range map[string]int{
 		"/api/editions/no-such-digest/2026-W48":     404,
 		"/api/editions/environment-weekly/2026-48":  400,
