@@ -177,12 +177,10 @@ func (n *Notifier) sendDigest(ctx context.Context, dg veille.Digest, p Period) (
 			rr.Member = r.Member.ID
 		}
 		rr.Items = len(cut.Items)
-		rendered, err := RenderDigest(n.o.Config, dg, cut, r.Lang, n.o.BaseURL)
-		if err != nil {
-			return res, fmt.Errorf("digest %s: render for %s: %w", id, r.Address, err)
-		}
+		// The mail itself is rendered once, by digestPayload, from what the
+		// claim froze: the first send and a resend are the same message.
 		claim := store.Delivery{Kind: KindDigest, Ref: id, Period: d.Period.Key, Recipient: r.Address, Channel: ChannelEmail,
-			MessageID: n.MessageID(KindDigest, id, d.Period.Key, r.Address), Subject: rendered.Subject,
+			MessageID: n.MessageID(KindDigest, id, d.Period.Key, r.Address), Subject: digestSubject(n.o.Config, dg, cut, r.Lang),
 			ItemIDs: cut.ItemIDs(), ClaimedAt: n.now()}
 		if len(cut.Items) == 0 && !dg.SendEmpty {
 			claim.Status = store.DeliverySkipped
