@@ -76,6 +76,7 @@ const (
 // Notifier builds and sends digests and alerts through the ledger.
 type Notifier struct {
 	o Options
+	a *Archive
 	// mu serialises sends in this process: the scheduler's wake-ups and the
 	// reconcile loop may overlap, and a pending delivery must be worked on
 	// by one of them at a time.
@@ -120,7 +121,7 @@ func New(o Options) (*Notifier, error) {
 	if o.Mailer == nil {
 		o.Mailer = NewMailer(o.Config.SMTP, o.Getenv)
 	}
-	return &Notifier{o: o}, nil
+	return &Notifier{o: o, a: NewArchive(o.Config, o.Store, o.Index, o.Now)}, nil
 }
 
 func mailerFromConfig(c veille.SMTP, getenv func(string) string) (*SMTPMailer, error) {

@@ -26,17 +26,22 @@ const (
 var ErrUnknown = errors.New("not in the config")
 
 // DigestConfig returns the configured digest id.
-func (n *Notifier) DigestConfig(id string) (veille.Digest, error) {
-	for _, d := range n.o.Config.Digests {
-		if d.ID == id {
-			return d, nil
-		}
-	}
-	var ids []string
-	for _, d := range n.o.Config.Digests {
-		ids = append(ids, d.ID)
-	}
-	return veille.Digest{}, fmt.Errorf("digest %q: %w (digests: %s)", id, ErrUnknown, strings.Join(ids, ", "))
+func (n *Notifier) DigestConfig(id string) (veille.Digest, error) { return n.a.DigestConfig(id) }
+
+// Preview builds a digest for a period without recording or sending
+// anything (Archive.Preview).
+func (n *Notifier) Preview(ctx context.Context, id string, p Period) (*Digest, veille.Digest, error) {
+	return n.a.Preview(ctx, id, p)
+}
+
+// Archived returns the digest as it was first built for a period, or
+// store.ErrNotFound.
+func (n *Notifier) Archived(ctx context.Context, id, period string) (*Digest, error) {
+	return n.a.Archived(ctx, id, period)
+}
+
+func (n *Notifier) build(ctx context.Context, dg veille.Digest, p Period) (*Digest, error) {
+	return n.a.build(ctx, dg, p)
 }
 
 // Recipient is one address a digest goes to, with the member whose cut it
@@ -93,32 +98,6 @@ func (n *Notifier) selectedMembers(dg veille.Digest) []veille.Member {
 		}
 	}
 	return out
-}
-
-// Preview builds a digest for a period without recording or sending
-// anything (veille digest --dry-run, the archive page of a period never
-// sent).
-func (n *Notifier) Preview(ctx context.Context, id string, p Period) (*Digest, veille.Digest, error) {
-	dg, err := n.DigestConfig(id)
-	if err != nil {
-		return nil, dg, err
-	}
-	d, err := n.build(ctx, dg, p)
-	return d, dg, err
-}
-
-// Archived returns the digest as it was first built for a period, or
-// store.ErrNotFound.
-func (n *Notifier) Archived(ctx context.Context, id, period string) (*Digest, error) {
-	a, err := n.o.Store.DigestArchive(ctx, id, period)
-	if err != nil {
-		return nil, err
-	}
-	var d Digest
-	if err := json.Unmarshal(a.Data, &d); err != nil {
-		return nil, fmt.Errorf("digest %s %s: decode archive: %w", id, period, err)
-	}
-	return &d, nil
 }
 
 // RecipientResult is what happened for one recipient of a digest.
