@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/store"
 )
 
 // Alert batching modes.
@@ -93,23 +94,15 @@ func (n *Notifier) runAlert(ctx context.Context, rule veille.Alert, run *AlertRu
 	if from.Before(start) {
 		from = start
 	}
-	var cands []veille.Item
-	evaluated := 0
-	// One item at a time: only the candidates stay in memory.
-	err = n.o.Store.EachItemFirstSeen(ctx, from, now.Add(time.Nanosecond), func(it veille.Item) error {
-		evaluated++
-		if !it.Published.IsZero() && it.Published.Before(it.FirstSeen.Add(-alertBacklog)) {
-			return nil
-		}
-		if selects(rule.Domains, rule.Competences, it) {
-			cands = append(cands, it)
-		}
-		return nil
-	})
+	sel, err := selectFirstSeen(ctx, n.o.Store, rule.Domains, rule.Competences, from, now.Add(time.Nanosecond),
+		func(s store.Selected) bool {
+			return s.Published.IsZero() || !s.Published.Before(s.FirstSeen.Add(-alertBacklog))
+		})
 	if err != nil {
 		return err
 	}
-	run.Evaluated += evaluated
+	run.Evaluated += sel.seen
+	cands := sel.items
 	matches, missing, err := n.match(ctx, rule, cands)
 	if err != nil {
 		return err

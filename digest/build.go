@@ -96,7 +96,7 @@ const backlog = 14 * 24 * time.Hour
 // shows two lines, the item page has the rest.
 const summaryBytes = 600
 
-// items loads what the watch found during p and keeps what dg selects.
+// build makes dg's digest of period p from what the watch found in it.
 func (a *Archive) build(ctx context.Context, dg veille.Digest, p Period) (*Digest, error) {
 	states, err := a.st.FetchStates(ctx)
 	if err != nil {
@@ -109,24 +109,13 @@ func (a *Archive) build(ctx context.Context, dg veille.Digest, p Period) (*Diges
 			d.Competences = append(d.Competences, c.ID)
 		}
 	}
-	newBySource := map[string]int{}
-	// One item at a time: the week a source is added brings its archive.
-	err = a.st.EachItemFirstSeen(ctx, p.Since.UTC(), p.Until.UTC(), func(it veille.Item) error {
-		for _, s := range sourcesOf(it) {
-			newBySource[s]++
-		}
-		if !selects(dg.Domains, dg.Competences, it) {
-			return nil
-		}
-		if !it.Published.IsZero() && it.Published.Before(p.Since.Add(-backlog)) {
-			d.Older++
-			return nil
-		}
-		d.Items = append(d.Items, trimItem(it))
-		return nil
-	})
+	sel, err := a.selectPeriod(ctx, dg.Domains, dg.Competences, p.Since.UTC(), p.Until.UTC(), p.Since.Add(-backlog))
 	if err != nil {
 		return nil, fmt.Errorf("digest %s: items of %s: %w", dg.ID, p.Key, err)
+	}
+	d.Older = sel.older
+	for _, it := range sel.items {
+		d.Items = append(d.Items, trimItem(it))
 	}
 	var ids []string
 	for _, src := range a.cfg.Sources {
@@ -141,39 +130,11 @@ func (a *Archive) build(ctx context.Context, dg veille.Digest, p Period) (*Diges
 	if d.RecordSince, err = a.st.FirstAttempt(ctx); err != nil {
 		return nil, fmt.Errorf("digest %s: first check: %w", dg.ID, err)
 	}
-	d.Coverage = coverage(a.cfg, states, attempts, newBySource)
+	d.Coverage = coverage(a.cfg, states, attempts, sel.newBySource)
 	if d.Deadlines, err = a.deadlines(ctx, dg, p); err != nil {
 		return nil, err
 	}
 	return d, nil
-}
-
-func sourcesOf(it veille.Item) []string {
-	if len(it.Sources) > 0 {
-		return it.Sources
-	}
-	return []string{it.Source}
-}
-
-// selects reports whether an item has one of domains (when any) and one of
-// competences (when any).
-func selects(domains, competences []string, it veille.Item) bool {
-	if len(domains) > 0 && !intersects(domains, it.Domains) {
-		return false
-	}
-	if len(competences) > 0 && !intersects(competences, it.Competences) {
-		return false
-	}
-	return true
-}
-
-func intersects(a, b []string) bool {
-	for _, x := range a {
-		if slices.Contains(b, x) {
-			return true
-		}
-	}
-	return false
 }
 
 // trimItem drops what a digest never shows, so the archive stays small.
