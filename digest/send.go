@@ -44,62 +44,6 @@ func (n *Notifier) build(ctx context.Context, dg veille.Digest, p Period) (*Dige
 	return n.a.build(ctx, dg, p)
 }
 
-// Recipient is one address a digest goes to, with the member whose cut it
-// gets (nil for the whole digest).
-type Recipient struct {
-	Address string
-	Member  *veille.Member
-	Lang    string
-}
-
-// Recipients lists who gets a digest: every `to` address the whole
-// digest, then every selected member (members: all, or a list of member
-// ids) its cut, unless its address already gets the whole digest.
-func (n *Notifier) Recipients(dg veille.Digest) []Recipient {
-	var out []Recipient
-	seen := map[string]bool{}
-	for _, a := range dg.To {
-		a = strings.TrimSpace(a)
-		if a == "" || seen[strings.ToLower(a)] {
-			continue
-		}
-		seen[strings.ToLower(a)] = true
-		out = append(out, Recipient{Address: a, Lang: n.langFor(a, dg.Lang)})
-	}
-	for _, m := range n.selectedMembers(dg) {
-		a := strings.TrimSpace(m.Email)
-		if a == "" || seen[strings.ToLower(a)] {
-			continue
-		}
-		seen[strings.ToLower(a)] = true
-		lang := dg.Lang
-		if m.Lang != "" {
-			lang = m.Lang
-		}
-		out = append(out, Recipient{Address: a, Member: &m, Lang: normLang(lang)})
-	}
-	return out
-}
-
-func (n *Notifier) selectedMembers(dg veille.Digest) []veille.Member {
-	sel := strings.TrimSpace(dg.Members)
-	if sel == "" {
-		return nil
-	}
-	if strings.EqualFold(sel, "all") {
-		return n.o.Config.Members
-	}
-	var out []veille.Member
-	for _, id := range strings.FieldsFunc(sel, func(r rune) bool { return r == ',' || r == ' ' }) {
-		for _, m := range n.o.Config.Members {
-			if m.ID == id {
-				out = append(out, m)
-			}
-		}
-	}
-	return out
-}
-
 // RecipientResult is what happened for one recipient of a digest.
 type RecipientResult struct {
 	Address   string `json:"address"`
@@ -140,15 +84,25 @@ func (n *Notifier) SendDigest(ctx context.Context, id string, p Period) (DigestR
 	return n.sendDigest(ctx, dg, p)
 }
 
-// sendDigest is SendDigest with n.mu held.
+// sendDigest is SendDigest with n.mu held: the digest's period goes to its
+// scheduled recipients (Recipients).
 func (n *Notifier) sendDigest(ctx context.Context, dg veille.Digest, p Period) (DigestResult, error) {
+	rs, err := n.Recipients(ctx, dg)
+	if err != nil {
+		return DigestResult{}, err
+	}
+	return n.sendDigestTo(ctx, dg, p, rs)
+}
+
+// sendDigestTo sends period p of dg to rs, once each.
+func (n *Notifier) sendDigestTo(ctx context.Context, dg veille.Digest, p Period, rs []Recipient) (DigestResult, error) {
 	id := dg.ID
 	d, err := n.archive(ctx, dg, p)
 	if err != nil {
 		return DigestResult{}, err
 	}
 	res := DigestResult{Digest: id, Period: d.Period, Items: len(d.Items)}
-	for _, r := range n.Recipients(dg) {
+	for _, r := range rs {
 		cut := d
 		rr := RecipientResult{Address: r.Address}
 		if r.Member != nil {
@@ -237,7 +191,11 @@ func (n *Notifier) digestPayload(ctx context.Context, row store.Delivery) (paylo
 	cut := d
 	if !slices.ContainsFunc(dg.To, func(a string) bool { return strings.EqualFold(strings.TrimSpace(a), row.Recipient) }) {
 		if m, ok := n.memberByEmail(row.Recipient); ok {
-			cut = d.Cut(m)
+			r, _, err := n.memberRecipient(ctx, dg, m)
+			if err != nil {
+				return payload{}, err
+			}
+			cut, lang = d.Cut(*r.Member), r.Lang
 		}
 	}
 	frozen := map[string]bool{}
