@@ -299,10 +299,13 @@ func (s *Store) CountBySource(ctx context.Context) (map[string]int, error) {
 // added brings its whole archive, which need not sit in memory at once. An
 // error from fn stops the iteration and is returned.
 func (s *Store) EachItemFirstSeen(ctx context.Context, since, until time.Time, fn func(veille.Item) error) error {
-	q := `SELECT data FROM items WHERE first_seen >= ? ORDER BY first_seen, seq`
+	// item_selection is the items' index by first sight (store/selection.go).
+	q := `SELECT i.data FROM item_selection s JOIN items i ON i.id = s.id
+		WHERE s.first_seen >= ? ORDER BY s.first_seen, s.seq`
 	args := []any{formatTime(since)}
 	if !until.IsZero() {
-		q = `SELECT data FROM items WHERE first_seen >= ? AND first_seen < ? ORDER BY first_seen, seq`
+		q = `SELECT i.data FROM item_selection s JOIN items i ON i.id = s.id
+		WHERE s.first_seen >= ? AND s.first_seen < ? ORDER BY s.first_seen, s.seq`
 		args = append(args, formatTime(until))
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)

@@ -109,7 +109,8 @@ func TestMigrateSelection(t *testing.T) {
 	until := t0.Add(time.Hour)
 	want := selectedFromItems(t, s, t0, until)
 	// Back to the schema before 0052.
-	for _, q := range []string{`DROP TABLE item_selection`, `DELETE FROM schema_version WHERE version = 52`} {
+	for _, q := range []string{`DROP TABLE item_selection`, `CREATE INDEX items_first_seen ON items (first_seen)`,
+		`DELETE FROM schema_version WHERE version = 52`} {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}

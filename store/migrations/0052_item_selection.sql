@@ -6,7 +6,9 @@
 -- first_seen then seq, the order digests list items in, so new rows are
 -- appended. Lists are comma-joined (ids are [a-z0-9-]); published is NULL
 -- when the publisher gave no date. Numbered 0052, above the numbers in
--- use or in flight.
+-- use or in flight. It replaces the index on items.first_seen, which only
+-- served the same walk (EachItemFirstSeen now goes through this table), so
+-- an upsert still writes one B-tree keyed by first sight, not two.
 CREATE TABLE item_selection (
     first_seen  TEXT NOT NULL,
     seq         INTEGER NOT NULL,
@@ -25,3 +27,4 @@ INSERT INTO item_selection (first_seen, seq, id, published, sources, domains, co
         COALESCE((SELECT group_concat(value, ',') FROM json_each(data, '$.domains')), ''),
         COALESCE((SELECT group_concat(value, ',') FROM json_each(data, '$.competences')), '')
     FROM items;
+DROP INDEX IF EXISTS items_first_seen;
