@@ -40,19 +40,17 @@ func (a *Archive) selectPeriod(ctx context.Context, domains, competences []strin
 
 // selectFirstSeen is selectPeriod with the date rule given: a digest's
 // backlog is counted from its period, an alert's from each item's first
-// sight.
+// sight. The domains and competences are matched by the store
+// (store.Tags).
 func selectFirstSeen(ctx context.Context, st *store.Store, domains, competences []string, since, until time.Time,
 	recent func(store.Selected) bool) (selection, error) {
-	out := selection{newBySource: map[string]int{}}
+	var out selection
+	var err error
+	if out.seen, out.newBySource, err = st.CountFirstSeen(ctx, since, until); err != nil {
+		return out, err
+	}
 	var ids []string
-	err := st.EachSelected(ctx, since, until, func(s store.Selected) error {
-		out.seen++
-		for _, src := range s.Sources {
-			out.newBySource[src]++
-		}
-		if !selects(domains, competences, s.Domains, s.Competences) {
-			return nil
-		}
+	err = st.EachSelected(ctx, since, until, store.Tags{Domains: domains, Competences: competences}, func(s store.Selected) error {
 		if !recent(s) {
 			out.older++
 			return nil
@@ -67,18 +65,6 @@ func selectFirstSeen(ctx context.Context, st *store.Store, domains, competences 
 		return out, err
 	}
 	return out, nil
-}
-
-// selects reports whether an item tagged itemDomains and itemCompetences
-// has one of domains (when any) and one of competences (when any).
-func selects(domains, competences, itemDomains, itemCompetences []string) bool {
-	if len(domains) > 0 && !intersects(domains, itemDomains) {
-		return false
-	}
-	if len(competences) > 0 && !intersects(competences, itemCompetences) {
-		return false
-	}
-	return true
 }
 
 func intersects(a, b []string) bool {

@@ -22,13 +22,37 @@ type Selected struct {
 	Sources, Domains, Competences []string
 }
 
+// Tags restricts EachSelected to the items with one of Domains (when
+// any) and one of Competences (when any): the rule of a digest's or an
+// alert's domains and competences, applied by SQLite so that the items
+// they leave out never reach Go.
+type Tags struct {
+	Domains, Competences []string
+}
+
 // EachSelected calls fn with what selects each item first seen in
-// [since, until), in the order of EachItemFirstSeen (first seen, then
-// sequence). An error from fn stops the walk and is returned.
-func (s *Store) EachSelected(ctx context.Context, since, until time.Time, fn func(Selected) error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, first_seen, published, sources, domains, competences
-		FROM item_selection WHERE first_seen >= ? AND first_seen < ? ORDER BY first_seen, seq`,
-		formatTime(since), formatTime(until))
+// [since, until) that has tags, in the order of EachItemFirstSeen (first
+// seen, then sequence). An error from fn stops the walk and is returned.
+func (s *Store) EachSelected(ctx context.Context, since, until time.Time, tags Tags, fn func(Selected) error) error {
+	q := `SELECT id, first_seen, published, sources, domains, competences
+		FROM item_selection WHERE first_seen >= ? AND first_seen < ?`
+	args := []any{formatTime(since), formatTime(until)}
+	for _, f := range []struct {
+		col  string
+		want []string
+	}{{"domains", tags.Domains}, {"competences", tags.Competences}} {
+		if len(f.want) == 0 {
+			continue
+		}
+		var or []string
+		for _, v := range f.want {
+			// Lists are comma-joined: ",a,b," holds ",a," exactly when a is one.
+			or = append(or, `instr(',' || `+f.col+` || ',', ?) > 0`)
+			args = append(args, ","+v+",")
+		}
+		q += ` AND (` + strings.Join(or, " OR ") + `)`
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY first_seen, seq`, args...)
 	if err != nil {
 		return fmt.Errorf("store: items first seen since %s: %w", since.Format(time.RFC3339), err)
 	}
@@ -58,6 +82,34 @@ func (s *Store) EachSelected(ctx context.Context, since, until time.Time, fn fun
 		return fmt.Errorf("store: items first seen: %w", err)
 	}
 	return nil
+}
+
+// CountFirstSeen counts the items first seen in [since, until), all of
+// them and per source that has seen them (an item seen by two sources
+// counts for each).
+func (s *Store) CountFirstSeen(ctx context.Context, since, until time.Time) (int, map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT sources, COUNT(*) FROM item_selection
+		WHERE first_seen >= ? AND first_seen < ? GROUP BY sources`, formatTime(since), formatTime(until))
+	if err != nil {
+		return 0, nil, fmt.Errorf("store: count items first seen: %w", err)
+	}
+	defer rows.Close()
+	total, bySource := 0, map[string]int{}
+	for rows.Next() {
+		var srcs string
+		var n int
+		if err := rows.Scan(&srcs, &n); err != nil {
+			return 0, nil, fmt.Errorf("store: count items first seen: %w", err)
+		}
+		total += n
+		for _, src := range splitList(srcs) {
+			bySource[src] += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, fmt.Errorf("store: count items first seen: %w", err)
+	}
+	return total, bySource, nil
 }
 
 func splitList(s string) []string {

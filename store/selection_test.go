@@ -30,7 +30,7 @@ func selectedFromItems(t *testing.T, s *Store, since, until time.Time) []Selecte
 func eachSelected(t *testing.T, s *Store, since, until time.Time) []Selected {
 	t.Helper()
 	var out []Selected
-	if err := s.EachSelected(context.Background(), since, until, func(sel Selected) error {
+	if err := s.EachSelected(context.Background(), since, until, Tags{}, func(sel Selected) error {
 		out = append(out, sel)
 		return nil
 	}); err != nil {
@@ -129,5 +129,56 @@ func TestMigrateSelection(t *testing.T) {
 	var pub sql.NullString
 	if err := s2.db.QueryRow(`SELECT published FROM item_selection WHERE id = 'b'`).Scan(&pub); err != nil || pub.Valid {
 		t.Errorf("an item without a date migrated with published %v (%v), want NULL", pub, err)
+	}
+}
+
+// The tag filter matches whole ids in the lists (a prefix is not a match),
+// OR within domains or competences and AND across; the counts count an
+// item once in all and once per source that saw it.
+func TestSelectionTagsAndCounts(t *testing.T) {
+	s, _ := openTemp(t)
+	s.now = func() time.Time { return t0 }
+	a, b, c, d := item("a", "src1"), item("b", "src1"), item("c", "src2"), item("d", "src2")
+	a.Domains, a.Competences = []string{"environment"}, []string{"surface-treatment"}
+	b.Domains, b.Competences = []string{"environment-extra"}, []string{"surface-treatment"}
+	c.Sources = []string{"src2", "src3"}
+	c.Domains, c.Competences = []string{"health-safety", "environment"}, []string{"forging"}
+	d.Domains = nil
+	mustUpsert(t, s, a, b, c, d)
+	until := t0.Add(time.Hour)
+	idsOf := func(tags Tags) []string {
+		var out []string
+		if err := s.EachSelected(context.Background(), t0, until, tags, func(sel Selected) error {
+			out = append(out, sel.ID)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	for name, tc := range map[string]struct {
+		tags Tags
+		want []string
+	}{
+		"none":              {Tags{}, []string{"a", "b", "c", "d"}},
+		"whole ids":         {Tags{Domains: []string{"environment"}}, []string{"a", "c"}},
+		"or within":         {Tags{Domains: []string{"environment-extra", "health-safety"}}, []string{"b", "c"}},
+		"and across":        {Tags{Domains: []string{"environment"}, Competences: []string{"surface-treatment"}}, []string{"a"}},
+		"nothing has it":    {Tags{Competences: []string{"heat-treatment"}}, nil},
+		"prefix is not one": {Tags{Domains: []string{"env"}}, nil},
+	} {
+		if got := idsOf(tc.tags); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", name, got, tc.want)
+		}
+	}
+	total, by, err := s.CountFirstSeen(context.Background(), t0, until)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]int{"src1": 2, "src2": 2, "src3": 1}; total != 4 || !reflect.DeepEqual(by, want) {
+		t.Errorf("counts: %d, %v; want 4, %v", total, by, want)
+	}
+	if total, _, _ := s.CountFirstSeen(context.Background(), until, until.Add(time.Hour)); total != 0 {
+		t.Errorf("%d items counted in an hour when none was first seen", total)
 	}
 }

@@ -34,7 +34,7 @@ func veilleDigest(ctx context.Context, s spec) (phaseResult, error) {
 		return res, err
 	}
 	var first time.Time
-	if err := st.EachSelected(ctx, time.Time{}, time.Now().Add(24*time.Hour), func(sel store.Selected) error {
+	if err := st.EachSelected(ctx, time.Time{}, time.Now().Add(24*time.Hour), store.Tags{}, func(sel store.Selected) error {
 		first = sel.FirstSeen
 		return errStopWalk
 	}); err != nil && !errors.Is(err, errStopWalk) {
@@ -44,11 +44,8 @@ func veilleDigest(ctx context.Context, s spec) (phaseResult, error) {
 		return res, errors.New("digest: the store holds no item; run the crawl phase first")
 	}
 	period := digest.WeekOf(first, cfg.Location)
-	inWeek := 0
-	if err := st.EachSelected(ctx, period.Since, period.Until, func(store.Selected) error {
-		inWeek++
-		return nil
-	}); err != nil {
+	inWeek, _, err := st.CountFirstSeen(ctx, period.Since, period.Until)
+	if err != nil {
 		return res, err
 	}
 	n, err := digest.New(digest.Options{Config: cfg, Store: st})
