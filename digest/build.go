@@ -96,84 +96,45 @@ const backlog = 14 * 24 * time.Hour
 // shows two lines, the item page has the rest.
 const summaryBytes = 600
 
-// items loads what the watch found during p and keeps what dg selects.
-func (n *Notifier) build(ctx context.Context, dg veille.Digest, p Period) (*Digest, error) {
-	states, err := n.o.Store.FetchStates(ctx)
+// build makes dg's digest of period p from what the watch found in it.
+func (a *Archive) build(ctx context.Context, dg veille.Digest, p Period) (*Digest, error) {
+	states, err := a.st.FetchStates(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("digest %s: source states: %w", dg.ID, err)
 	}
-	d := &Digest{ID: dg.ID, Period: p, Built: n.now().UTC(), General: true, Items: []veille.Item{}}
+	d := &Digest{ID: dg.ID, Period: p, Built: a.now().UTC(), General: true, Items: []veille.Item{}}
 	d.Competences = dg.Competences
 	if len(d.Competences) == 0 {
-		for _, c := range n.o.Config.Competences {
+		for _, c := range a.cfg.Competences {
 			d.Competences = append(d.Competences, c.ID)
 		}
 	}
-	newBySource := map[string]int{}
-	// One item at a time: the week a source is added brings its archive.
-	err = n.o.Store.EachItemFirstSeen(ctx, p.Since.UTC(), p.Until.UTC(), func(it veille.Item) error {
-		for _, s := range sourcesOf(it) {
-			newBySource[s]++
-		}
-		if !selects(dg.Domains, dg.Competences, it) {
-			return nil
-		}
-		if !it.Published.IsZero() && it.Published.Before(p.Since.Add(-backlog)) {
-			d.Older++
-			return nil
-		}
-		d.Items = append(d.Items, trimItem(it))
-		return nil
-	})
+	sel, err := a.selectPeriod(ctx, dg.Domains, dg.Competences, p.Since.UTC(), p.Until.UTC(), p.Since.Add(-backlog))
 	if err != nil {
 		return nil, fmt.Errorf("digest %s: items of %s: %w", dg.ID, p.Key, err)
 	}
+	d.Older = sel.older
+	for _, it := range sel.items {
+		d.Items = append(d.Items, trimItem(it))
+	}
 	var ids []string
-	for _, src := range n.o.Config.Sources {
+	for _, src := range a.cfg.Sources {
 		if !src.Disabled {
 			ids = append(ids, src.ID)
 		}
 	}
-	attempts, err := n.o.Store.Attempts(ctx, ids, p.Since.UTC(), p.Until.UTC())
+	attempts, err := a.st.Attempts(ctx, ids, p.Since.UTC(), p.Until.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("digest %s: checks of the sources in %s: %w", dg.ID, p.Key, err)
 	}
-	if d.RecordSince, err = n.o.Store.FirstAttempt(ctx); err != nil {
+	if d.RecordSince, err = a.st.FirstAttempt(ctx); err != nil {
 		return nil, fmt.Errorf("digest %s: first check: %w", dg.ID, err)
 	}
-	d.Coverage = coverage(n.o.Config, states, attempts, newBySource)
-	if d.Deadlines, err = n.deadlines(ctx, dg, p); err != nil {
+	d.Coverage = coverage(a.cfg, states, attempts, sel.newBySource)
+	if d.Deadlines, err = a.deadlines(ctx, dg, p); err != nil {
 		return nil, err
 	}
 	return d, nil
-}
-
-func sourcesOf(it veille.Item) []string {
-	if len(it.Sources) > 0 {
-		return it.Sources
-	}
-	return []string{it.Source}
-}
-
-// selects reports whether an item has one of domains (when any) and one of
-// competences (when any).
-func selects(domains, competences []string, it veille.Item) bool {
-	if len(domains) > 0 && !intersects(domains, it.Domains) {
-		return false
-	}
-	if len(competences) > 0 && !intersects(competences, it.Competences) {
-		return false
-	}
-	return true
-}
-
-func intersects(a, b []string) bool {
-	for _, x := range a {
-		if slices.Contains(b, x) {
-			return true
-		}
-	}
-	return false
 }
 
 // trimItem drops what a digest never shows, so the archive stays small.

@@ -37,15 +37,15 @@ type Deadline struct {
 
 // deadlines are the dates in the deadlineDays after p that dg's readers
 // are concerned by; none without an index.
-func (n *Notifier) deadlines(ctx context.Context, dg veille.Digest, p Period) ([]Deadline, error) {
-	if n.o.Index == nil {
+func (a *Archive) deadlines(ctx context.Context, dg veille.Digest, p Period) ([]Deadline, error) {
+	if a.ix == nil {
 		return nil, nil
 	}
 	// the day the period ends on, where the watch is: dates are days
-	end := p.Until.In(n.o.Config.Loc())
+	end := p.Until.In(a.cfg.Loc())
 	from := time.Date(end.Year(), end.Month(), end.Day(), 0, 0, 0, 0, time.UTC)
 	until := from.AddDate(0, 0, deadlineDays)
-	hits, _, err := n.o.Index.Dated(ctx, index.DatedRequest{
+	hits, _, err := a.ix.Dated(ctx, index.DatedRequest{
 		Filter: veille.SearchRequest{Domains: dg.Domains, Competences: dg.Competences},
 		From:   from, Until: until, Limit: deadlineLimit})
 	if err != nil {

@@ -71,7 +71,6 @@ func EditionPath(id, period string) string {
 func newEditionView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL string) *editionView {
 	loc := cfg.Loc()
 	v := &editionView{view: newView(cfg, dg, d, lang, baseURL)}
-	v.Subject = Subject(t(lang, "edition") + " — " + v.Title + " — " + v.PeriodLabel)
 	if baseURL != "" {
 		v.ArchiveURL = strings.TrimRight(baseURL, "/") + EditionPath(d.ID, d.Period.Key)
 	}

@@ -175,7 +175,11 @@ func TestEditionApproveTwiceSendsOnce(t *testing.T) {
 	if ap.Status != store.EditionSent || ap.ApprovedBy != "alice" {
 		t.Errorf("after approval: status %s by %q", ap.Status, ap.ApprovedBy)
 	}
-	want := len(n.Recipients(e.cfg.Digests[0]))
+	rcs, err := n.Recipients(ctx, e.cfg.Digests[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := len(rcs)
 	if len(res.Recipients) != want || want < 2 {
 		t.Fatalf("approval sent to %d recipients, want %d", len(res.Recipients), want)
 	}

@@ -203,6 +203,9 @@ func PeriodLabel(lang string, p Period, loc *time.Location) string {
 	if p.IsWeek() {
 		return fmt.Sprintf("%s %d (%s)", t(lang, "week"), p.Week, dayRange(lang, a, b))
 	}
+	if a.Format(time.DateOnly) == b.Format(time.DateOnly) {
+		return LongDate(lang, a) // a member's daily digest
+	}
 	if lang == LangEN {
 		return "from " + LongDate(lang, a) + " to " + LongDate(lang, b)
 	}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -18,7 +17,6 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/index"
-	"github.com/nogentech/veille/internal/backoff"
 	"github.com/nogentech/veille/store"
 )
 
@@ -78,6 +76,7 @@ const (
 // Notifier builds and sends digests and alerts through the ledger.
 type Notifier struct {
 	o Options
+	a *Archive
 	// mu serialises sends in this process: the scheduler's wake-ups and the
 	// reconcile loop may overlap, and a pending delivery must be worked on
 	// by one of them at a time.
@@ -122,7 +121,7 @@ func New(o Options) (*Notifier, error) {
 	if o.Mailer == nil {
 		o.Mailer = NewMailer(o.Config.SMTP, o.Getenv)
 	}
-	return &Notifier{o: o}, nil
+	return &Notifier{o: o, a: NewArchive(o.Config, o.Store, o.Index, o.Now)}, nil
 }
 
 func mailerFromConfig(c veille.SMTP, getenv func(string) string) (*SMTPMailer, error) {
@@ -143,17 +142,6 @@ type brokenMailer struct{ err error }
 
 func (b brokenMailer) Send(context.Context, Mail) error { return &SendError{Err: b.err} }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 func (n *Notifier) now() time.Time { return n.o.Now() }
 
 func (n *Notifier) step(s string) error {
@@ -161,14 +149,6 @@ func (n *Notifier) step(s string) error {
 		return n.o.crash(s)
 	}
 	return nil
-}
-
-// backoff is the pause after the given number of failed attempts, capped,
-// with ±10% jitter so that retries to one server spread out.
-func (n *Notifier) backoff(failed int) time.Duration {
-	d := backoff.Doubling(n.o.Backoff, n.o.MaxBackoff, failed)
-	jitter := time.Duration(rand.Int64N(int64(d)/5+1)) - d/10
-	return d + jitter
 }
 
 // MessageID is the deterministic Message-ID of a delivery: the same
@@ -226,106 +206,4 @@ func (n *Notifier) langFor(addr, def string) string {
 		return normLang(m.Lang)
 	}
 	return normLang(def)
-}
-
-// payload is what one attempt sends.
-type payload struct {
-	mail    *Mail
-	webhook *webhookPayload
-}
-
-type webhookPayload struct {
-	id     string // the delivery's Message-ID
-	url    string
-	event  string
-	secret []byte
-	body   []byte
-}
-
-// deliver sends a claimed, pending delivery: each attempt is recorded
-// before it starts, success is recorded after the server's answer,
-// temporary failures are retried with backoff and then left pending for a
-// later run, permanent ones are marked failed. It returns the status the
-// delivery is left in; an error means the run must stop (context done,
-// store failure), and the delivery stays pending for the next run.
-func (n *Notifier) deliver(ctx context.Context, d store.Delivery, build func() (payload, error)) (string, error) {
-	p, err := build()
-	if err != nil {
-		// A delivery that cannot be built (its items vanished, a config
-		// problem) would fail the same way forever.
-		if merr := n.o.Store.MarkFailed(context.WithoutCancel(ctx), d.ID, oneLine(err.Error())); merr != nil {
-			return store.DeliveryPending, merr
-		}
-		n.o.Logger.Error("delivery cannot be built", "kind", d.Kind, "ref", d.Ref, "period", d.Period, "to", d.Recipient, "err", err)
-		return store.DeliveryFailed, nil
-	}
-	attempts := d.Attempts
-	for try := 1; ; try++ {
-		if err := ctx.Err(); err != nil {
-			return store.DeliveryPending, err
-		}
-		attempts++
-		if err := n.o.Store.StartAttempt(ctx, d.ID, n.now()); err != nil {
-			return store.DeliveryPending, err
-		}
-		if err := n.step(stepAttempt); err != nil {
-			return store.DeliveryPending, err
-		}
-		err := n.send(ctx, p)
-		if err == nil {
-			if err := n.step(stepSent); err != nil {
-				return store.DeliveryPending, err
-			}
-			// Recorded even if the context ended meanwhile: the message left.
-			if err := n.o.Store.MarkSent(context.WithoutCancel(ctx), d.ID, n.now()); err != nil {
-				return store.DeliveryPending, err
-			}
-			n.o.Logger.Info("delivered", "kind", d.Kind, "ref", d.Ref, "period", d.Period, "to", d.Recipient,
-				"message_id", d.MessageID, "attempt", attempts)
-			return store.DeliverySent, nil
-		}
-		if ctx.Err() != nil {
-			// Stopped mid-send: whether it arrived is unknown, so it stays
-			// pending and the next run resends it with the same Message-ID.
-			return store.DeliveryPending, ctx.Err()
-		}
-		msg := oneLine(err.Error())
-		wctx := context.WithoutCancel(ctx)
-		if !temporary(err) || attempts >= n.o.MaxAttempts {
-			if temporary(err) {
-				msg = fmt.Sprintf("gave up after %d attempts: %s", attempts, msg)
-			}
-			if err := n.o.Store.MarkFailed(wctx, d.ID, msg); err != nil {
-				return store.DeliveryPending, err
-			}
-			n.o.Logger.Error("delivery failed", "kind", d.Kind, "ref", d.Ref, "period", d.Period, "to", d.Recipient, "err", msg)
-			return store.DeliveryFailed, nil
-		}
-		wait := n.backoff(attempts)
-		if try >= n.o.Attempts {
-			if err := n.o.Store.MarkRetry(wctx, d.ID, msg, n.now().Add(wait)); err != nil {
-				return store.DeliveryPending, err
-			}
-			n.o.Logger.Warn("delivery postponed", "kind", d.Kind, "ref", d.Ref, "period", d.Period, "to", d.Recipient,
-				"attempts", attempts, "retry_in", wait.Round(time.Second), "err", msg)
-			return store.DeliveryPending, nil
-		}
-		if err := n.o.Store.MarkRetry(wctx, d.ID, msg, n.now().Add(wait)); err != nil {
-			return store.DeliveryPending, err
-		}
-		if err := n.o.Sleep(ctx, wait); err != nil {
-			return store.DeliveryPending, err
-		}
-	}
-}
-
-func (n *Notifier) send(ctx context.Context, p payload) error {
-	switch {
-	case p.mail != nil:
-		return n.o.Mailer.Send(ctx, *p.mail)
-	case p.webhook != nil:
-		w := p.webhook
-		return postWebhook(ctx, n.o.HTTPClient, w.url, w.event, w.id, w.secret, w.body)
-	}
-	return &SendError{Err: errors.New("empty delivery")}
 }

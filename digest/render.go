@@ -3,15 +3,12 @@ package digest
 import (
 	"bytes"
 	"embed"
-	"fmt"
 	htmltemplate "html/template"
-	"slices"
 	"strings"
 	texttemplate "text/template"
 	"unicode/utf8"
 
 	"github.com/nogentech/veille"
-	"github.com/nogentech/veille/internal/text"
 )
 
 // Rendered is one message: the subject and both bodies, made from the same
@@ -102,68 +99,6 @@ func pad(s string, width int) string {
 		return s
 	}
 	return s + " " + strings.Repeat(".", width-n-1)
-}
-
-// alertView is an alert message in one language.
-type alertView struct {
-	langView
-	Rule    string
-	Count   string
-	Subject string
-	Items   []alertEntry
-}
-
-type alertEntry struct {
-	Title   string
-	Link    string
-	ItemURL string
-	Date    string
-	Source  string
-	Summary string
-	Why     []string
-}
-
-// RenderAlert puts an alert about matches in lang.
-func RenderAlert(cfg veille.Config, rule veille.Alert, ms []Match, lang, baseURL string) (Rendered, error) {
-	lang = normLang(lang)
-	loc := cfg.Loc()
-	v := &alertView{langView: langView{lang}, Rule: oneLine(rule.ID), Subject: alertSubject(lang, ms)}
-	if len(ms) == 1 {
-		v.Count = "1 " + t(lang, "new_item")
-	} else {
-		v.Count = fmt.Sprintf("%d %s", len(ms), t(lang, "new_items"))
-	}
-	sourceNames := map[string]string{}
-	for _, s := range cfg.Sources {
-		sourceNames[s.ID] = s.Name
-	}
-	for _, m := range ms {
-		it := m.Item
-		e := alertEntry{Title: text.Clip(oneLine(it.Title), 300), Link: safeURL(it.Link), ItemURL: itemURL(baseURL, it.ID),
-			Source:  oneLine(text.FirstNonEmpty(sourceNames[it.Source], it.Source)),
-			Summary: text.Clip(text.Fold(text.FirstNonEmpty(it.Summary, it.Content)), 600)}
-		if e.Title == "" {
-			e.Title = "—"
-		}
-		if d := it.DisplayDate(); !d.IsZero() {
-			e.Date = LongDate(lang, d.In(loc))
-		}
-		for _, id := range rule.Domains {
-			if slices.Contains(it.Domains, id) {
-				e.Why = append(e.Why, whyLine(lang, veille.CategoryLabel(cfg.Domains, id, lang), it.Why[id]))
-			}
-		}
-		for _, id := range rule.Competences {
-			if slices.Contains(it.Competences, id) {
-				e.Why = append(e.Why, whyLine(lang, veille.CategoryLabel(cfg.Competences, id, lang), it.Why[id]))
-			}
-		}
-		if len(m.Terms) > 0 {
-			e.Why = append(e.Why, t(lang, "matched")+colon(lang)+oneLine(strings.Join(m.Terms, ", ")))
-		}
-		v.Items = append(v.Items, e)
-	}
-	return render("alert", v, v.Subject)
 }
 
 // whyLine names a tag and the terms found for it; a tag given by the

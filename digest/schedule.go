@@ -8,6 +8,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/internal/cronexpr"
 	"github.com/nogentech/veille/store"
 )
@@ -158,12 +159,25 @@ func (n *Notifier) Reconcile(ctx context.Context) (Reconciled, error) {
 		if err != nil {
 			return rec, err
 		}
+		if !dg.Editorial {
+			res, sent, err := n.dueDaily(ctx, dg, start)
+			if err != nil {
+				return rec, fmt.Errorf("digest %s daily: %w", dg.ID, err)
+			}
+			if sent {
+				rec.Sent = append(rec.Sent, res)
+			}
+		}
 		fire := sched.Prev(now)
 		if fire.IsZero() || fire.Before(start) {
 			continue
 		}
 		p := DuePeriod(fire, loc)
-		done, err := n.periodDone(ctx, dg.ID, p.Key)
+		rs, err := n.Recipients(ctx, dg)
+		if err != nil {
+			return rec, err
+		}
+		done, err := n.periodDone(ctx, dg.ID, p.Key, rs)
 		if err != nil {
 			return rec, err
 		}
@@ -204,13 +218,54 @@ func (n *Notifier) Reconcile(ctx context.Context) (Reconciled, error) {
 	return rec, nil
 }
 
-// periodDone reports whether every recipient of a digest period has a
-// ledger row that needs no more work now.
-func (n *Notifier) periodDone(ctx context.Context, id, period string) (bool, error) {
-	dg, err := n.DigestConfig(id)
-	if err != nil {
-		return false, err
+// dailySchedule runs at the time of day of a digest's schedule, every
+// day: the members who chose a daily digest get it when the others get
+// theirs on the schedule's days.
+func dailySchedule(expr string, loc *time.Location) (Schedule, error) {
+	f := strings.Fields(expr)
+	if len(f) != 5 {
+		return Schedule{}, fmt.Errorf("schedule %q: want 5 fields", expr)
 	}
+	return ParseSchedule(f[0]+" "+f[1]+" * * *", loc)
+}
+
+// dueDaily sends the members of dg who chose a daily digest their copy of
+// the last complete day, once its run time has come (the time of day of
+// dg's schedule), if they do not have it yet. Like the weekly run, only
+// the latest due day is sent: a day missed while the program was stopped
+// is not sent late.
+func (n *Notifier) dueDaily(ctx context.Context, dg veille.Digest, start time.Time) (DigestResult, bool, error) {
+	loc := n.o.Config.Loc()
+	sched, err := dailySchedule(dg.Schedule, loc)
+	if err != nil {
+		return DigestResult{}, false, err
+	}
+	fire := sched.Prev(n.now())
+	if fire.IsZero() || fire.Before(start) {
+		return DigestResult{}, false, nil
+	}
+	rs, err := n.dailyRecipients(ctx, dg)
+	if err != nil || len(rs) == 0 {
+		return DigestResult{}, false, err
+	}
+	f := fire.In(loc)
+	day := time.Date(f.Year(), f.Month(), f.Day()-1, 12, 0, 0, 0, loc)
+	p, err := Range(day, day, loc)
+	if err != nil {
+		return DigestResult{}, false, err
+	}
+	if done, err := n.periodDone(ctx, dg.ID, p.Key, rs); err != nil || done {
+		return DigestResult{}, false, err
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	res, err := n.sendDigestTo(ctx, dg, p, rs)
+	return res, err == nil, err
+}
+
+// periodDone reports whether every recipient in rs of a digest period has
+// a ledger row that needs no more work now.
+func (n *Notifier) periodDone(ctx context.Context, id, period string, rs []Recipient) (bool, error) {
 	rows, err := n.o.Store.Deliveries(ctx, store.DeliveryFilter{Kind: KindDigest, Ref: id, Period: period, Limit: 10000})
 	if err != nil {
 		return false, err
@@ -219,7 +274,7 @@ func (n *Notifier) periodDone(ctx context.Context, id, period string) (bool, err
 	for _, r := range rows {
 		have[strings.ToLower(r.Recipient)] = true
 	}
-	for _, r := range n.Recipients(dg) {
+	for _, r := range rs {
 		if !have[strings.ToLower(r.Address)] {
 			return false, nil
 		}

@@ -26,99 +26,22 @@ const (
 var ErrUnknown = errors.New("not in the config")
 
 // DigestConfig returns the configured digest id.
-func (n *Notifier) DigestConfig(id string) (veille.Digest, error) {
-	for _, d := range n.o.Config.Digests {
-		if d.ID == id {
-			return d, nil
-		}
-	}
-	var ids []string
-	for _, d := range n.o.Config.Digests {
-		ids = append(ids, d.ID)
-	}
-	return veille.Digest{}, fmt.Errorf("digest %q: %w (digests: %s)", id, ErrUnknown, strings.Join(ids, ", "))
-}
-
-// Recipient is one address a digest goes to, with the member whose cut it
-// gets (nil for the whole digest).
-type Recipient struct {
-	Address string
-	Member  *veille.Member
-	Lang    string
-}
-
-// Recipients lists who gets a digest: every `to` address the whole
-// digest, then every selected member (members: all, or a list of member
-// ids) its cut, unless its address already gets the whole digest.
-func (n *Notifier) Recipients(dg veille.Digest) []Recipient {
-	var out []Recipient
-	seen := map[string]bool{}
-	for _, a := range dg.To {
-		a = strings.TrimSpace(a)
-		if a == "" || seen[strings.ToLower(a)] {
-			continue
-		}
-		seen[strings.ToLower(a)] = true
-		out = append(out, Recipient{Address: a, Lang: n.langFor(a, dg.Lang)})
-	}
-	for _, m := range n.selectedMembers(dg) {
-		a := strings.TrimSpace(m.Email)
-		if a == "" || seen[strings.ToLower(a)] {
-			continue
-		}
-		seen[strings.ToLower(a)] = true
-		lang := dg.Lang
-		if m.Lang != "" {
-			lang = m.Lang
-		}
-		out = append(out, Recipient{Address: a, Member: &m, Lang: normLang(lang)})
-	}
-	return out
-}
-
-func (n *Notifier) selectedMembers(dg veille.Digest) []veille.Member {
-	sel := strings.TrimSpace(dg.Members)
-	if sel == "" {
-		return nil
-	}
-	if strings.EqualFold(sel, "all") {
-		return n.o.Config.Members
-	}
-	var out []veille.Member
-	for _, id := range strings.FieldsFunc(sel, func(r rune) bool { return r == ',' || r == ' ' }) {
-		for _, m := range n.o.Config.Members {
-			if m.ID == id {
-				out = append(out, m)
-			}
-		}
-	}
-	return out
-}
+func (n *Notifier) DigestConfig(id string) (veille.Digest, error) { return n.a.DigestConfig(id) }
 
 // Preview builds a digest for a period without recording or sending
-// anything (veille digest --dry-run, the archive page of a period never
-// sent).
+// anything (Archive.Preview).
 func (n *Notifier) Preview(ctx context.Context, id string, p Period) (*Digest, veille.Digest, error) {
-	dg, err := n.DigestConfig(id)
-	if err != nil {
-		return nil, dg, err
-	}
-	d, err := n.build(ctx, dg, p)
-	return d, dg, err
+	return n.a.Preview(ctx, id, p)
 }
 
 // Archived returns the digest as it was first built for a period, or
 // store.ErrNotFound.
 func (n *Notifier) Archived(ctx context.Context, id, period string) (*Digest, error) {
-	a, err := n.o.Store.DigestArchive(ctx, id, period)
-	if err != nil {
-		return nil, err
-	}
-	var d Digest
-	if err := json.Unmarshal(a.Data, &d); err != nil {
-		return nil, fmt.Errorf("digest %s %s: decode archive: %w", id, period, err)
-	}
-	return &d, nil
+	return n.a.Archived(ctx, id, period)
+}
+
+func (n *Notifier) build(ctx context.Context, dg veille.Digest, p Period) (*Digest, error) {
+	return n.a.build(ctx, dg, p)
 }
 
 // RecipientResult is what happened for one recipient of a digest.
@@ -161,15 +84,25 @@ func (n *Notifier) SendDigest(ctx context.Context, id string, p Period) (DigestR
 	return n.sendDigest(ctx, dg, p)
 }
 
-// sendDigest is SendDigest with n.mu held.
+// sendDigest is SendDigest with n.mu held: the digest's period goes to its
+// scheduled recipients (Recipients).
 func (n *Notifier) sendDigest(ctx context.Context, dg veille.Digest, p Period) (DigestResult, error) {
+	rs, err := n.Recipients(ctx, dg)
+	if err != nil {
+		return DigestResult{}, err
+	}
+	return n.sendDigestTo(ctx, dg, p, rs)
+}
+
+// sendDigestTo sends period p of dg to rs, once each.
+func (n *Notifier) sendDigestTo(ctx context.Context, dg veille.Digest, p Period, rs []Recipient) (DigestResult, error) {
 	id := dg.ID
 	d, err := n.archive(ctx, dg, p)
 	if err != nil {
 		return DigestResult{}, err
 	}
 	res := DigestResult{Digest: id, Period: d.Period, Items: len(d.Items)}
-	for _, r := range n.Recipients(dg) {
+	for _, r := range rs {
 		cut := d
 		rr := RecipientResult{Address: r.Address}
 		if r.Member != nil {
@@ -177,12 +110,10 @@ func (n *Notifier) sendDigest(ctx context.Context, dg veille.Digest, p Period) (
 			rr.Member = r.Member.ID
 		}
 		rr.Items = len(cut.Items)
-		rendered, err := RenderDigest(n.o.Config, dg, cut, r.Lang, n.o.BaseURL)
-		if err != nil {
-			return res, fmt.Errorf("digest %s: render for %s: %w", id, r.Address, err)
-		}
+		// The mail itself is rendered once, by digestPayload, from what the
+		// claim froze: the first send and a resend are the same message.
 		claim := store.Delivery{Kind: KindDigest, Ref: id, Period: d.Period.Key, Recipient: r.Address, Channel: ChannelEmail,
-			MessageID: n.MessageID(KindDigest, id, d.Period.Key, r.Address), Subject: rendered.Subject,
+			MessageID: n.MessageID(KindDigest, id, d.Period.Key, r.Address), Subject: digestSubject(n.o.Config, dg, cut, r.Lang),
 			ItemIDs: cut.ItemIDs(), ClaimedAt: n.now()}
 		if len(cut.Items) == 0 && !dg.SendEmpty {
 			claim.Status = store.DeliverySkipped
@@ -260,7 +191,11 @@ func (n *Notifier) digestPayload(ctx context.Context, row store.Delivery) (paylo
 	cut := d
 	if !slices.ContainsFunc(dg.To, func(a string) bool { return strings.EqualFold(strings.TrimSpace(a), row.Recipient) }) {
 		if m, ok := n.memberByEmail(row.Recipient); ok {
-			cut = d.Cut(m)
+			r, _, err := n.memberRecipient(ctx, dg, m)
+			if err != nil {
+				return payload{}, err
+			}
+			cut, lang = d.Cut(*r.Member), r.Lang
 		}
 	}
 	frozen := map[string]bool{}
@@ -285,42 +220,4 @@ func (n *Notifier) digestPayload(ctx context.Context, row store.Delivery) (paylo
 	}
 	return payload{mail: &Mail{From: n.o.Config.SMTP.From, To: row.Recipient, Subject: r.Subject, MessageID: row.MessageID,
 		Date: row.ClaimedAt, Text: r.Text, HTML: r.HTML}}, nil
-}
-
-// Resume sends every pending delivery that is due: those a crash
-// interrupted and those waiting for a retry.
-func (n *Notifier) Resume(ctx context.Context) (int, error) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.resume(ctx)
-}
-
-func (n *Notifier) resume(ctx context.Context) (int, error) {
-	due, err := n.o.Store.DueDeliveries(ctx, n.now())
-	if err != nil {
-		return 0, err
-	}
-	sent := 0
-	for _, row := range due {
-		build := func() (payload, error) {
-			switch row.Kind {
-			case KindDigest:
-				return n.digestPayload(ctx, row)
-			case KindReminder:
-				return n.reminderPayload(ctx, row)
-			}
-			if row.Kind == KindSaved {
-				return n.savedPayload(ctx, row)
-			}
-			return n.alertPayload(ctx, row)
-		}
-		st, err := n.deliver(ctx, row, build)
-		if err != nil {
-			return sent, err
-		}
-		if st == store.DeliverySent {
-			sent++
-		}
-	}
-	return sent, nil
 }

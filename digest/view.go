@@ -82,23 +82,39 @@ type coverageView struct {
 	New         int
 }
 
+// digestSubject is a digest mail's subject in lang: the ledger's claim
+// records it before the mail is rendered, once, when it is sent.
+func digestSubject(cfg veille.Config, dg veille.Digest, d *Digest, lang string) string {
+	title := oneLine(digestTitle(cfg, dg, lang)) + " — " + PeriodLabel(lang, d.Period, cfg.Loc())
+	switch {
+	case d.Edition != nil:
+		return Subject(t(lang, "edition") + " — " + title)
+	case d.Member != nil:
+		return Subject(title + " — " + memberName(*d.Member))
+	}
+	return Subject(title)
+}
+
+func memberName(m veille.Member) string {
+	if name := oneLine(m.Name); name != "" {
+		return name
+	}
+	return m.ID
+}
+
 // newView lays a digest out in lang.
 func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL string) *view {
 	loc := cfg.Loc()
 	v := &view{langView: langView{lang}, Title: oneLine(digestTitle(cfg, dg, lang)), PeriodLabel: PeriodLabel(lang, d.Period, loc)}
-	v.Subject = Subject(v.Title + " — " + v.PeriodLabel)
 	if d.Member != nil {
-		name := oneLine(d.Member.Name)
-		if name == "" {
-			name = d.Member.ID
-		}
+		name := memberName(*d.Member)
 		var comps []string
 		for _, c := range d.Competences {
 			comps = append(comps, veille.CategoryLabel(cfg.Competences, c, lang))
 		}
 		v.MemberLine = fmt.Sprintf("%s %s (%s%s%s)", t(lang, "for_member"), name, t(lang, "competences"), colon(lang), strings.Join(comps, ", "))
-		v.Subject = Subject(v.Title + " — " + v.PeriodLabel + " — " + name)
 	}
+	v.Subject = digestSubject(cfg, dg, d, lang)
 	if baseURL != "" {
 		v.ArchiveURL = strings.TrimRight(baseURL, "/") + "/digests/" + url.PathEscape(d.ID) + "/" + url.PathEscape(d.Period.Key)
 	}

@@ -9,31 +9,21 @@ import (
 )
 
 // Digest frequencies a member may choose.
-var DigestChoices = []string{"weekly", "daily", "none"}
-
-// defaultDigest is what a member gets until it chooses.
-const defaultDigest = "weekly"
+var DigestChoices = []string{store.DigestWeekly, store.DigestDaily, store.DigestNone}
 
 // Profile returns a member's profile: what it saved in the store, over its
-// feeds.yaml defaults.
+// feeds.yaml defaults (store.MemberProfile), in French until it chose.
 func (a *Auth) Profile(ctx context.Context, memberID string) (store.Profile, error) {
 	m, ok := a.dir.Member(memberID)
 	if !ok {
 		return store.Profile{}, fmt.Errorf("members: no member %q", memberID)
 	}
-	p := store.Profile{Competences: m.Competences, Lang: m.Lang, Digest: defaultDigest}
-	saved, ok, err := a.o.Store.Profile(ctx, memberID)
+	p, err := a.o.Store.MemberProfile(ctx, m)
 	if err != nil {
 		return store.Profile{}, fmt.Errorf("members: %w", err)
 	}
-	if ok {
-		p = saved
-	}
 	if p.Lang == "" {
 		p.Lang = "fr"
-	}
-	if p.Digest == "" {
-		p.Digest = defaultDigest
 	}
 	return p, nil
 }

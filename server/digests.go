@@ -19,10 +19,11 @@ import (
 // HTML, made of inline styles for mail clients, is never served as a page.
 type digestPages struct {
 	s *Server
-	n *digest.Notifier
+	n *digest.Archive
 }
 
-// refuseMail is the mailer of the server's notifier: pages never send.
+// refuseMail is the mailer of a notifier the server builds to edit
+// editions without sending them (editions_api.go): pages never send.
 type refuseMail struct{}
 
 func (refuseMail) Send(context.Context, digest.Mail) error {
@@ -31,13 +32,7 @@ func (refuseMail) Send(context.Context, digest.Mail) error {
 
 // digestRoutes registers the digest archive and the ledger API.
 func (s *Server) digestRoutes() {
-	n, err := digest.New(digest.Options{Config: s.o.Config, Store: s.o.Store, Index: s.o.Index, Now: s.o.Now,
-		Logger: s.o.Logger, Mailer: refuseMail{}, Getenv: func(string) string { return "" }})
-	if err != nil {
-		s.o.Logger.Error("digest pages disabled", "err", err)
-		return
-	}
-	d := &digestPages{s: s, n: n}
+	d := &digestPages{s: s, n: digest.NewArchive(s.o.Config, s.o.Store, s.o.Index, s.o.Now)}
 	s.handle("GET /digests", reader, d.handleList)
 	s.handle("GET /digests/{id}", reader, d.handleDigest)
 	s.handle("GET /digests/{id}/{period}", reader, d.handlePeriod)

@@ -44,7 +44,7 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 		if err := tx.QueryRowContext(ctx, `SELECT value FROM counters WHERE name = 'item_seq'`).Scan(&seq); err != nil {
 			return fmt.Errorf("read sequence: %w", err)
 		}
-		get, err := tx.PrepareContext(ctx, `SELECT fingerprint, data FROM items WHERE id = ?`)
+		get, err := tx.PrepareContext(ctx, `SELECT fingerprint, data, seq, first_seen FROM items WHERE id = ?`)
 		if err != nil {
 			return err
 		}
@@ -57,6 +57,18 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 			return err
 		}
 		defer put.Close()
+		// item_selection follows each write (store/selection.go).
+		unselect, err := tx.PrepareContext(ctx, `DELETE FROM item_selection WHERE first_seen = ? AND seq = ?`)
+		if err != nil {
+			return err
+		}
+		defer unselect.Close()
+		reselect, err := tx.PrepareContext(ctx, `INSERT INTO item_selection
+			(first_seen, seq, id, published, sources, domains, competences) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer reselect.Close()
 
 		// Where each ID ended up in this call, so a repeat updates that entry.
 		type slot struct {
@@ -73,8 +85,9 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 			if err := in.Normalize(); err != nil {
 				return fmt.Errorf("item %d (%q): %w", i, in.ID, err)
 			}
-			var oldFP, oldData string
-			err := get.QueryRowContext(ctx, in.ID).Scan(&oldFP, &oldData)
+			var oldFP, oldData, oldFirst string
+			var oldSeq int64
+			err := get.QueryRowContext(ctx, in.ID).Scan(&oldFP, &oldData, &oldSeq, &oldFirst)
 			exists := err == nil
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("read item %s: %w", in.ID, err)
@@ -102,6 +115,14 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 			seq++
 			if _, err := put.ExecContext(ctx, final.ID, seq, final.Source, formatTime(final.FirstSeen),
 				fp, data); err != nil {
+				return fmt.Errorf("write item %s: %w", in.ID, err)
+			}
+			if exists {
+				if _, err := unselect.ExecContext(ctx, oldFirst, oldSeq); err != nil {
+					return fmt.Errorf("write item %s: %w", in.ID, err)
+				}
+			}
+			if _, err := reselect.ExecContext(ctx, selectionRow(final, seq)...); err != nil {
 				return fmt.Errorf("write item %s: %w", in.ID, err)
 			}
 			for _, src := range old.Sources {
@@ -278,10 +299,13 @@ func (s *Store) CountBySource(ctx context.Context) (map[string]int, error) {
 // added brings its whole archive, which need not sit in memory at once. An
 // error from fn stops the iteration and is returned.
 func (s *Store) EachItemFirstSeen(ctx context.Context, since, until time.Time, fn func(veille.Item) error) error {
-	q := `SELECT data FROM items WHERE first_seen >= ? ORDER BY first_seen, seq`
+	// item_selection is the items' index by first sight (store/selection.go).
+	q := `SELECT i.data FROM item_selection s JOIN items i ON i.id = s.id
+		WHERE s.first_seen >= ? ORDER BY s.first_seen, s.seq`
 	args := []any{formatTime(since)}
 	if !until.IsZero() {
-		q = `SELECT data FROM items WHERE first_seen >= ? AND first_seen < ? ORDER BY first_seen, seq`
+		q = `SELECT i.data FROM item_selection s JOIN items i ON i.id = s.id
+		WHERE s.first_seen >= ? AND s.first_seen < ? ORDER BY s.first_seen, s.seq`
 		args = append(args, formatTime(until))
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)

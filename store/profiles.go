@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nogentech/veille"
 )
 
 // Profile is what a member changed over its feeds.yaml defaults.
@@ -20,6 +22,32 @@ type Profile struct {
 	// ShareName lets the staff see the member's name beside its marks in
 	// the cluster's view; without it the counts are anonymous.
 	ShareName bool `json:"share_name,omitempty"`
+}
+
+// Digest frequencies a member may choose, and what it gets until it
+// chooses.
+const (
+	DigestWeekly  = "weekly"
+	DigestDaily   = "daily"
+	DigestNone    = "none"
+	DefaultDigest = DigestWeekly
+)
+
+// MemberProfile is member m's profile as it applies: what it saved over
+// its feeds.yaml defaults (competences, language; no language stays
+// empty, for the reader to choose), and DefaultDigest until it chose.
+func (s *Store) MemberProfile(ctx context.Context, m veille.Member) (Profile, error) {
+	p, ok, err := s.Profile(ctx, m.ID)
+	if err != nil {
+		return Profile{}, err
+	}
+	if !ok {
+		p = Profile{Competences: m.Competences, Lang: m.Lang}
+	}
+	if p.Digest == "" {
+		p.Digest = DefaultDigest
+	}
+	return p, nil
 }
 
 // ProfileChange is one field a person changed, for the staff.

@@ -102,7 +102,11 @@ func makePreview(ctx context.Context, n *digest.Notifier, cfg veille.Config, id 
 	}
 	pv := &digestPreview{PeriodKey: p.Key, Items: len(show.Items), Subject: r.Subject, Text: r.Text, HTML: r.HTML,
 		Data: show.AsData(cfg.Location), Recipients: []previewRecipient{}}
-	for _, rc := range n.Recipients(dg) {
+	rcs, err := n.Recipients(ctx, dg)
+	if err != nil {
+		return nil, err
+	}
+	for _, rc := range rcs {
 		cut, who := d, "whole digest"
 		if rc.Member != nil {
 			cut, who = d.Cut(*rc.Member), "member "+rc.Member.ID
