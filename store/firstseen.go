@@ -7,12 +7,16 @@ import (
 	"time"
 )
 
+// idsFirstSeenAfterSQL reads a range of item_selection's primary key.
+const idsFirstSeenAfterSQL = `SELECT id FROM item_selection WHERE first_seen > ?`
+
 // ItemIDsFirstSeenAfter returns the ids of the items first seen after
 // since: what is new to someone who last looked at since. Ids only, read
-// off the first_seen index: the search index then counts which of them a
-// search matches, instead of a search over every item.
+// off item_selection, which is keyed by first sight (items has no index on
+// first_seen since migration 0052): the search index then counts which of
+// them a search matches, instead of a search over every item.
 func (s *Store) ItemIDsFirstSeenAfter(ctx context.Context, since time.Time) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM items WHERE first_seen > ?`, formatTime(since))
+	rows, err := s.db.QueryContext(ctx, idsFirstSeenAfterSQL, formatTime(since))
 	if err != nil {
 		return nil, fmt.Errorf("store: ids first seen after %s: %w", since.Format(time.RFC3339), err)
 	}
