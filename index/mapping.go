@@ -19,7 +19,7 @@ import (
 
 // MappingVersion is stored in the index; Open refuses an index built with
 // another one. Bump it whenever buildMapping or the document shape changes.
-const MappingVersion = 3
+const MappingVersion = 4
 
 // Analyzer and filter names, as stored in the index's mapping JSON.
 const (
@@ -53,6 +53,10 @@ const (
 	// item's dates as "kind:YYYY-MM-DD" keywords, for the calendar's
 	// window queries (index/dates.go).
 	fActRefs   = "act_refs"
+	// fRefRels holds "rel|kind:id" for each reference with a relation and
+	// "is|kind:id" for the item's own act, so that an act page reads each
+	// group on its own (index/acts.go).
+	fRefRels   = "ref_rels"
 	fDates     = "dates"
 	fHighlight = "highlight"
 	fTitleFr   = "title_fr"
@@ -168,6 +172,9 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	dm.AddFieldMappingsAt(fRefs, kw(false))
 	dm.AddFieldMappingsAt(fActRefs, kw(false))
+	rels := kw(false)
+	rels.DocValues = false // term queries only
+	dm.AddFieldMappingsAt(fRefRels, rels)
 	dates := kw(false)
 	dates.DocValues = false // window queries read the term dictionary only
 	dm.AddFieldMappingsAt(fDates, dates)

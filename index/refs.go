@@ -31,6 +31,9 @@ func addRefs(doc map[string]interface{}, it *veille.Item) error {
 	if acts := actKeys(it); len(acts) > 0 {
 		doc[fActRefs] = acts
 	}
+	if rels := keywords(fRefRels, relKeys(it)); len(rels) > 0 {
+		doc[fRefRels] = rels
+	}
 	if d := dateKeys(it.Dates); len(d) > 0 {
 		doc[fDates] = d
 	}

@@ -52,6 +52,9 @@ const (
 	RelImplements = "implements"
 )
 
+// Rels are the relations, in the order an act page shows their groups.
+var Rels = []string{RelAmends, RelRepeals, RelTransposes, RelImplements}
+
 // Result is what Extract reads in one item.
 type Result struct {
 	Refs  []veille.Ref

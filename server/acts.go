@@ -18,13 +18,11 @@ import (
 // it does to the act; the dates they set on a timeline; and the address of
 // the official text when the id gives one.
 
-// actPageLimit caps the items an act page reads: an act cited by more is
-// followed by the search, which the page links to.
-const actPageLimit = 500
-
-// actRels are the groups of an act page, in the order shown: what the
-// citing items do to the act ("" is a plain citation).
-var actRels = []string{refs.RelAmends, refs.RelRepeals, refs.RelTransposes, refs.RelImplements, ""}
+// actGroupLimit caps the items an act page shows in each group (amended
+// by, cites…): the newest ones, with the group's count; the search by
+// reference, which the page links to, lists them all. Reading every citing
+// item of an act cited by tens of thousands could not answer in time.
+const actGroupLimit = 50
 
 // actURL is the page of the act kind:id; the id is path-escaped, slashes
 // included ("Regulation%20(EU)%202017%2F745").
@@ -39,10 +37,12 @@ type ActDate struct {
 	Title string `json:"title"`
 }
 
-// ActGroup is the items that do one thing to an act.
+// ActGroup is the items that do one thing to an act: the newest
+// actGroupLimit of them, and how many in all.
 type ActGroup struct {
-	Rel  string       `json:"rel"`
-	Hits []veille.Hit `json:"hits"`
+	Rel   string       `json:"rel"`
+	Hits  []veille.Hit `json:"hits"`
+	Total uint64       `json:"total"`
 }
 
 // ActJSON is /api/acts/{kind}/{id}.
@@ -70,47 +70,45 @@ func (s *Server) act(ctx context.Context, kind, id, lang string) (ActJSON, bool,
 		return out, false, nil
 	}
 	key := veille.RefKey(kind, id)
-	res, err := s.o.Index.Search(ctx, veille.SearchRequest{Refs: []string{key}, Limit: actPageLimit,
-		NoFacets: true, NoHighlight: true})
+	a, err := s.o.Index.Act(ctx, key, actGroupLimit)
 	if err != nil {
 		return out, false, err
 	}
-	if len(res.Hits) == 0 {
+	if a.Total == 0 {
 		return out, false, nil
 	}
-	out.Total = res.Total
-	groups := map[string][]veille.Hit{}
-	for _, h := range res.Hits {
-		if h.Act != nil && strings.EqualFold(veille.RefKey(h.Act.Kind, h.Act.ID), key) {
-			if out.Act == nil {
-				h := h
-				out.Act, out.ID = &h, h.Act.ID
-				out.Dates = append(out.Dates, actDates(h, h.Dates)...)
-			}
-			continue
-		}
-		for _, ref := range h.Refs {
-			if strings.EqualFold(ref.Key(), key) {
-				if out.Act == nil {
+	out.Total = a.Total
+	if a.Act != nil {
+		out.Act, out.ID = a.Act, a.Act.Act.ID
+		out.Dates = append(out.Dates, actDates(*a.Act)...)
+	}
+	for _, g := range a.Groups {
+		out.CitedBy = append(out.CitedBy, ActGroup{Rel: relName(g.Rel), Hits: g.Hits, Total: g.Total})
+		for _, h := range g.Hits {
+			if a.Act == nil {
+				if ref, ok := citing(h, key); ok {
 					out.ID = ref.ID // as the items write it
 				}
-				groups[ref.Rel] = append(groups[ref.Rel], h)
-				// An item that changes the act sets its dates too.
-				if ref.Rel != "" {
-					out.Dates = append(out.Dates, actDates(h, h.Dates)...)
-				}
-				break
 			}
-		}
-	}
-	for _, rel := range actRels {
-		if hs := groups[rel]; len(hs) > 0 {
-			out.CitedBy = append(out.CitedBy, ActGroup{Rel: relName(rel), Hits: hs})
+			// An item that changes the act sets its dates too.
+			if g.Rel != "" {
+				out.Dates = append(out.Dates, actDates(h)...)
+			}
 		}
 	}
 	sort.SliceStable(out.Dates, func(i, j int) bool { return out.Dates[i].Date < out.Dates[j].Date })
 	out.Official = refs.OfficialURL(kind, out.ID, lang)
 	return out, true, nil
+}
+
+// citing is h's reference to the act key, as h writes it.
+func citing(h veille.Hit, key string) (veille.Ref, bool) {
+	for _, ref := range h.Refs {
+		if strings.EqualFold(ref.Key(), key) {
+			return ref, true
+		}
+	}
+	return veille.Ref{}, false
 }
 
 // relName is a group's rel in the JSON: "cites" for a plain citation.
@@ -121,9 +119,9 @@ func relName(rel string) string {
 	return rel
 }
 
-func actDates(h veille.Hit, ds []veille.KeyDate) []ActDate {
-	out := make([]ActDate, 0, len(ds))
-	for _, d := range ds {
+func actDates(h veille.Hit) []ActDate {
+	out := make([]ActDate, 0, len(h.Dates))
+	for _, d := range h.Dates {
 		out = append(out, ActDate{KeyDate: d, Item: h.ID, Title: h.Title})
 	}
 	return out
@@ -156,7 +154,6 @@ type actPage struct {
 	Groups    []actGroupView
 	Timeline  []actDateView
 	SearchURL string
-	More      string
 }
 
 type actHit struct{ Title, URL, Date string }
@@ -164,6 +161,8 @@ type actHit struct{ Title, URL, Date string }
 type actGroupView struct {
 	Label string
 	Hits  []actHit
+	// More says how many the group holds when the page shows only some.
+	More string
 }
 
 type actDateView struct{ Date, ISO, Kind, Text, Title, URL string }
@@ -196,14 +195,14 @@ func (s *Server) handleActPage(w http.ResponseWriter, r *http.Request) {
 		for _, h := range g.Hits {
 			gv.Hits = append(gv.Hits, hit(h))
 		}
+		if g.Total > uint64(len(g.Hits)) {
+			gv.More = l.T("act.more", l.Number(int64(g.Total)), l.Number(int64(len(g.Hits))))
+		}
 		p.Groups = append(p.Groups, gv)
 	}
 	for _, d := range a.Dates {
 		p.Timeline = append(p.Timeline, actDateView{Date: dayLabel(l, d.Date), ISO: d.Date, Kind: l.T("datekind." + d.Kind),
 			Text: d.Text, Title: d.Title, URL: "/items/" + url.PathEscape(d.Item)})
-	}
-	if a.Total > uint64(actPageLimit) {
-		p.More = l.T("act.more", l.Number(int64(a.Total)))
 	}
 	var comps []string
 	if a.Act != nil {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -245,5 +246,81 @@ func TestItemPageRefs(t *testing.T) {
 	resp, _ = get(t, f.ts.URL+"/acts/eu-act/Directive%20%28EU%29%202020%2F361")
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("the directive's page: %d", resp.StatusCode)
+	}
+}
+
+// TestActGroupsPaged: a group holding more items than a page shows lists
+// the newest actGroupLimit, says how many it holds in all and links to the
+// search by reference; the other groups and the act itself are still read
+// whole, however many plain citations there are.
+func TestActGroupsPaged(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := index.Open(filepath.Join(dir, "index.bleve"), index.Options{Logger: testLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	pub := time.Date(2020, 1, 1, 9, 0, 0, 0, time.UTC)
+	var list []veille.Item
+	add := func(id, title, text string) {
+		it := veille.Item{ID: id, Title: title, Content: text, Lang: "fr", Source: "jorf", Sources: []string{"jorf"},
+			Link: "https://example.org/" + id, Published: pub, FirstSeen: pub, Updated: pub}
+		refs.Apply(&it)
+		list = append(list, it)
+		pub = pub.Add(time.Hour)
+	}
+	// the act first: the oldest item, behind every citation
+	add("mdr", "Règlement (UE) 2017/745 du Parlement européen et du Conseil du 5 avril 2017 relatif aux dispositifs médicaux",
+		"Le présent règlement entre en vigueur le 25 mai 2017.")
+	add("amend", "Règlement (UE) 2023/607 modifiant le règlement (UE) 2017/745", "Le présent règlement entre en vigueur le 20 mars 2023.")
+	n := actGroupLimit + 7
+	for i := range n {
+		add(fmt.Sprintf("cite-%03d", i), fmt.Sprintf("Avis n° %d aux fabricants", i), "Le règlement (UE) 2017/745 s'applique aux implants.")
+	}
+	if err := ix.Upsert(t.Context(), list, 1); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Options{Config: veille.Config{Location: time.UTC}, Index: ix, Logger: testLogger(),
+		Now: func() time.Time { return actsNow }, Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	f := &actsFixture{ts: ts}
+	status, a := getAct(t, f, "/api/acts/eu-act/Regulation%20(EU)%202017%2F745")
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	if a.Act == nil || a.Act.ID != "mdr" || a.Total != uint64(n+2) {
+		t.Errorf("act %v, total %d, want mdr and %d", a.Act, a.Total, n+2)
+	}
+	if len(a.CitedBy) != 2 || a.CitedBy[0].Rel != "amends" || a.CitedBy[1].Rel != "cites" {
+		t.Fatalf("groups %+v", a.CitedBy)
+	}
+	if g := a.CitedBy[0]; g.Total != 1 || len(g.Hits) != 1 || g.Hits[0].ID != "amend" {
+		t.Errorf("amends: %d %v", g.Total, hitIDs(g.Hits))
+	}
+	cites := a.CitedBy[1]
+	if cites.Total != uint64(n) || len(cites.Hits) != actGroupLimit {
+		t.Fatalf("cites: total %d, %d hits; want %d and %d", cites.Total, len(cites.Hits), n, actGroupLimit)
+	}
+	// the newest first: the last ones added
+	for i, h := range cites.Hits {
+		if want := fmt.Sprintf("cite-%03d", n-1-i); h.ID != want {
+			t.Errorf("cites[%d] = %s, want %s", i, h.ID, want)
+			break
+		}
+	}
+	for lang, want := range map[string]string{"en": fmt.Sprintf("%d items in all: the page shows the %d newest", n, actGroupLimit),
+		"fr": fmt.Sprintf("%d éléments en tout : la page montre les %d plus récents", n, actGroupLimit)} {
+		_, body := get(t, ts.URL+"/acts/eu-act/Regulation%20(EU)%202017%2F745?ui="+lang)
+		page := string(body)
+		if !strings.Contains(page, want) || !strings.Contains(page, `href="/?ref=eu-act%3ARegulation`) {
+			t.Errorf("%s: the page does not say %q with a link to the search", lang, want)
+		}
+		if strings.Count(page, `href="/items/cite-`) != actGroupLimit {
+			t.Errorf("%s: %d citing items listed, want %d", lang, strings.Count(page, `href="/items/cite-`), actGroupLimit)
+		}
 	}
 }
