@@ -52,7 +52,7 @@ const (
 	// (not lower-cased), for the facet of the most cited acts; fDates the
 	// item's dates as "kind:YYYY-MM-DD" keywords, for the calendar's
 	// window queries (index/dates.go).
-	fActRefs   = "act_refs"
+	fActRefs = "act_refs"
 	// fRefRels holds "rel|kind:id" for each reference with a relation and
 	// "is|kind:id" for the item's own act, so that an act page reads each
 	// group on its own (index/acts.go).
