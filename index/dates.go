@@ -69,6 +69,8 @@ type DatedRequest struct {
 	// Limit caps the items returned; which ones, when more match, is the
 	// index's order (the total says so).
 	Limit int
+	// Count asks only how many items match: no hit is read.
+	Count bool
 }
 
 // Dated returns the items with a date of the asked kinds in the window,
@@ -104,7 +106,10 @@ func (ix *Index) Dated(ctx context.Context, r DatedRequest) ([]veille.Hit, uint6
 		q = query.NewConjunctionQuery([]query.Query{q, filter})
 	}
 	limit := r.Limit
-	if limit <= 0 {
+	switch {
+	case r.Count:
+		limit = 0
+	case limit <= 0:
 		limit = defaultLimit
 	}
 	req := bleve.NewSearchRequestOptions(q, limit, 0, false)
@@ -114,7 +119,9 @@ func (ix *Index) Dated(ctx context.Context, r DatedRequest) ([]veille.Hit, uint6
 	req.Score = "none"
 	// Only what a calendar entry shows: reading every stored field of
 	// a thousand items was most of a calendar's time.
-	req.Fields = datedFields
+	if !r.Count {
+		req.Fields = datedFields
+	}
 	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, 0, fmt.Errorf("dated items %s to %s: %w", from, until, err)

@@ -56,7 +56,7 @@ var actMessages = map[string]map[string]string{
 		"calendar.ics":              "S'abonner au calendrier (.ics)",
 		"calendar.past":             "Passées",
 		"calendar.upcoming":         "À venir",
-		"calendar.truncated":        "Le calendrier s'arrête à environ %s dates : resserrez la période ou les filtres pour voir la suite.",
+		"calendar.truncated":        "Plus de %s dates dans cette période : le calendrier en montre %s, du %s au %s, les prochaines d'abord, puis les passées les plus récentes. Resserrez la période ou les filtres pour voir les autres.",
 		"calendar.bad":              "Paramètre de calendrier invalide : %s",
 	},
 	langEN: {
@@ -109,7 +109,7 @@ var actMessages = map[string]map[string]string{
 		"calendar.ics":              "Subscribe to the calendar (.ics)",
 		"calendar.past":             "Past",
 		"calendar.upcoming":         "Upcoming",
-		"calendar.truncated":        "The calendar stops at about %s dates: narrow the period or the filters to see the rest.",
+		"calendar.truncated":        "More than %s dates in this period: the calendar shows %s of them, from %s to %s, the upcoming ones first, then the most recent past ones. Narrow the period or the filters to see the others.",
 		"calendar.bad":              "Invalid calendar parameter: %s",
 	},
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -12,8 +11,6 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
-	"github.com/nogentech/veille"
-	"github.com/nogentech/veille/index"
 	"github.com/nogentech/veille/refs"
 )
 
@@ -26,12 +23,10 @@ const (
 	// to a year ahead.
 	calendarBack  = 30
 	calendarAhead = 1
-	// calendarMaxEvents caps the events of one calendar: the window is read
-	// a month at a time, in order, and the calendar stops at the month
-	// that reaches the cap (the page says so). calendarLimit caps the
-	// items read for one month.
+	// calendarMaxEvents caps the dates of one calendar (calendar_fill.go):
+	// past it, the calendar keeps the upcoming dates first, then the most
+	// recent past ones, and the page says so.
 	calendarMaxEvents = 1000
-	calendarLimit     = 1000
 )
 
 var calendarParams = map[string]bool{"since": true, "until": true, "domain": true, "competence": true,
@@ -112,36 +107,6 @@ func (s *Server) parseCalendar(v url.Values) (calendarQuery, error) {
 		return q, userErrorf("since (%s) must not be after until", q.From)
 	}
 	return q, nil
-}
-
-// events runs a calendar query; truncated says the item cap was reached.
-func (s *Server) events(ctx context.Context, q calendarQuery) (evs []refs.Event, truncated bool, err error) {
-	if q.empty {
-		return nil, false, nil
-	}
-	from, _ := time.Parse(time.DateOnly, q.From)
-	until, _ := time.Parse(time.DateOnly, q.Until)
-	// A month at a time, so that a cap cuts the calendar's end, not
-	// dates here and there: an index search orders by publication, not
-	// by the dates an item sets.
-	for start := from; start.Before(until); start = start.AddDate(0, 1, 0) {
-		end := start.AddDate(0, 1, 0)
-		if end.After(until) {
-			end = until
-		}
-		if len(evs) >= calendarMaxEvents {
-			return evs, true, nil
-		}
-		hits, total, err := s.o.Index.Dated(ctx, index.DatedRequest{
-			Filter: veille.SearchRequest{Domains: q.Domains, Competences: q.Competences},
-			Kinds:  q.Kinds, From: start, Until: end, Limit: calendarLimit})
-		if err != nil {
-			return nil, false, err
-		}
-		evs = append(evs, refs.Events(hits, q.Kinds, start.Format(time.DateOnly), end.Format(time.DateOnly))...)
-		truncated = truncated || total > uint64(len(hits))
-	}
-	return evs, truncated, nil
 }
 
 // eventUID is an event's UID: the same item, kind and day give the same
@@ -268,7 +233,7 @@ func (s *Server) handleCalendarPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, l, http.StatusBadRequest, l.T("calendar.bad", msg))
 		return
 	}
-	evs, truncated, err := s.events(r.Context(), q)
+	evs, cut, err := s.events(r.Context(), q)
 	if err != nil {
 		if status, msg := s.searchErrorStatus(err); status != 0 {
 			s.renderError(w, r, l, status, msg)
@@ -278,8 +243,9 @@ func (s *Server) handleCalendarPage(w http.ResponseWriter, r *http.Request) {
 	last, _ := time.Parse(time.DateOnly, q.Until)
 	p.Since, p.Until = q.From, last.AddDate(0, 0, -1).Format(time.DateOnly)
 	p.Window = l.T("calendar.window", dayLabel(l, p.Since), dayLabel(l, p.Until))
-	if truncated {
-		p.Truncated = l.T("calendar.truncated", l.Number(calendarMaxEvents))
+	if cut.Truncated {
+		p.Truncated = l.T("calendar.truncated", l.Number(calendarMaxEvents), l.Number(int64(len(evs))),
+			dayLabel(l, cut.First), dayLabel(l, cut.Last))
 	}
 	ics := url.Values{}
 	for k, vs := range v {

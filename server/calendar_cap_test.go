@@ -1,0 +1,117 @@
+package server
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/index"
+)
+
+// TestCalendarCap: a window holding more dates than calendarMaxEvents
+// shows whole days, the upcoming ones first, then the past back from
+// yesterday, stops at the first day that does not fit, and says so; the
+// .ics holds the same dates.
+func TestCalendarCap(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := index.Open(filepath.Join(dir, "index.bleve"), index.Options{Logger: testLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	// clock 2026-03-01: 90 upcoming days of 10 deadlines (900 dates), and
+	// 28 past days of February of 10, but 15 on 20 February.
+	pub := time.Date(2025, 1, 1, 9, 0, 0, 0, time.UTC)
+	var list []veille.Item
+	perDay := map[string]int{}
+	add := func(day time.Time, n int) {
+		d := day.Format(time.DateOnly)
+		for i := range n {
+			id := fmt.Sprintf("d%s-%02d", d, i)
+			list = append(list, veille.Item{ID: id, Title: "Avis " + id, Lang: "fr", Source: "jorf", Sources: []string{"jorf"},
+				Link: "https://example.org/" + id, Published: pub, FirstSeen: pub, Updated: pub,
+				Dates: []veille.KeyDate{{Kind: "deadline", Date: d, Text: "au plus tard le " + d}}})
+			pub = pub.Add(time.Minute)
+		}
+		perDay[d] = n
+	}
+	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 90 {
+		add(start.AddDate(0, 0, i), 10)
+	}
+	for day := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC); day.Before(start); day = day.AddDate(0, 0, 1) {
+		add(day, map[bool]int{true: 15, false: 10}[day.Day() == 20])
+	}
+	if err := ix.Upsert(t.Context(), list, 1); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Options{Config: veille.Config{Location: time.UTC}, Index: ix, Logger: testLogger(),
+		Now: func() time.Time { return actsNow }, Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	f := &actsFixture{ts: ts}
+
+	// 900 upcoming, then back from 28 February: 8 days of 10 (980), 20
+	// February's 15 (995); 19 February's 10 do not fit in the 5 left.
+	want := map[string]int{}
+	for d, n := range perDay {
+		if d >= "2026-02-20" {
+			want[d] = n
+		}
+	}
+	got, _, body := calendarEvents(t, f, "")
+	if len(got) != 995 {
+		t.Fatalf("%d events in the .ics, want 995 (the cap is %d)", len(got), calendarMaxEvents)
+	}
+	have := map[string]int{}
+	for i, e := range got {
+		day := strings.Fields(e)[0]
+		have[day]++
+		if i > 0 && day < strings.Fields(got[i-1])[0] {
+			t.Fatalf("event %d (%s) before the one ahead of it (%s)", i, day, got[i-1])
+		}
+	}
+	for d, n := range want {
+		if have[d] != n {
+			t.Errorf("%s: %d events, want the whole day's %d", d, have[d], n)
+		}
+	}
+	for d, n := range have {
+		if want[d] == 0 {
+			t.Errorf("%s: %d events, want none (past the cut)", d, n)
+		}
+	}
+	checkWithPython(t, body, 995)
+
+	for lang, words := range map[string][]string{
+		"en": {"More than 1,000 dates in this period: the calendar shows 995 of them, from 20 February 2026 to 29 May 2026"},
+		"fr": {"Plus de 1\u202f000 dates dans cette période : le calendrier en montre 995, du 20 février 2026 au 29 mai 2026"},
+	} {
+		_, body := get(t, ts.URL+"/calendar?ui="+lang)
+		page := string(body)
+		for _, w := range words {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s: the page does not say %q", lang, w)
+			}
+		}
+		if n := strings.Count(page, `<li class="event">`); n != 995 {
+			t.Errorf("%s: %d events on the page, want 995", lang, n)
+		}
+	}
+	// A window that fits is whole, and says nothing of a cap.
+	got, _, _ = calendarEvents(t, f, "since=2026-02-01&until=2026-02-28")
+	if len(got) != 28*10+5 {
+		t.Errorf("February: %d events, want %d", len(got), 28*10+5)
+	}
+	_, body = get(t, ts.URL+"/calendar?ui=en&since=2026-02-01&until=2026-02-28")
+	if strings.Contains(string(body), "More than") {
+		t.Error("a calendar within the cap says it is cut")
+	}
+}

@@ -1,0 +1,159 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/index"
+	"github.com/nogentech/veille/refs"
+)
+
+// A calendar holds at most calendarMaxEvents dates. When its window holds
+// more, which ones it keeps must not depend on the index's order: the
+// calendar keeps whole days, the upcoming ones first (from today on, in
+// order), then the past ones back from yesterday, and stops at the first
+// day that does not fit in what is left (a single day holding more than the
+// whole cap shows as many of its dates as the cap allows). A deadline three
+// weeks ahead matters more to a reader than one passed three weeks ago.
+//
+// The index cannot order items by the dates they set, so the window is
+// asked by spans: a span whose items fit in what is left is read whole; one
+// that does not is counted (no item read) and halved, down to a day. Every
+// read item is then shown, and a calendar reads about as many items as it
+// shows whatever the index's size.
+
+// calendarCut says what a capped calendar shows.
+type calendarCut struct {
+	// Truncated: the window holds more dates than the calendar shows.
+	Truncated bool
+	// First and Last are the days of the first and last date shown.
+	First, Last string
+}
+
+// calendarFill gathers a calendar's events within a budget.
+type calendarFill struct {
+	s      *Server
+	q      calendarQuery
+	budget int
+	evs    []refs.Event
+	cut    bool
+}
+
+// events runs a calendar query: its events by day, at most
+// calendarMaxEvents.
+func (s *Server) events(ctx context.Context, q calendarQuery) ([]refs.Event, calendarCut, error) {
+	return s.eventsMax(ctx, q, calendarMaxEvents)
+}
+
+func (s *Server) eventsMax(ctx context.Context, q calendarQuery, most int) ([]refs.Event, calendarCut, error) {
+	var cut calendarCut
+	if q.empty {
+		return nil, cut, nil
+	}
+	from, _ := time.Parse(time.DateOnly, q.From)
+	until, _ := time.Parse(time.DateOnly, q.Until)
+	today, _ := time.Parse(time.DateOnly, s.o.Now().In(s.loc).Format(time.DateOnly))
+	mid := today
+	if mid.Before(from) {
+		mid = from
+	}
+	if mid.After(until) {
+		mid = until
+	}
+	f := &calendarFill{s: s, q: q, budget: most}
+	// upcoming first, then the past back from yesterday
+	if err := f.span(ctx, mid, until, true); err != nil {
+		return nil, cut, err
+	}
+	upcoming := len(f.evs)
+	if !f.cut {
+		if err := f.span(ctx, from, mid, false); err != nil {
+			return nil, cut, err
+		}
+	}
+	// The past was gathered newest first, day by day: put it back in order.
+	past := f.evs[upcoming:]
+	evs := make([]refs.Event, 0, len(f.evs))
+	for i := len(past) - 1; i >= 0; {
+		j := i
+		for j > 0 && past[j-1].Date == past[i].Date {
+			j--
+		}
+		evs = append(evs, past[j:i+1]...)
+		i = j - 1
+	}
+	evs = append(evs, f.evs[:upcoming]...)
+	cut.Truncated = f.cut
+	if len(evs) > 0 {
+		cut.First, cut.Last = evs[0].Date, evs[len(evs)-1].Date
+	}
+	return evs, cut, nil
+}
+
+// span adds the events of [from, until), whole days in the order asked
+// (forward: earliest first), until the budget is spent.
+func (f *calendarFill) span(ctx context.Context, from, until time.Time, forward bool) error {
+	if f.cut || !from.Before(until) {
+		return nil
+	}
+	req := index.DatedRequest{Filter: veille.SearchRequest{Domains: f.q.Domains, Competences: f.q.Competences},
+		Kinds: f.q.Kinds, From: from, Until: until, Count: true}
+	_, n, err := f.s.o.Index.Dated(ctx, req)
+	if err != nil || n == 0 {
+		return err
+	}
+	days := int(until.Sub(from).Hours() / 24)
+	if n <= uint64(f.budget) || days <= 1 {
+		req.Count, req.Limit = false, int(min(n, uint64(f.budget)))
+		var hits []veille.Hit
+		if req.Limit > 0 {
+			if hits, _, err = f.s.o.Index.Dated(ctx, req); err != nil {
+				return err
+			}
+		}
+		evs := refs.Events(hits, f.q.Kinds, from.Format(time.DateOnly), until.Format(time.DateOnly))
+		if len(evs) <= f.budget && n <= uint64(len(hits)) {
+			f.take(evs, forward)
+			return nil
+		}
+		if days <= 1 {
+			// A day that does not fit ends the calendar, but for a
+			// single day holding more than the whole cap: as many of
+			// its dates as the cap allows, rather than an empty
+			// calendar.
+			if len(f.evs) == 0 {
+				f.take(evs[:min(len(evs), f.budget)], forward)
+			}
+			f.cut = true
+			return nil
+		}
+		// More dates than items: halve as for too many items.
+	}
+	half := from.AddDate(0, 0, days/2)
+	first, second := [2]time.Time{from, half}, [2]time.Time{half, until}
+	if !forward {
+		first, second = second, first
+	}
+	if err := f.span(ctx, first[0], first[1], forward); err != nil {
+		return err
+	}
+	return f.span(ctx, second[0], second[1], forward)
+}
+
+// take adds a span's events (by day); backwards, the days go latest first.
+func (f *calendarFill) take(evs []refs.Event, forward bool) {
+	f.budget -= len(evs)
+	if forward {
+		f.evs = append(f.evs, evs...)
+		return
+	}
+	for i := len(evs) - 1; i >= 0; {
+		j := i
+		for j > 0 && evs[j-1].Date == evs[i].Date {
+			j--
+		}
+		f.evs = append(f.evs, evs[j:i+1]...)
+		i = j - 1
+	}
+}
