@@ -18,12 +18,17 @@ const KindFederalRegister = veille.KindFederalRegister
 
 // frDocument holds the fields of an API document that make an item.
 type frDocument struct {
-	Title           string          `json:"title"`
-	Type            string          `json:"type"`
-	Abstract        *string         `json:"abstract"`
-	Action          *string         `json:"action"`
-	Dates           *string         `json:"dates"`
-	DocumentNumber  string          `json:"document_number"`
+	Title          string  `json:"title"`
+	Type           string  `json:"type"`
+	Abstract       *string `json:"abstract"`
+	Action         *string `json:"action"`
+	Dates          *string `json:"dates"`
+	DocumentNumber string  `json:"document_number"`
+	Citation       string  `json:"citation"`
+	CFRReferences  []struct {
+		Title int    `json:"title"`
+		Part  string `json:"part"`
+	} `json:"cfr_references"`
 	HTMLURL         string          `json:"html_url"`
 	PDFURL          string          `json:"pdf_url"`
 	PublicationDate string          `json:"publication_date"`
@@ -100,19 +105,36 @@ func parseFederalRegister(body []byte, src veille.Source, now time.Time) ([]veil
 				dr.summary = ex
 			}
 		}
-		// Action and dates say what the document does and when it applies:
-		// worth indexing beside the abstract.
+		// Action and dates say what the document does and when it applies,
+		// its citation and CFR parts what it is and what it changes: worth
+		// indexing beside the abstract, under the labels of the Federal
+		// Register's document details, which the extraction reads (an
+		// act's own citation, refs/us.go).
 		var parts []string
 		if d.Action != nil && *d.Action != "" {
 			parts = append(parts, "Action: "+*d.Action)
 		}
-		if d.Abstract != nil && *d.Abstract != "" {
+		abstract := d.Abstract != nil && *d.Abstract != ""
+		if abstract {
 			parts = append(parts, "Summary: "+*d.Abstract)
 		}
 		if d.Dates != nil && *d.Dates != "" {
 			parts = append(parts, "Dates: "+*d.Dates)
 		}
-		if len(parts) > 1 {
+		if c := strings.TrimSpace(d.Citation); c != "" {
+			parts = append(parts, "Citation: "+c)
+		}
+		var cfr []string
+		for _, r := range d.CFRReferences {
+			if r.Title > 0 && r.Part != "" {
+				cfr = append(cfr, fmt.Sprintf("%d CFR %s", r.Title, r.Part))
+			}
+		}
+		if len(cfr) > 0 {
+			parts = append(parts, "CFR: "+strings.Join(cfr, ", "))
+		}
+		// The abstract alone is the summary already.
+		if len(parts) > 1 || (len(parts) == 1 && !abstract) {
 			dr.content = strings.Join(parts, "\n")
 		}
 		for _, a := range d.Agencies {

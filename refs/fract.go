@@ -211,7 +211,8 @@ func findNOR(d *doc) {
 
 // ownAct is the act the item is: the designation that opens its title
 // ("Décret n° 2021-147 du 11 février 2021 relatif…", "Arrêté du 17 décembre
-// 2020 modifiant…", "Commission Implementing Regulation (EU) 2021/2078…").
+// 2020 modifiant…", "Commission Implementing Regulation (EU) 2021/2078…"),
+// else a Federal Register rule's own citation (frOwnAct).
 func ownAct(d *doc) *veille.ActID {
 	title := d.s[:d.titleEnd]
 	// the designation must open the title, after at most a short qualifier
@@ -227,14 +228,14 @@ func ownAct(d *doc) *veille.ActID {
 		}
 	}
 	if first < 0 {
-		return nil
+		return frOwnAct(d)
 	}
 	lead := strings.ToLower(strings.TrimSpace(title[:first]))
 	switch lead {
 	case "", "commission", "council", "commission implementing", "commission delegated",
 		"council implementing", "the commission", "texte n°":
 	default:
-		return nil
+		return frOwnAct(d)
 	}
 	return &veille.ActID{Kind: best.kind, ID: best.id}
 }

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/nogentech/veille"
 )
 
 // US references. A CFR citation is title, "CFR", part, then an optional
@@ -22,7 +24,36 @@ var (
 	reCFRInS  = regexp.MustCompile(`\b(\d{1,2}) C\.? ?F\.? ?R\.?`)
 	reCFRNext = regexp.MustCompile(`^ ?C\.? ?F\.? ?R\b`)
 	reFRDoc   = regexp.MustCompile(`\b(\d{1,3}) (?:FR|Fed\. ?Reg\.) (\d{1,6})\b`)
+	// A Federal Register document's details (federalregister.gov, the API
+	// the crawler reads) give its own citation and its action on lines of
+	// their own: "Citation: 89 FR 107012", "Action: Final rule.".
+	reFRCitationLine = regexp.MustCompile(`(?m)^(?i:citation): ?(\d{1,3} FR \d{1,6})\b`)
+	// The actions of the rule documents: final, interim final, direct
+	// final, temporary or proposed rules, proposed rulemakings, with their
+	// corrections and extensions; not notices nor presidential documents.
+	reFRRuleAction = regexp.MustCompile(`(?m)^(?i:action): ?[^\n]{0,40}?\b(?i:rule|rulemaking)\b`)
 )
+
+// frOwnAct is the act a Federal Register rule document is: the citation
+// its details give as its own, when its action is a rule (REFS.md: "a
+// Federal Register rule" is an act). A citation elsewhere in its text is
+// one it cites; a notice's own citation does not make it an act.
+func frOwnAct(d *doc) *veille.ActID {
+	if d.titleEnd >= len(d.s) {
+		return nil
+	}
+	body := d.s[d.titleEnd:]
+	m := reFRCitationLine.FindStringSubmatch(body)
+	if m == nil || !reFRRuleAction.MatchString(body) {
+		return nil
+	}
+	for _, f := range d.refs {
+		if f.kind == KindFRDoc && f.id == m[1] {
+			return &veille.ActID{Kind: KindFRDoc, ID: f.id}
+		}
+	}
+	return nil
+}
 
 func cfrID(title string, m []int, s string) string {
 	id := title + " CFR " + s[m[0]:m[1]]
