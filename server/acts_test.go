@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -242,10 +243,24 @@ func TestItemPageRefs(t *testing.T) {
 			t.Errorf("the English item page lacks %q", w)
 		}
 	}
-	// every link of the page leads to a page that exists
-	resp, _ = get(t, f.ts.URL+"/acts/eu-act/Directive%20%28EU%29%202020%2F361")
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("the directive's page: %d", resp.StatusCode)
+	// every reference and the act link to a page that exists
+	for _, id := range []string{"decree", "amend", "cite", "mdr"} {
+		_, body := get(t, f.ts.URL+"/items/"+id)
+		links := regexp.MustCompile(`href="(/acts/[^"]+)"`).FindAllStringSubmatch(string(body), -1)
+		it := f.items[id]
+		want := len(it.Refs)
+		if it.Act != nil {
+			want++
+		}
+		if len(links) != want || want == 0 {
+			t.Errorf("%s: %d links to act pages, want one per reference and act (%d)", id, len(links), want)
+		}
+		for _, l := range links {
+			u := strings.ReplaceAll(l[1], "&amp;", "&")
+			if resp, _ := get(t, f.ts.URL+u); resp.StatusCode != http.StatusOK {
+				t.Errorf("%s: %s answers %d", id, u, resp.StatusCode)
+			}
+		}
 	}
 }
 
