@@ -132,7 +132,7 @@ func (s *Server) handleCalendarICS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	evs, _, err := s.events(r.Context(), q)
+	evs, cut, err := s.events(r.Context(), q)
 	if err != nil {
 		if status, msg := s.searchErrorStatus(err); status != 0 {
 			http.Error(w, msg, status)
@@ -147,6 +147,10 @@ func (s *Server) handleCalendarICS(w http.ResponseWriter, r *http.Request) {
 	cal.SetProductId("-//NOGENTECH//veille//" + strings.ToUpper(lang))
 	cal.SetXWRCalName(l.T("calendar.title"))
 	cal.SetRefreshInterval("PT12H")
+	if cut.Truncated {
+		// Subscribers see no page: the calendar's description says it.
+		cal.SetXWRCalDesc(truncatedNote(l, len(evs), cut))
+	}
 	for _, e := range evs {
 		day, err := time.Parse(time.DateOnly, e.Date)
 		if err != nil {
@@ -244,8 +248,7 @@ func (s *Server) handleCalendarPage(w http.ResponseWriter, r *http.Request) {
 	p.Since, p.Until = q.From, last.AddDate(0, 0, -1).Format(time.DateOnly)
 	p.Window = l.T("calendar.window", dayLabel(l, p.Since), dayLabel(l, p.Until))
 	if cut.Truncated {
-		p.Truncated = l.T("calendar.truncated", l.Number(calendarMaxEvents), l.Number(int64(len(evs))),
-			dayLabel(l, cut.First), dayLabel(l, cut.Last))
+		p.Truncated = truncatedNote(l, len(evs), cut)
 	}
 	ics := url.Values{}
 	for k, vs := range v {
@@ -271,6 +274,12 @@ func (s *Server) handleCalendarPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, http.StatusOK, "calendar", p)
+}
+
+// truncatedNote says what a capped calendar shows.
+func truncatedNote(l tr, shown int, cut calendarCut) string {
+	return l.T("calendar.truncated", l.Number(calendarMaxEvents), l.Number(int64(shown)),
+		dayLabel(l, cut.First), dayLabel(l, cut.Last))
 }
 
 // indexableDay: a window's day is written as four digits of year, so that

@@ -89,6 +89,9 @@ func TestCalendarCap(t *testing.T) {
 		}
 	}
 	checkWithPython(t, body, 995)
+	if !strings.Contains(strings.ReplaceAll(string(body), "\r\n ", ""), "X-WR-CALDESC:Plus de 1") {
+		t.Error("the .ics does not say it is cut")
+	}
 
 	for lang, words := range map[string][]string{
 		"en": {"More than 1,000 dates in this period: the calendar shows 995 of them, from 20 February 2026 to 29 May 2026"},
@@ -106,9 +109,12 @@ func TestCalendarCap(t *testing.T) {
 		}
 	}
 	// A window that fits is whole, and says nothing of a cap.
-	got, _, _ = calendarEvents(t, f, "since=2026-02-01&until=2026-02-28")
+	got, _, body = calendarEvents(t, f, "since=2026-02-01&until=2026-02-28")
 	if len(got) != 28*10+5 {
 		t.Errorf("February: %d events, want %d", len(got), 28*10+5)
+	}
+	if strings.Contains(string(body), "X-WR-CALDESC") {
+		t.Error("a .ics within the cap says it is cut")
 	}
 	_, body = get(t, ts.URL+"/calendar?ui=en&since=2026-02-01&until=2026-02-28")
 	if strings.Contains(string(body), "More than") {
