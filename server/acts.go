@@ -63,8 +63,18 @@ func actFromPath(r *http.Request) (kind, id string) {
 }
 
 // act gathers what veille knows of kind:id; ok is false when nothing is or
-// cites it (or the kind is not one of REFS.md's).
+// cites it (or the kind is not one of REFS.md's). The answer is shared
+// (acts_cache.go): callers must not change it.
 func (s *Server) act(ctx context.Context, kind, id, lang string) (ActJSON, bool, error) {
+	f, err := s.actsCache.acts.through(s.o.Index.Batches(), cacheKey(kind, strings.ToLower(id), lang), func() (actFound, error) {
+		a, ok, err := s.readAct(ctx, kind, id, lang)
+		return actFound{a, ok}, err
+	})
+	return f.a, f.ok, err
+}
+
+// readAct is act without the cache.
+func (s *Server) readAct(ctx context.Context, kind, id, lang string) (ActJSON, bool, error) {
 	out := ActJSON{Kind: kind, ID: id, CitedBy: []ActGroup{}, Dates: []ActDate{}}
 	if !slices.Contains(refs.Kinds, kind) || strings.TrimSpace(id) == "" {
 		return out, false, nil
@@ -217,6 +227,7 @@ func (s *Server) handleActPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) actRoutes() {
+	s.actsCache = newActsCaches()
 	s.handle("GET /acts/{kind}/{id...}", reader, s.handleActPage)
 	s.handle("GET /api/acts/{kind}/{id...}", reader, s.handleActAPI)
 	s.handle("GET /calendar", reader, s.handleCalendarPage)

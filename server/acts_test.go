@@ -339,3 +339,56 @@ func TestActGroupsPaged(t *testing.T) {
 		}
 	}
 }
+
+// TestActsCacheFollowsIndex: act pages and calendars are kept between two
+// writes to the index, and a write shows at once: a new citing item on the
+// act's page, its date in the .ics.
+func TestActsCacheFollowsIndex(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := index.Open(filepath.Join(dir, "index.bleve"), index.Options{Logger: testLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	pub := time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
+	mk := func(id, text string) veille.Item {
+		it := veille.Item{ID: id, Title: "Avis " + id, Content: text, Lang: "fr", Source: "jorf", Sources: []string{"jorf"},
+			Link: "https://example.org/" + id, Published: pub, FirstSeen: pub, Updated: pub}
+		refs.Apply(&it)
+		pub = pub.Add(time.Hour)
+		return it
+	}
+	if err := ix.Upsert(t.Context(), []veille.Item{mk("first", "Le règlement (UE) 2017/745 s'applique. Les fabricants doivent se conformer au plus tard le 26 mai 2026.")}, 1); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Options{Config: veille.Config{Location: time.UTC}, Index: ix, Logger: testLogger(),
+		Now: func() time.Time { return actsNow }, Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	f := &actsFixture{ts: ts}
+	const act = "/api/acts/eu-act/Regulation%20(EU)%202017%2F745"
+	for range 2 { // the second answer from the cache
+		if _, a := getAct(t, f, act); a.Total != 1 {
+			t.Fatalf("total %d, want 1", a.Total)
+		}
+		if got, _, _ := calendarEvents(t, f, ""); !slices.Equal(got, []string{"2026-05-26 first"}) {
+			t.Fatalf("calendar %v", got)
+		}
+	}
+	if err := ix.Upsert(t.Context(), []veille.Item{mk("second", "Le règlement (UE) 2017/745 est modifié. Les dispositifs doivent être conformes au plus tard le 1er juin 2026.")}, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, a := getAct(t, f, act); a.Total != 2 {
+		t.Errorf("after a write: total %d, want 2", a.Total)
+	}
+	if got, _, _ := calendarEvents(t, f, ""); !slices.Equal(got, []string{"2026-05-26 first", "2026-06-01 second"}) {
+		t.Errorf("after a write: calendar %v", got)
+	}
+	_, body := get(t, ts.URL+"/calendar?ui=en")
+	if !strings.Contains(string(body), "1 June 2026") {
+		t.Error("after a write: the calendar page lacks the new date")
+	}
+}

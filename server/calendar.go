@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -132,19 +134,33 @@ func (s *Server) handleCalendarICS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	evs, cut, err := s.events(r.Context(), q)
+	lang, _ := uiLang(r)
+	base := s.baseURL(r)
+	body, err := s.actsCache.ics.through(s.o.Index.Batches(), cacheKey(s.calendarKey(q), lang, base), func() ([]byte, error) {
+		evs, cut, err := s.events(r.Context(), q)
+		if err != nil {
+			return nil, err
+		}
+		var b bytes.Buffer
+		s.writeICS(&b, tr{lang: lang, loc: s.loc}, base, evs, cut)
+		return b.Bytes(), nil
+	})
 	if err != nil {
 		if status, msg := s.searchErrorStatus(err); status != 0 {
 			http.Error(w, msg, status)
 		}
 		return
 	}
-	lang, _ := uiLang(r)
-	l := tr{lang: lang, loc: s.loc}
-	base := s.baseURL(r)
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Write(body)
+}
+
+// writeICS writes the events as an RFC 5545 calendar.
+func (s *Server) writeICS(w io.Writer, l tr, base string, evs []refs.Event, cut calendarCut) {
 	cal := ics.NewCalendar()
 	cal.SetMethod(ics.MethodPublish)
-	cal.SetProductId("-//NOGENTECH//veille//" + strings.ToUpper(lang))
+	cal.SetProductId("-//NOGENTECH//veille//" + strings.ToUpper(l.lang))
 	cal.SetXWRCalName(l.T("calendar.title"))
 	cal.SetRefreshInterval("PT12H")
 	if cut.Truncated {
@@ -172,8 +188,6 @@ func (s *Server) handleCalendarICS(w http.ResponseWriter, r *http.Request) {
 		ev.SetURL(link)
 		ev.SetDescription(eventDescription(l, base, e))
 	}
-	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
 	cal.SerializeTo(w)
 }
 

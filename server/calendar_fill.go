@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nogentech/veille"
@@ -41,9 +43,21 @@ type calendarFill struct {
 }
 
 // events runs a calendar query: its events by day, at most
-// calendarMaxEvents.
+// calendarMaxEvents. They are shared (acts_cache.go): callers must not
+// change them.
 func (s *Server) events(ctx context.Context, q calendarQuery) ([]refs.Event, calendarCut, error) {
-	return s.eventsMax(ctx, q, calendarMaxEvents)
+	r, err := s.actsCache.events.through(s.o.Index.Batches(), s.calendarKey(q), func() (calendarResult, error) {
+		evs, cut, err := s.eventsMax(ctx, q, calendarMaxEvents)
+		return calendarResult{evs, cut}, err
+	})
+	return r.evs, r.cut, err
+}
+
+// calendarKey is what a calendar's events depend on: the query, and today,
+// which splits the upcoming dates from the past ones.
+func (s *Server) calendarKey(q calendarQuery) string {
+	return cacheKey(strings.Join(q.Domains, ","), strings.Join(q.Competences, ","), strings.Join(q.Kinds, ","),
+		q.From, q.Until, strconv.FormatBool(q.empty), s.o.Now().In(s.loc).Format(time.DateOnly))
 }
 
 func (s *Server) eventsMax(ctx context.Context, q calendarQuery, most int) ([]refs.Event, calendarCut, error) {

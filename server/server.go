@@ -90,6 +90,7 @@ type Server struct {
 	auth          *members.Auth
 	table         []route
 	results       resultCache
+	actsCache     actsCaches
 	// trusted are the reverse proxies whose X-Forwarded-For names the
 	// client (server.trusted_proxies).
 	trusted []netip.Prefix
