@@ -202,12 +202,13 @@ func printTable(w io.Writer, r *report) {
 		toFloat(dg.Notes["older"]), dg.WallS, dg.CPUS, dg.PeakRSSMB, toFloat(dg.Notes["store_open_s"]))
 	fmt.Fprintf(w, "start-up on the data dir (process start → store + index open, catch-up, first /api/search answered): %.3f s\n", r.StartupS)
 	fmt.Fprintf(w, "serving (start-up, then the query mix 3 times through the search function and HTTP): peak RSS %.0f MB\n", sv.PeakRSSMB)
-	fmt.Fprintf(w, "act page and calendar, ms p50/p99 (%d samples each, in process): ", d.Queries)
+	fmt.Fprintf(w, "act page and calendar, ms p50/p99, first answer, CPU ms per answer (%d samples each, in process; after the first, answers come from the server's cache): ", d.Queries)
 	for i, p := range actPaths {
 		if i > 0 {
 			fmt.Fprint(w, ", ")
 		}
-		fmt.Fprintf(w, "%s %.1f/%.1f", p.name, toFloat(sv.Notes[p.name+"_p50_ms"]), toFloat(sv.Notes[p.name+"_p99_ms"]))
+		fmt.Fprintf(w, "%s %.1f/%.1f first %.1f CPU %.1f", p.name, toFloat(sv.Notes[p.name+"_p50_ms"]), toFloat(sv.Notes[p.name+"_p99_ms"]),
+			toFloat(sv.Notes[p.name+"_first_ms"]), toFloat(sv.Notes[p.name+"_cpu_ms"]))
 	}
 	fmt.Fprintf(w, "; %.0f events in the default calendar\n\n", toFloat(sv.Notes["calendar_events"]))
 
