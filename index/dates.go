@@ -74,7 +74,8 @@ type DatedRequest struct {
 }
 
 // Dated returns the items with a date of the asked kinds in the window,
-// and how many match in all. The caller picks the dates themselves from
+// and how many match: in all for a Count request, else at least as many
+// as returned (an unsorted search stops at its limit). The caller picks the dates themselves from
 // each hit's Dates: an item matches when one of its dates does.
 func (ix *Index) Dated(ctx context.Context, r DatedRequest) ([]veille.Hit, uint64, error) {
 	if r.From.IsZero() || r.Until.IsZero() || !r.From.Before(r.Until) {
@@ -131,4 +132,40 @@ func (ix *Index) Dated(ctx context.Context, r DatedRequest) ([]veille.Hit, uint6
 		hits = append(hits, hitFromFields(dm.ID, dm.Fields))
 	}
 	return hits, res.Total, nil
+}
+
+// DateCounts are, for each day of [from, until) (YYYY-MM-DD), how many
+// dates of the kinds (every kind when none) the items set that day, read
+// from the dictionary of date keywords without touching a document. A
+// count ignores every filter and may still hold deleted items until their
+// segment is merged: it is an upper bound of what a Dated request of the
+// same window reads, exact for an unfiltered one on a merged index.
+func (ix *Index) DateCounts(kinds []string, from, until time.Time) (map[string]uint64, error) {
+	if len(kinds) == 0 {
+		kinds = refs.DateKinds
+	}
+	f, u := from.UTC().Format(time.DateOnly), until.UTC().Format(time.DateOnly)
+	out := map[string]uint64{}
+	for _, k := range kinds {
+		lo, hi := k+":"+f, k+":"+u
+		d, err := ix.idx.FieldDictRange(fDates, []byte(lo), []byte(hi))
+		if err != nil {
+			return nil, fmt.Errorf("date counts %s to %s: %w", f, u, err)
+		}
+		for {
+			e, err := d.Next()
+			if err != nil {
+				d.Close()
+				return nil, fmt.Errorf("date counts %s to %s: %w", f, u, err)
+			}
+			if e == nil || e.Term >= hi {
+				break
+			}
+			out[e.Term[len(k)+1:]] += e.Count
+		}
+		if err := d.Close(); err != nil {
+			return nil, fmt.Errorf("date counts %s to %s: %w", f, u, err)
+		}
+	}
+	return out, nil
 }

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -142,6 +143,42 @@ func TestGlossaryRefFindsCitingItems(t *testing.T) {
 		}
 		if len(res.Hits) != c.want {
 			t.Errorf("ref %q: QMSR found %d items, want %d", c.ref, len(res.Hits), c.want)
+		}
+	}
+}
+
+// TestDateCounts: the dictionary's counts of dates by day, for the kinds
+// asked, within the window (its end excluded).
+func TestDateCounts(t *testing.T) {
+	ix := openTemp(t)
+	mk := func(id string, ds ...veille.KeyDate) veille.Item {
+		return veille.Item{ID: id, Title: id, Source: "s", Published: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Dates: ds}
+	}
+	dl := func(d string) veille.KeyDate { return veille.KeyDate{Kind: "deadline", Date: d} }
+	ap := func(d string) veille.KeyDate { return veille.KeyDate{Kind: "application", Date: d} }
+	if err := ix.Upsert(t.Context(), []veille.Item{
+		mk("a", dl("2026-03-01"), ap("2026-03-01")),
+		mk("b", dl("2026-03-01")),
+		mk("c", dl("2026-03-31"), ap("2026-04-01")),
+		mk("d", dl("2026-02-28")),
+	}, 1); err != nil {
+		t.Fatal(err)
+	}
+	day := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	for _, c := range []struct {
+		kinds []string
+		want  map[string]uint64
+	}{
+		{nil, map[string]uint64{"2026-03-01": 3, "2026-03-31": 1}},
+		{[]string{"deadline"}, map[string]uint64{"2026-03-01": 2, "2026-03-31": 1}},
+		{[]string{"application"}, map[string]uint64{"2026-03-01": 1}},
+	} {
+		got, err := ix.DateCounts(c.kinds, day("2026-03-01"), day("2026-04-01"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(got, c.want) {
+			t.Errorf("%v: %v, want %v", c.kinds, got, c.want)
 		}
 	}
 }

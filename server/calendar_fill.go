@@ -20,10 +20,13 @@ import (
 // weeks ahead matters more to a reader than one passed three weeks ago.
 //
 // The index cannot order items by the dates they set, so the window is
-// asked by spans: a span whose items fit in what is left is read whole; one
-// that does not is counted (no item read) and halved, down to a day. Every
-// read item is then shown, and a calendar reads about as many items as it
-// shows whatever the index's size.
+// asked by spans: a span whose dates fit in what is left is read whole; one
+// that does not is halved, down to a day. How many dates a span holds comes
+// first from the dictionary of date keywords, counted once for the whole
+// window without reading a document (an upper bound: it ignores filters);
+// only a filtered span, or a day, that the dictionary says too big is
+// counted by a search. Every read item is then shown, and a calendar reads
+// about as many items as it shows whatever the index's size.
 
 // calendarCut says what a capped calendar shows.
 type calendarCut struct {
@@ -38,6 +41,8 @@ type calendarFill struct {
 	s      *Server
 	q      calendarQuery
 	budget int
+	// counts are the dictionary's dates by day of the whole window.
+	counts map[string]uint64
 	evs    []refs.Event
 	cut    bool
 }
@@ -75,7 +80,11 @@ func (s *Server) eventsMax(ctx context.Context, q calendarQuery, most int) ([]re
 	if mid.After(until) {
 		mid = until
 	}
-	f := &calendarFill{s: s, q: q, budget: most}
+	counts, err := s.o.Index.DateCounts(q.Kinds, from, until)
+	if err != nil {
+		return nil, cut, err
+	}
+	f := &calendarFill{s: s, q: q, budget: most, counts: counts}
 	// upcoming first, then the past back from yesterday
 	if err := f.span(ctx, mid, until, true); err != nil {
 		return nil, cut, err
@@ -111,23 +120,37 @@ func (f *calendarFill) span(ctx context.Context, from, until time.Time, forward 
 	if f.cut || !from.Before(until) {
 		return nil
 	}
-	req := index.DatedRequest{Filter: veille.SearchRequest{Domains: f.q.Domains, Competences: f.q.Competences},
-		Kinds: f.q.Kinds, From: from, Until: until, Count: true}
-	_, n, err := f.s.o.Index.Dated(ctx, req)
-	if err != nil || n == 0 {
-		return err
+	n := f.upper(from, until)
+	if n == 0 {
+		return nil
 	}
 	days := int(until.Sub(from).Hours() / 24)
+	req := index.DatedRequest{Filter: veille.SearchRequest{Domains: f.q.Domains, Competences: f.q.Competences},
+		Kinds: f.q.Kinds, From: from, Until: until}
+	if n > uint64(f.budget) && (f.filtered() || days <= 1) {
+		// The dictionary's count ignores the filters (and deleted
+		// items): the index says whether the span fits.
+		req.Count = true
+		_, c, err := f.s.o.Index.Dated(ctx, req)
+		if err != nil || c == 0 {
+			return err
+		}
+		n, req.Count = c, false
+	}
 	if n <= uint64(f.budget) || days <= 1 {
-		req.Count, req.Limit = false, int(min(n, uint64(f.budget)))
+		req.Limit = int(min(n, uint64(f.budget)))
 		var hits []veille.Hit
 		if req.Limit > 0 {
+			var err error
 			if hits, _, err = f.s.o.Index.Dated(ctx, req); err != nil {
 				return err
 			}
 		}
+		// Fewer hits than asked: the span was read whole (n may be the
+		// dictionary's bound, above what the span holds).
+		whole := len(hits) < req.Limit || n <= uint64(len(hits))
 		evs := refs.Events(hits, f.q.Kinds, from.Format(time.DateOnly), until.Format(time.DateOnly))
-		if len(evs) <= f.budget && n <= uint64(len(hits)) {
+		if len(evs) <= f.budget && whole {
 			f.take(evs, forward)
 			return nil
 		}
@@ -154,6 +177,18 @@ func (f *calendarFill) span(ctx context.Context, from, until time.Time, forward 
 	}
 	return f.span(ctx, second[0], second[1], forward)
 }
+
+// upper is the dictionary's count of the dates of [from, until): at least
+// as many as the span holds (Index.DateCounts).
+func (f *calendarFill) upper(from, until time.Time) uint64 {
+	var n uint64
+	for d := from; d.Before(until); d = d.AddDate(0, 0, 1) {
+		n += f.counts[d.Format(time.DateOnly)]
+	}
+	return n
+}
+
+func (f *calendarFill) filtered() bool { return len(f.q.Domains)+len(f.q.Competences) > 0 }
 
 // take adds a span's events (by day); backwards, the days go latest first.
 func (f *calendarFill) take(evs []refs.Event, forward bool) {
