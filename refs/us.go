@@ -42,6 +42,11 @@ func frOwnAct(d *doc) *veille.ActID {
 	if d.titleEnd >= len(d.s) {
 		return nil
 	}
+	// most items have no such line: a plain search first, not a pattern
+	// over the whole text
+	if !strings.Contains(d.low[d.titleEnd:], "citation:") {
+		return nil
+	}
 	body := d.s[d.titleEnd:]
 	m := reFRCitationLine.FindStringSubmatch(body)
 	if m == nil || !reFRRuleAction.MatchString(body) {
