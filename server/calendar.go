@@ -13,6 +13,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
+	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/refs"
 )
 
