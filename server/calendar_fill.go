@@ -24,8 +24,8 @@ import (
 // that does not is halved, down to a day. How many dates a span holds comes
 // first from the dictionary of date keywords, counted once for the whole
 // window without reading a document (an upper bound: it ignores filters);
-// only a filtered span, or a day, that the dictionary says too big is
-// counted by a search. Every read item is then shown, and a calendar reads
+// only a day, or a filtered span the dictionary puts at most twice what is
+// left, that the dictionary says too big is counted by a search. Every read item is then shown, and a calendar reads
 // about as many items as it shows whatever the index's size.
 
 // calendarCut says what a capped calendar shows.
@@ -127,9 +127,12 @@ func (f *calendarFill) span(ctx context.Context, from, until time.Time, forward 
 	days := int(until.Sub(from).Hours() / 24)
 	req := index.DatedRequest{Filter: veille.SearchRequest{Domains: f.q.Domains, Competences: f.q.Competences},
 		Kinds: f.q.Kinds, From: from, Until: until}
-	if n > uint64(f.budget) && (f.filtered() || days <= 1) {
+	if n > uint64(f.budget) && (days <= 1 || (f.filtered() && n <= 2*uint64(f.budget))) {
 		// The dictionary's count ignores the filters (and deleted
-		// items): the index says whether the span fits.
+		// items): the index says whether the span fits. A span the
+		// dictionary puts far above what is left is halved without
+		// asking: counting a long window through a filter costs more
+		// than reading its halves.
 		req.Count = true
 		_, c, err := f.s.o.Index.Dated(ctx, req)
 		if err != nil || c == 0 {
