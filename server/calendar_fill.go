@@ -23,10 +23,11 @@ import (
 // asked by spans: a span whose dates fit in what is left is read whole; one
 // that does not is halved, down to a day. How many dates a span holds comes
 // first from the dictionary of date keywords, counted once for the whole
-// window without reading a document (an upper bound: it ignores filters);
-// only a day, or a filtered span the dictionary puts at most twice what is
-// left, that the dictionary says too big is counted by a search. Every read item is then shown, and a calendar reads
-// about as many items as it shows whatever the index's size.
+// window without reading a document (an upper bound: it ignores filters).
+// Only a day, or a filtered span the dictionary puts above what is left but
+// at most twice, is counted by a search. Every read item is then shown, and
+// a calendar reads about as many items as it shows whatever the index's
+// size.
 
 // calendarCut says what a capped calendar shows.
 type calendarCut struct {
