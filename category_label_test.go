@@ -1,6 +1,10 @@
 package veille
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/nogentech/veille/internal/i18n"
+)
 
 func TestCategoryLabel(t *testing.T) {
 	cats := []Category{
@@ -8,7 +12,11 @@ func TestCategoryLabel(t *testing.T) {
 		{ID: "water", Label: map[string]string{"fr": "Eau"}},
 		{ID: "bare"},
 	}
-	for _, c := range []struct{ id, lang, want string }{
+	for _, c := range []struct {
+		id   string
+		lang i18n.Lang
+		want string
+	}{
 		{"environment", "en", "Environment"},
 		{"environment", "fr", "Environnement"},
 		{"water", "en", "Eau"}, // no English label: the French one

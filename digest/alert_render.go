@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nogentech/veille/internal/i18n"
+
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/internal/text"
 )
@@ -29,14 +31,13 @@ type alertEntry struct {
 }
 
 // RenderAlert puts an alert about matches in lang.
-func RenderAlert(cfg veille.Config, rule veille.Alert, ms []Match, lang, baseURL string) (Rendered, error) {
-	lang = normLang(lang)
+func RenderAlert(cfg veille.Config, rule veille.Alert, ms []Match, lang i18n.Lang, baseURL string) (Rendered, error) {
 	loc := cfg.Loc()
 	v := &alertView{langView: langView{lang}, Rule: oneLine(rule.ID), Subject: alertSubject(lang, ms)}
 	if len(ms) == 1 {
-		v.Count = "1 " + t(lang, "new_item")
+		v.Count = "1 " + lang.T("mail.new_item")
 	} else {
-		v.Count = fmt.Sprintf("%d %s", len(ms), t(lang, "new_items"))
+		v.Count = fmt.Sprintf("%d %s", len(ms), lang.T("mail.new_items"))
 	}
 	sourceNames := map[string]string{}
 	for _, s := range cfg.Sources {
@@ -51,7 +52,7 @@ func RenderAlert(cfg veille.Config, rule veille.Alert, ms []Match, lang, baseURL
 			e.Title = "—"
 		}
 		if d := it.DisplayDate(); !d.IsZero() {
-			e.Date = LongDate(lang, d.In(loc))
+			e.Date = lang.Date(d.In(loc))
 		}
 		for _, id := range rule.Domains {
 			if slices.Contains(it.Domains, id) {
@@ -64,7 +65,7 @@ func RenderAlert(cfg veille.Config, rule veille.Alert, ms []Match, lang, baseURL
 			}
 		}
 		if len(m.Terms) > 0 {
-			e.Why = append(e.Why, t(lang, "matched")+colon(lang)+oneLine(strings.Join(m.Terms, ", ")))
+			e.Why = append(e.Why, lang.T("mail.matched")+lang.Colon()+oneLine(strings.Join(m.Terms, ", ")))
 		}
 		v.Items = append(v.Items, e)
 	}

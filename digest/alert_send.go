@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nogentech/veille/internal/i18n"
+
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/internal/text"
 	"github.com/nogentech/veille/store"
@@ -100,11 +102,11 @@ func (n *Notifier) claimAndSendAlert(ctx context.Context, rule veille.Alert, rc 
 		func(row store.Delivery) (payload, error) { return n.alertPayloadFor(ctx, row, b) }, &run.Tally)
 }
 
-func alertSubject(lang string, b []Match) string {
+func alertSubject(lang i18n.Lang, b []Match) string {
 	if len(b) == 1 {
-		return Subject("[" + t(lang, "alert") + "] " + oneLine(b[0].Item.Title))
+		return Subject("[" + lang.T("mail.alert") + "] " + oneLine(b[0].Item.Title))
 	}
-	return Subject(fmt.Sprintf("[%s] %d %s", t(lang, "alert"), len(b), t(lang, "new_items")))
+	return Subject(fmt.Sprintf("[%s] %d %s", lang.T("mail.alert"), len(b), lang.T("mail.new_items")))
 }
 
 // alertPayload rebuilds an alert delivery from the ledger (a resend after

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/i18n"
 )
 
 // attempt records one fetch of a source, as a crawl saves it.
@@ -39,10 +40,10 @@ func coverageOf(t *testing.T, d *Digest) map[string]SourceCoverage {
 func renderBoth(t *testing.T, e *env, d *Digest) (fr, en Rendered) {
 	t.Helper()
 	var err error
-	if fr, err = RenderDigest(e.cfg, e.cfg.Digests[0], d, LangFR, ""); err != nil {
+	if fr, err = RenderDigest(e.cfg, e.cfg.Digests[0], d, i18n.FR, ""); err != nil {
 		t.Fatal(err)
 	}
-	if en, err = RenderDigest(e.cfg, e.cfg.Digests[0], d, LangEN, ""); err != nil {
+	if en, err = RenderDigest(e.cfg, e.cfg.Digests[0], d, i18n.EN, ""); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range []*Rendered{&fr, &en} {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nogentech/veille/internal/i18n"
+
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/index"
 	"github.com/nogentech/veille/refs"
@@ -66,7 +68,7 @@ type deadlineView struct {
 
 // deadlineViews lays deadlines out in lang; with item set, only that
 // item's (the edition shows them beside each entry).
-func deadlineViews(ds []Deadline, lang, baseURL, item string) []deadlineView {
+func deadlineViews(ds []Deadline, lang i18n.Lang, baseURL, item string) []deadlineView {
 	var out []deadlineView
 	base := strings.TrimRight(baseURL, "/")
 	for _, d := range ds {
@@ -77,7 +79,7 @@ func deadlineViews(ds []Deadline, lang, baseURL, item string) []deadlineView {
 		if err != nil {
 			continue // refs writes YYYY-MM-DD
 		}
-		v := deadlineView{Date: LongDate(lang, day), Kind: t(lang, "datekind."+d.Kind), Title: oneLine(d.Title),
+		v := deadlineView{Date: lang.Date(day), Kind: lang.T("datekind." + d.Kind), Title: oneLine(d.Title),
 			ItemURL: itemURL(baseURL, d.Item), Text: oneLine(d.Text)}
 		if d.Act != nil {
 			v.Act = d.Act.ID

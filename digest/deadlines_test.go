@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/i18n"
 	"github.com/nogentech/veille/refs"
 	"github.com/nogentech/veille/store"
 )
@@ -52,7 +53,7 @@ func TestDigestDeadlines(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("deadlines\n got %v\nwant %v", got, want)
 	}
-	r, err := RenderDigest(e.cfg, dg, d, LangFR, e.cfg.Server.BaseURL)
+	r, err := RenderDigest(e.cfg, dg, d, i18n.FR, e.cfg.Server.BaseURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func TestDigestDeadlines(t *testing.T) {
 	if len(cut.Deadlines) != 1 || cut.Deadlines[0].Item != "soon" {
 		t.Errorf("member's deadlines %+v, want the surface treatment one", cut.Deadlines)
 	}
-	r, err = RenderDigest(e.cfg, dg, d.Cut(e.cfg.Members[1]), LangEN, e.cfg.Server.BaseURL) // heat treatment
+	r, err = RenderDigest(e.cfg, dg, d.Cut(e.cfg.Members[1]), i18n.EN, e.cfg.Server.BaseURL) // heat treatment
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func TestEditionDeadlines(t *testing.T) {
 		Deadlines: []Deadline{{KeyDate: veille.KeyDate{Kind: "deadline", Date: "2027-01-15", Text: "au plus tard le 15 janvier 2027"},
 			Item: "soon", Title: "Arrêté traitements de surface", Act: &veille.ActID{Kind: "fr-act", ID: "arrêté du 30 juin 2006"}}},
 		Edition: &EditionContent{Entries: []store.EditionItem{{ID: "soon", Heading: "Environnement"}, {ID: "quiet", Heading: "Environnement"}}}}
-	p := NewEditionPage(cfg, dg, d, LangFR, "https://veille.example")
+	p := NewEditionPage(cfg, dg, d, i18n.FR, "https://veille.example")
 	if len(p.Sections) != 1 || len(p.Sections[0].Items) != 2 {
 		t.Fatalf("sections %+v", p.Sections)
 	}
@@ -101,7 +102,7 @@ func TestEditionDeadlines(t *testing.T) {
 	if len(quiet.Deadlines) != 0 {
 		t.Errorf("another entry's deadlines shown under it: %+v", quiet.Deadlines)
 	}
-	r, err := RenderDigest(cfg, dg, d, LangFR, "https://veille.example")
+	r, err := RenderDigest(cfg, dg, d, i18n.FR, "https://veille.example")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func TestEditionDeadlines(t *testing.T) {
 	}
 	// And the printed edition (cp1252: "·" is 0xB7, "ê" 0xEA, "é" 0xE9).
 	var pdf bytes.Buffer
-	if err := writePDF(&pdf, cfg, dg, d, LangFR, false); err != nil {
+	if err := writePDF(&pdf, cfg, dg, d, i18n.FR, false); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Contains(pdf.Bytes(), []byte("15 janvier 2027 \xb7 date limite \xb7 arr\xeat\xe9 du 30 juin 2006")) {

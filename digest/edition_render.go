@@ -2,9 +2,10 @@ package digest
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/nogentech/veille/internal/i18n"
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/internal/text"
@@ -54,11 +55,11 @@ type EditionPage struct {
 }
 
 // NewEditionPage lays an archived edition out in lang.
-func NewEditionPage(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL string) EditionPage {
+func NewEditionPage(cfg veille.Config, dg veille.Digest, d *Digest, lang i18n.Lang, baseURL string) EditionPage {
 	if d.Edition == nil {
 		d.Edition = &EditionContent{}
 	}
-	v := newEditionView(cfg, dg, d, normLang(lang), baseURL)
+	v := newEditionView(cfg, dg, d, lang, baseURL)
 	return EditionPage{Title: v.Title, PeriodLabel: v.PeriodLabel, Approved: v.Approved, Notice: v.Notice,
 		Total: v.TotalLabel, Intro: v.Intro, Sections: v.Sections}
 }
@@ -68,16 +69,16 @@ func EditionPath(id, period string) string {
 	return "/editions/" + url.PathEscape(id) + "/" + url.PathEscape(period)
 }
 
-func newEditionView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL string) *editionView {
+func newEditionView(cfg veille.Config, dg veille.Digest, d *Digest, lang i18n.Lang, baseURL string) *editionView {
 	loc := cfg.Loc()
 	v := &editionView{view: newView(cfg, dg, d, lang, baseURL)}
 	if baseURL != "" {
 		v.ArchiveURL = strings.TrimRight(baseURL, "/") + EditionPath(d.ID, d.Period.Key)
 	}
 	ed := d.Edition
-	v.Intro = paragraphs(pick(lang, ed.Intro, ed.IntroEN))
+	v.Intro = paragraphs(lang.Pick(ed.Intro, ed.IntroEN))
 	if !ed.Approved.IsZero() {
-		v.Approved = fmt.Sprintf(t(lang, "edition_approved"), oneLine(ed.ApprovedBy), LongDate(lang, ed.Approved.In(loc)))
+		v.Approved = lang.T("mail.edition_approved", oneLine(ed.ApprovedBy), lang.Date(ed.Approved.In(loc)))
 	}
 	sourceNames := map[string]string{}
 	for _, s := range cfg.Sources {
@@ -99,7 +100,7 @@ func newEditionView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseUR
 		name := text.FirstNonEmpty(sourceNames[it.Source], it.Source)
 		ev := entry(cfg, d, it, "", name, lang, baseURL, loc)
 		e := EditionEntry{ID: it.ID, Title: ev.Title, Link: ev.Link, ItemURL: ev.ItemURL, Date: ev.Date, Source: ev.Source,
-			Summary: ev.Summary, Note: paragraphs(pick(lang, en.Note, en.NoteEN))}
+			Summary: ev.Summary, Note: paragraphs(lang.Pick(en.Note, en.NoteEN))}
 		e.Deadlines = deadlineViews(d.Deadlines, lang, baseURL, it.ID)
 		e.Counts = CountLine(cfg, ed.Counts[it.ID], lang)
 		s := &v.Sections[len(v.Sections)-1]
@@ -107,35 +108,26 @@ func newEditionView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseUR
 	}
 	v.Total = len(d.Items)
 	v.Empty = v.Total == 0
-	v.TotalLabel = plural(lang, v.Total, "item", "items")
+	v.TotalLabel = lang.Count(v.Total, "mail.item", "mail.items")
 	return v
 }
 
 // CountLine says the members' marks on an item in lang: for each status,
 // among all members, then among those of each of the item's competences.
-func CountLine(cfg veille.Config, cs []store.ClusterCount, lang string) string {
+func CountLine(cfg veille.Config, cs []store.ClusterCount, lang i18n.Lang) string {
 	var out []string
 	for _, c := range cs {
 		if c.Marked == 0 {
 			continue // "0 of 8 forging members" says nothing worth a line
 		}
-		key, comp := "edition_count", ""
+		key, comp := "mail.edition_count", ""
 		if c.Competence != "" {
-			key, comp = "edition_count_of", veille.CategoryLabel(cfg.Competences, c.Competence, lang)
+			key, comp = "mail.edition_count_of", veille.CategoryLabel(cfg.Competences, c.Competence, lang)
 		}
-		out = append(out, fmt.Sprintf(t(lang, key), t(lang, "mark."+c.Status), plural(lang, c.Marked, "member", "members"),
+		out = append(out, lang.T(key, lang.T("mail.mark."+c.Status), lang.Count(c.Marked, "mail.member", "mail.members"),
 			c.Marked, c.Of, comp))
 	}
 	return strings.Join(out, " · ")
-}
-
-// pick is the English text for English readers when there is one, else
-// the French.
-func pick(lang, fr, en string) string {
-	if lang == LangEN && strings.TrimSpace(en) != "" {
-		return en
-	}
-	return fr
 }
 
 // paragraphs splits text at blank lines, each paragraph on one line.
@@ -202,9 +194,9 @@ func (n *Notifier) reminderPayload(ctx context.Context, row store.Delivery) (pay
 	lang := n.langFor(row.Recipient, dg.Lang)
 	title := oneLine(digestTitle(n.o.Config, dg, lang)) + " — " + PeriodLabel(lang, p, loc)
 	v := reminderView{langView: langView{lang}, Title: title,
-		Subject: Subject(fmt.Sprintf(t(lang, "reminder_subject"), t(lang, "edition")+" — "+title)),
-		Body:    fmt.Sprintf(t(lang, "reminder_body"), DateTime(lang, row.ClaimedAt.In(loc))),
-		Items:   plural(lang, len(e.Items), "item", "items")}
+		Subject: Subject(lang.T("mail.reminder_subject", lang.T("mail.edition")+" — "+title)),
+		Body:    lang.T("mail.reminder_body", lang.ShortDateTime(row.ClaimedAt.In(loc))),
+		Items:   lang.Count(len(e.Items), "mail.item", "mail.items")}
 	if n.o.BaseURL != "" {
 		v.EditURL = strings.TrimRight(n.o.BaseURL, "/") + EditionPath(row.Ref, row.Period) + "/edit"
 	}
@@ -218,6 +210,6 @@ func (n *Notifier) reminderPayload(ctx context.Context, row store.Delivery) (pay
 
 // DigestTitle is a digest's title in lang: the configured one, else one
 // made from what it selects ("Veille environnement").
-func DigestTitle(cfg veille.Config, dg veille.Digest, lang string) string {
-	return oneLine(digestTitle(cfg, dg, normLang(lang)))
+func DigestTitle(cfg veille.Config, dg veille.Digest, lang i18n.Lang) string {
+	return oneLine(digestTitle(cfg, dg, lang))
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/i18n"
 	"github.com/nogentech/veille/internal/xsscheck"
 	"github.com/nogentech/veille/store"
 )
@@ -417,7 +418,7 @@ func TestEditionXSSThroughNotesAndHeadings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, lang := range []string{LangFR, LangEN} {
+	for _, lang := range []i18n.Lang{i18n.FR, i18n.EN} {
 		r, err := RenderDigest(e.cfg, e.cfg.Digests[0], d, lang, "https://veille.cluster.example")
 		if err != nil {
 			t.Fatal(err)
@@ -441,15 +442,15 @@ func TestCountLine(t *testing.T) {
 	cfg := veille.Config{Competences: []veille.Category{{ID: "forging", Label: map[string]string{"fr": "Forge", "en": "Forging"}}}}
 	cs := []store.ClusterCount{{Status: "applies", Marked: 9, Of: 23}, {Status: "applies", Competence: "forging", Marked: 0, Of: 8},
 		{Status: "to-assess", Marked: 1, Of: 23}, {Status: "to-assess", Competence: "forging", Marked: 1, Of: 8}}
-	for lang, want := range map[string]string{
-		LangFR: "s'applique : 9 adhérents sur 23 · à évaluer : 1 adhérent sur 23 · à évaluer : 1 adhérent sur 8 « Forge »",
-		LangEN: "applies: 9 of 23 members · to assess: 1 of 23 members · to assess: 1 of 8 Forging members",
+	for lang, want := range map[i18n.Lang]string{
+		i18n.FR: "s'applique : 9 adhérents sur 23 · à évaluer : 1 adhérent sur 23 · à évaluer : 1 adhérent sur 8 « Forge »",
+		i18n.EN: "applies: 9 of 23 members · to assess: 1 of 23 members · to assess: 1 of 8 Forging members",
 	} {
 		if got := CountLine(cfg, cs, lang); got != want {
 			t.Errorf("%s:\n got %q\nwant %q", lang, got, want)
 		}
 	}
-	if got := CountLine(cfg, nil, LangFR); got != "" {
+	if got := CountLine(cfg, nil, i18n.FR); got != "" {
 		t.Errorf("no marks: %q", got)
 	}
 }

@@ -1,45 +1,46 @@
 package digest
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/nogentech/veille/internal/i18n"
 )
 
 // ErrorWords says in lang, in a reader's words, why a fetch failed, from
 // its HTTP status and the crawler's (English, technical) error. The
 // technical text stays beside it for whoever fixes the source.
-func ErrorWords(lang string, status int, msg string) string {
+func ErrorWords(lang i18n.Lang, status int, msg string) string {
 	switch {
 	case status == http.StatusNotFound || status == http.StatusGone:
-		return t(lang, "err_not_found")
+		return lang.T("fetch.not_found")
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return fmt.Sprintf(t(lang, "err_forbidden"), status)
+		return lang.T("fetch.forbidden", status)
 	case status == http.StatusTooManyRequests:
-		return t(lang, "err_too_many")
+		return lang.T("fetch.too_many")
 	case status >= 500:
-		return fmt.Sprintf(t(lang, "err_server"), status)
+		return lang.T("fetch.server", status)
 	case status >= 400:
-		return fmt.Sprintf(t(lang, "err_http"), status)
+		return lang.T("fetch.http", status)
 	}
 	m := strings.ToLower(msg)
 	for _, c := range []struct{ key, in string }{
-		{"err_cancelled", "context canceled"},
-		{"err_timeout", "timed out"},
-		{"err_timeout", "deadline exceeded"},
-		{"err_dns", "no such host"},
-		{"err_refused", "connection refused"},
-		{"err_private", "private or reserved network"},
-		{"err_tls", "certificate"},
-		{"err_tls", "tls:"},
-		{"err_too_large", "body too large"},
-		{"err_no_items", "no items found"},
-		{"err_not_feed", "not a feed"},
-		{"err_not_feed", "parse "},
+		{"fetch.cancelled", "context canceled"},
+		{"fetch.timeout", "timed out"},
+		{"fetch.timeout", "deadline exceeded"},
+		{"fetch.dns", "no such host"},
+		{"fetch.refused", "connection refused"},
+		{"fetch.private", "private or reserved network"},
+		{"fetch.tls", "certificate"},
+		{"fetch.tls", "tls:"},
+		{"fetch.too_large", "body too large"},
+		{"fetch.no_items", "no items found"},
+		{"fetch.not_feed", "not a feed"},
+		{"fetch.not_feed", "parse "},
 	} {
 		if strings.Contains(m, c.in) {
-			return t(lang, c.key)
+			return lang.T(c.key)
 		}
 	}
-	return t(lang, "err_other")
+	return lang.T("fetch.other")
 }

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nogentech/veille/internal/i18n"
+
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/index"
 	"github.com/nogentech/veille/store"
@@ -201,9 +203,9 @@ func (n *Notifier) memberByEmail(addr string) (veille.Member, bool) {
 }
 
 // langFor is a recipient's language: its member profile's, else def.
-func (n *Notifier) langFor(addr, def string) string {
+func (n *Notifier) langFor(addr, def string) i18n.Lang {
 	if m, ok := n.memberByEmail(addr); ok && m.Lang != "" {
-		return normLang(m.Lang)
+		return i18n.Parse(m.Lang)
 	}
-	return normLang(def)
+	return i18n.Parse(def)
 }

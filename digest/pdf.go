@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/nogentech/veille/internal/i18n"
+
 	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/nogentech/veille"
@@ -19,12 +21,11 @@ import (
 // It uses fpdf's core Helvetica with the cp1252 code page: every French
 // letter (é, è, à, ç, œ, « ») is in it, no font file has to ship or be
 // found at run time, and a character outside it prints as a dot.
-func WritePDF(w io.Writer, cfg veille.Config, dg veille.Digest, d *Digest, lang string) error {
+func WritePDF(w io.Writer, cfg veille.Config, dg veille.Digest, d *Digest, lang i18n.Lang) error {
 	return writePDF(w, cfg, dg, d, lang, true)
 }
 
-func writePDF(w io.Writer, cfg veille.Config, dg veille.Digest, d *Digest, lang string, compress bool) error {
-	lang = normLang(lang)
+func writePDF(w io.Writer, cfg veille.Config, dg veille.Digest, d *Digest, lang i18n.Lang, compress bool) error {
 	c := *d
 	if c.Edition == nil {
 		// A plain digest prints as an edition without notes, in its order.
@@ -57,7 +58,7 @@ func writePDF(w io.Writer, cfg veille.Config, dg veille.Digest, d *Digest, lang 
 		pdf.SetTextColor(r, g, b)
 		pdf.MultiCell(0, lineH, tr(s), "", "L", false)
 	}
-	kicker := t(lang, "edition")
+	kicker := lang.T("mail.edition")
 	text(9, "B", 90, 90, 90, strings.ToUpper(kicker), 5)
 	text(18, "B", 20, 83, 45, pg.Title, 8)
 	text(12, "", 30, 30, 30, pg.PeriodLabel, 6)
@@ -94,7 +95,7 @@ func writePDF(w io.Writer, cfg veille.Config, dg veille.Digest, d *Digest, lang 
 			if len(it.Note) > 0 {
 				pdf.SetLeftMargin(24)
 				pdf.SetX(24)
-				text(9, "B", 20, 83, 45, t(lang, "edition_note"), 5)
+				text(9, "B", 20, 83, 45, lang.T("mail.edition_note"), 5)
 				for _, n := range it.Note {
 					text(10.5, "", 20, 20, 20, n, 5)
 				}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"regexp"
 	"testing"
+
+	"github.com/nogentech/veille/internal/i18n"
 )
 
 // TestEditionPDF prints an approved edition: a PDF with every item, the
@@ -24,7 +26,7 @@ func TestEditionPDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := writePDF(&buf, e.cfg, e.cfg.Digests[0], d, LangFR, false); err != nil {
+	if err := writePDF(&buf, e.cfg, e.cfg.Digests[0], d, i18n.FR, false); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.Bytes()
@@ -49,7 +51,7 @@ func TestEditionPDF(t *testing.T) {
 	}
 	// Compressed, as written by the command.
 	buf.Reset()
-	if err := WritePDF(&buf, e.cfg, e.cfg.Digests[0], d, LangEN); err != nil || !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
+	if err := WritePDF(&buf, e.cfg, e.cfg.Digests[0], d, i18n.EN); err != nil || !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
 		t.Fatalf("compressed PDF: %v", err)
 	}
 }

@@ -3,6 +3,8 @@ package digest
 import (
 	"testing"
 	"time"
+
+	"github.com/nogentech/veille/internal/i18n"
 )
 
 func TestWeekOf(t *testing.T) {
@@ -91,16 +93,16 @@ func TestPeriodLabel(t *testing.T) {
 	w53 := WeekOf(time.Date(2026, 12, 30, 0, 0, 0, 0, paris), paris)
 	rng, _ := Range(time.Date(2026, 11, 1, 0, 0, 0, 0, paris), time.Date(2026, 11, 15, 0, 0, 0, 0, paris), paris)
 	tests := map[string]struct {
-		lang string
+		lang i18n.Lang
 		p    Period
 		want string
 	}{
-		"fr week":         {LangFR, w48, "semaine 48 (23–29 novembre 2026)"},
-		"en week":         {LangEN, w48, "week 48 (23–29 November 2026)"},
-		"fr across month": {LangFR, w49, "semaine 49 (30 novembre – 6 décembre 2026)"},
-		"fr across year":  {LangFR, w53, "semaine 53 (28 décembre 2026 – 3 janvier 2027)"},
-		"fr range":        {LangFR, rng, "du 1er novembre 2026 au 15 novembre 2026"},
-		"en range":        {LangEN, rng, "from 1 November 2026 to 15 November 2026"},
+		"fr week":         {i18n.FR, w48, "semaine 48 (23–29 novembre 2026)"},
+		"en week":         {i18n.EN, w48, "week 48 (23–29 November 2026)"},
+		"fr across month": {i18n.FR, w49, "semaine 49 (30 novembre – 6 décembre 2026)"},
+		"fr across year":  {i18n.FR, w53, "semaine 53 (28 décembre 2026 – 3 janvier 2027)"},
+		"fr range":        {i18n.FR, rng, "du 1er novembre 2026 au 15 novembre 2026"},
+		"en range":        {i18n.EN, rng, "from 1 November 2026 to 15 November 2026"},
 	}
 	for name, tc := range tests {
 		if got := PeriodLabel(tc.lang, tc.p, paris); got != tc.want {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nogentech/veille/internal/i18n"
+
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/store"
 )
@@ -14,7 +16,7 @@ import (
 type Recipient struct {
 	Address string
 	Member  *veille.Member
-	Lang    string
+	Lang    i18n.Lang
 }
 
 // Recipients lists who gets a digest's scheduled period: every `to`
@@ -76,7 +78,7 @@ func (n *Notifier) memberRecipient(ctx context.Context, dg veille.Digest, m veil
 		lang = p.Lang
 	}
 	m.Lang = lang
-	return Recipient{Address: strings.TrimSpace(m.Email), Member: &m, Lang: normLang(lang)}, p.Digest, nil
+	return Recipient{Address: strings.TrimSpace(m.Email), Member: &m, Lang: i18n.Parse(lang)}, p.Digest, nil
 }
 
 func (n *Notifier) selectedMembers(dg veille.Digest) []veille.Member {

@@ -8,6 +8,8 @@ import (
 	texttemplate "text/template"
 	"unicode/utf8"
 
+	"github.com/nogentech/veille/internal/i18n"
+
 	"github.com/nogentech/veille"
 )
 
@@ -60,12 +62,12 @@ func render(name string, data any, subject string) (Rendered, error) {
 }
 
 // RenderDigest puts a digest in lang: subject, HTML body, plain-text body.
-func RenderDigest(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL string) (Rendered, error) {
+func RenderDigest(cfg veille.Config, dg veille.Digest, d *Digest, lang i18n.Lang, baseURL string) (Rendered, error) {
 	if d.Edition != nil {
-		v := newEditionView(cfg, dg, d, normLang(lang), baseURL)
+		v := newEditionView(cfg, dg, d, lang, baseURL)
 		return render("edition", v, v.Subject)
 	}
-	v := newView(cfg, dg, d, normLang(lang), baseURL)
+	v := newView(cfg, dg, d, lang, baseURL)
 	return render("digest", v, v.Subject)
 }
 
@@ -103,10 +105,10 @@ func pad(s string, width int) string {
 
 // whyLine names a tag and the terms found for it; a tag given by the
 // source, or implied by another, is named alone (veille.SplitWhy).
-func whyLine(lang, label string, why []string) string {
+func whyLine(lang i18n.Lang, label string, why []string) string {
 	terms := veille.SplitWhy(why).Terms
 	if len(terms) == 0 {
 		return label
 	}
-	return label + colon(lang) + oneLine(strings.Join(terms, ", "))
+	return label + lang.Colon() + oneLine(strings.Join(terms, ", "))
 }

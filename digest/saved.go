@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nogentech/veille/internal/i18n"
+
 	"github.com/nogentech/veille/store"
 )
 
@@ -64,13 +66,13 @@ func (n *Notifier) RunSavedSearches(ctx context.Context) (SavedRun, error) {
 }
 
 // savedRecipient is where a space's saved-search mails go.
-func (n *Notifier) savedRecipient(space string) (addr, lang string) {
+func (n *Notifier) savedRecipient(space string) (addr string, lang i18n.Lang) {
 	if a, ok := strings.CutPrefix(space, "staff:"); ok {
-		return a, LangFR
+		return a, i18n.FR
 	}
 	for _, m := range n.o.Config.Members {
 		if m.ID == space {
-			return strings.TrimSpace(m.Email), normLang(m.Lang)
+			return strings.TrimSpace(m.Email), i18n.Parse(m.Lang)
 		}
 	}
 	return "", ""
@@ -135,7 +137,7 @@ func (n *Notifier) runSaved(ctx context.Context, ss store.SavedSearch, end time.
 		}
 		err := n.claimAndDeliver(ctx, store.Delivery{Kind: KindSaved, Ref: ref, Period: period, Recipient: to,
 			Channel: "email", MessageID: n.MessageID(KindSaved, ref, period, to),
-			Subject: Subject(fmt.Sprintf(t(lang, "saved_subject"), oneLine(ss.Name))), ItemIDs: b, ClaimedAt: n.now(), OncePerItem: true},
+			Subject: Subject(lang.T("mail.saved_subject", oneLine(ss.Name))), ItemIDs: b, ClaimedAt: n.now(), OncePerItem: true},
 			func(row store.Delivery) (payload, error) { return n.savedPayload(ctx, row) }, &run.Tally)
 		if err != nil {
 			return err
@@ -149,13 +151,13 @@ func (n *Notifier) runSaved(ctx context.Context, ss store.SavedSearch, end time.
 func (n *Notifier) savedPayload(ctx context.Context, row store.Delivery) (payload, error) {
 	id, _ := strconv.ParseInt(row.Ref, 10, 64)
 	name := row.Ref
-	lang := LangFR
+	lang := i18n.FR
 	if ss, err := n.o.Store.SavedSearch(ctx, id); err == nil {
 		name = ss.Name
 		_, lang = n.savedRecipient(ss.Space)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s « %s »\n\n", t(lang, "saved_intro"), oneLine(name))
+	fmt.Fprintf(&b, "%s %s\n\n", lang.T("mail.saved_intro"), lang.Quote(oneLine(name)))
 	base := strings.TrimRight(n.o.BaseURL, "/")
 	for _, itemID := range row.ItemIDs {
 		it, err := n.o.Store.Item(ctx, itemID)

@@ -1,6 +1,10 @@
 package digest
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/nogentech/veille/internal/i18n"
+)
 
 func TestScheduleWords(t *testing.T) {
 	tests := []struct{ expr, fr, en string }{
@@ -20,10 +24,10 @@ func TestScheduleWords(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.expr, err)
 		}
-		if got := s.Words(LangFR); got != tc.fr {
+		if got := s.Words(i18n.FR); got != tc.fr {
 			t.Errorf("%s in French: %q, want %q", tc.expr, got, tc.fr)
 		}
-		if got := s.Words(LangEN); got != tc.en {
+		if got := s.Words(i18n.EN); got != tc.en {
 			t.Errorf("%s in English: %q, want %q", tc.expr, got, tc.en)
 		}
 	}

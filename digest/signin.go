@@ -1,20 +1,20 @@
 package digest
 
 import (
-	"fmt"
 	"strings"
 	"time"
+
+	"github.com/nogentech/veille/internal/i18n"
 
 	"github.com/nogentech/veille"
 )
 
 // SignInMail is the mail carrying a one-time sign-in link to the members'
 // space (members/); it goes through the same Mailer as digests and alerts.
-func SignInMail(lang, from, to, link string, ttl time.Duration, now time.Time, messageID string) Mail {
-	lang = normLang(lang)
+func SignInMail(lang i18n.Lang, from, to, link string, ttl time.Duration, now time.Time, messageID string) Mail {
 	return Mail{From: from, To: to, Date: now, MessageID: messageID,
-		Subject: t(lang, "signin_subject"),
-		Text:    fmt.Sprintf(t(lang, "signin_body"), link, int(ttl/time.Minute))}
+		Subject: lang.T("mail.signin_subject"),
+		Text:    lang.T("mail.signin_body", link, int(ttl/time.Minute))}
 }
 
 // MessageIDDomain is the domain part for the Message-ID of mails from

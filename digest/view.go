@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nogentech/veille/internal/i18n"
+
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/internal/text"
 	"github.com/nogentech/veille/store"
@@ -84,11 +86,11 @@ type coverageView struct {
 
 // digestSubject is a digest mail's subject in lang: the ledger's claim
 // records it before the mail is rendered, once, when it is sent.
-func digestSubject(cfg veille.Config, dg veille.Digest, d *Digest, lang string) string {
+func digestSubject(cfg veille.Config, dg veille.Digest, d *Digest, lang i18n.Lang) string {
 	title := oneLine(digestTitle(cfg, dg, lang)) + " — " + PeriodLabel(lang, d.Period, cfg.Loc())
 	switch {
 	case d.Edition != nil:
-		return Subject(t(lang, "edition") + " — " + title)
+		return Subject(lang.T("mail.edition") + " — " + title)
 	case d.Member != nil:
 		return Subject(title + " — " + memberName(*d.Member))
 	}
@@ -103,7 +105,7 @@ func memberName(m veille.Member) string {
 }
 
 // newView lays a digest out in lang.
-func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL string) *view {
+func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang i18n.Lang, baseURL string) *view {
 	loc := cfg.Loc()
 	v := &view{langView: langView{lang}, Title: oneLine(digestTitle(cfg, dg, lang)), PeriodLabel: PeriodLabel(lang, d.Period, loc)}
 	if d.Member != nil {
@@ -112,7 +114,7 @@ func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL strin
 		for _, c := range d.Competences {
 			comps = append(comps, veille.CategoryLabel(cfg.Competences, c, lang))
 		}
-		v.MemberLine = fmt.Sprintf("%s %s (%s%s%s)", t(lang, "for_member"), name, t(lang, "competences"), colon(lang), strings.Join(comps, ", "))
+		v.MemberLine = fmt.Sprintf("%s %s (%s%s%s)", lang.T("mail.for_member"), name, lang.T("mail.competences"), lang.Colon(), strings.Join(comps, ", "))
 	}
 	v.Subject = digestSubject(cfg, dg, d, lang)
 	if baseURL != "" {
@@ -123,12 +125,12 @@ func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL strin
 		if line != "" {
 			line += " — "
 		}
-		v.Overdue = append(v.Overdue, overdueView{Title: oneLine(o.Title), Line: line + t(lang, "due_on") + " " + o.Due,
+		v.Overdue = append(v.Overdue, overdueView{Title: oneLine(o.Title), Line: line + lang.T("mail.due_on") + " " + o.Due,
 			URL: strings.TrimRight(baseURL, "/") + store.MarkPath(o.ItemID)})
 	}
 	v.Total = len(d.Items)
 	v.Empty = v.Total == 0
-	v.TotalLabel = plural(lang, v.Total, "item", "items")
+	v.TotalLabel = lang.Count(v.Total, "mail.item", "mail.items")
 	v.Deadlines = deadlineViews(d.Deadlines, lang, baseURL, "")
 
 	sourceNames := map[string]string{}
@@ -164,7 +166,7 @@ func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL strin
 		}
 		g := groupView{Anchor: "g-" + gid, Label: veille.CategoryLabel(cfg.Competences, gid, lang), N: len(in)}
 		if gid == "" {
-			g.Anchor, g.Label = "g-general", t(lang, "general")
+			g.Anchor, g.Label = "g-general", lang.T("mail.general")
 		}
 		bySource := map[string][]entryView{}
 		var order []string
@@ -193,88 +195,88 @@ func newView(cfg veille.Config, dg veille.Digest, d *Digest, lang, baseURL strin
 	ok, failed, unchecked := 0, 0, 0
 	legacy := legacyCoverage(d)
 	for _, c := range d.Coverage {
-		cv := coverageView{Name: oneLine(c.Name), LastSuccess: DateTime(lang, c.LastSuccess.In(loc)), New: c.New}
+		cv := coverageView{Name: oneLine(c.Name), LastSuccess: lang.ShortDateTime(c.LastSuccess.In(loc)), New: c.New}
 		if c.LastSuccess.IsZero() {
-			cv.LastSuccess = t(lang, "never")
+			cv.LastSuccess = lang.T("mail.never")
 		}
 		switch {
 		case c.Checks > 0:
-			cv.Checks = fmt.Sprintf("%d, %s %s", c.Checks, t(lang, "last_one"), DateTime(lang, c.LastCheck.In(loc)))
+			cv.Checks = fmt.Sprintf("%d, %s %s", c.Checks, lang.T("mail.last_one"), lang.ShortDateTime(c.LastCheck.In(loc)))
 		case legacy:
 			// Archived before checks were counted: the last check known then.
-			cv.Checks = DateTime(lang, c.LastAttempt.In(loc))
+			cv.Checks = lang.ShortDateTime(c.LastAttempt.In(loc))
 			if c.LastAttempt.IsZero() {
-				cv.Checks = t(lang, "never")
+				cv.Checks = lang.T("mail.never")
 			}
 		default:
-			cv.Checks = t(lang, "none_checked")
+			cv.Checks = lang.T("mail.none_checked")
 		}
 		switch c.State {
 		case CoverageOK:
-			cv.State, cv.Class = t(lang, "ok"), "ok"
+			cv.State, cv.Class = lang.T("mail.ok"), "ok"
 			if c.FailedChecks > 0 {
-				cv.Detail = fmt.Sprintf(t(lang, "some_failed"), c.FailedChecks, c.Checks)
+				cv.Detail = lang.T("mail.some_failed", c.FailedChecks, c.Checks)
 				if c.FailedChecks == 1 {
-					cv.Detail = fmt.Sprintf(t(lang, "one_failed"), c.Checks)
+					cv.Detail = lang.T("mail.one_failed", c.Checks)
 				}
 			}
 			ok++
 		case CoverageFailed:
-			cv.State, cv.Class = t(lang, "failed"), "bad"
+			cv.State, cv.Class = lang.T("mail.failed"), "bad"
 			cv.Detail = oneLine(ErrorWords(lang, c.Status, c.Error))
 			if c.Error != "" {
 				cv.Detail += " — " + oneLine(c.Error)
 			}
 			failed++
 		case coverageStaleOld:
-			cv.State, cv.Class = t(lang, "stale"), "bad"
+			cv.State, cv.Class = lang.T("mail.stale"), "bad"
 			failed++
 		case coverageNeverOld:
-			cv.State, cv.Class = t(lang, "never_checked"), "warn"
+			cv.State, cv.Class = lang.T("mail.never_checked"), "warn"
 			unchecked++
 		default:
-			cv.State, cv.Class = t(lang, "not_checked"), "warn"
+			cv.State, cv.Class = lang.T("mail.not_checked"), "warn"
 			unchecked++
 		}
 		v.Coverage = append(v.Coverage, cv)
 	}
-	v.CoverageSum = fmt.Sprintf("%d/%d %s", ok, len(d.Coverage), t(lang, "checked_ok"))
+	v.CoverageSum = fmt.Sprintf("%d/%d %s", ok, len(d.Coverage), lang.T("mail.checked_ok"))
 	if failed > 0 {
-		v.CoverageSum += fmt.Sprintf(", %d %s", failed, t(lang, "n_failed"))
+		v.CoverageSum += fmt.Sprintf(", %d %s", failed, lang.T("mail.n_failed"))
 	}
 	if unchecked > 0 {
-		v.CoverageSum += fmt.Sprintf(", %d %s", unchecked, t(lang, "n_not_checked"))
+		v.CoverageSum += fmt.Sprintf(", %d %s", unchecked, lang.T("mail.n_not_checked"))
 	}
 	return v
 }
 
 // OlderNote says, in lang, how many items found during the period were
 // left out as published long before it ("" when none was).
-func OlderNote(lang string, d *Digest) string {
+func OlderNote(lang i18n.Lang, d *Digest) string {
 	switch d.Older {
 	case 0:
 		return ""
 	case 1:
-		return t(lang, "older_left_out_one")
+		return lang.T("mail.older_left_out_one")
 	}
-	return fmt.Sprintf(t(lang, "older_left_out"), d.Older)
+	return lang.T("mail.older_left_out", d.Older)
 }
 
 // Notice is the warning, in lang, at the top of a digest whose period
 // starts before the watch's first recorded check: the sources could not
 // have been checked then, whatever the coverage would otherwise suggest.
 // Pages showing a digest show it too.
-func Notice(lang string, d *Digest, loc *time.Location) string {
+func Notice(lang i18n.Lang, d *Digest, loc *time.Location) string {
 	if len(d.Coverage) == 0 || legacyCoverage(d) {
 		return "" // archived before checks were recorded: nothing to compare with
 	}
 	switch {
 	case d.RecordSince.IsZero():
-		return t(lang, "notice_never")
+		return lang.T("mail.notice_never")
 	case !d.Period.Until.After(d.RecordSince):
-		return fmt.Sprintf(t(lang, "notice_before"), DateTime(lang, d.RecordSince.In(loc)))
+		return lang.T("mail.notice_before", lang.ShortDateTime(d.RecordSince.In(loc)))
 	case d.Period.Since.Before(d.RecordSince):
-		return fmt.Sprintf(t(lang, "notice_partly"), DateTime(lang, d.RecordSince.In(loc)))
+		return lang.T("mail.notice_partly", lang.ShortDateTime(d.RecordSince.In(loc)))
 	}
 	return ""
 }
@@ -296,21 +298,18 @@ func legacyCoverage(d *Digest) bool {
 	return false
 }
 
-func entry(cfg veille.Config, d *Digest, it veille.Item, group, sourceName, lang, baseURL string, loc *time.Location) entryView {
+func entry(cfg veille.Config, d *Digest, it veille.Item, group, sourceName string, lang i18n.Lang, baseURL string, loc *time.Location) entryView {
 	e := entryView{Title: oneLine(it.Title), Link: safeURL(it.Link), Source: oneLine(sourceName),
 		Summary: text.Clip(text.Fold(it.Summary), 220), ItemURL: itemURL(baseURL, it.ID)}
 	if strings.HasPrefix(text.Fold(it.Title), strings.TrimSuffix(e.Summary, "…")) {
 		e.Summary = "" // feeds without a summary repeat the title
 	}
 	if e.Title == "" {
-		e.Title = "(sans titre)"
-		if lang == LangEN {
-			e.Title = "(untitled)"
-		}
+		e.Title = lang.T("mail.untitled")
 	}
 	e.Title = text.Clip(e.Title, 300)
 	if dt := it.DisplayDate(); !dt.IsZero() {
-		e.Date = ShortDate(lang, dt.In(loc))
+		e.Date = lang.ShortDate(dt.In(loc))
 	}
 	var tags []string
 	for _, id := range it.Domains {
@@ -327,16 +326,9 @@ func entry(cfg veille.Config, d *Digest, it veille.Item, group, sourceName, lang
 		}
 	}
 	if len(also) > 0 {
-		e.AlsoIn = t(lang, "also_in") + colon(lang) + strings.Join(also, ", ")
+		e.AlsoIn = lang.T("mail.also_in") + lang.Colon() + strings.Join(also, ", ")
 	}
 	return e
-}
-
-func plural(lang string, n int, one, many string) string {
-	if n == 1 || (lang == LangFR && n == 0) {
-		return fmt.Sprintf("%d %s", n, t(lang, one))
-	}
-	return fmt.Sprintf("%d %s", n, t(lang, many))
 }
 
 // itemURL is the item's page in the watch's web UI.
@@ -358,33 +350,19 @@ func safeURL(s string) string {
 }
 
 // langView gives templates the labels of one language.
-type langView struct{ Lang string }
+type langView struct{ Lang i18n.Lang }
 
 // T is the label key in the view's language (templates call {{$.T "key"}}).
-func (v langView) T(key string) string { return t(v.Lang, key) }
+func (v langView) T(key string) string { return v.Lang.T(key) }
 
 // Colon is the colon with the language's spacing: " : " in French.
-func (v langView) Colon() string { return colon(v.Lang) }
+func (v langView) Colon() string { return v.Lang.Colon() }
 
 // ColonEnd is a colon ending a line.
-func (v langView) ColonEnd() string { return strings.TrimRight(colon(v.Lang), " ") }
+func (v langView) ColonEnd() string { return strings.TrimRight(v.Lang.Colon(), " ") }
 
 // Quote quotes with the language's marks.
-func (v langView) Quote(s string) string { return quote(v.Lang, s) }
-
-func colon(lang string) string {
-	if lang == LangEN {
-		return ": "
-	}
-	return "\u00a0: "
-}
-
-func quote(lang, s string) string {
-	if lang == LangEN {
-		return "\u201c" + s + "\u201d"
-	}
-	return "«\u00a0" + s + "\u00a0»"
-}
+func (v langView) Quote(s string) string { return v.Lang.Quote(s) }
 
 // nonEmpty keeps the non-empty strings.
 func nonEmpty(ss ...string) []string {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/digest"
+	"github.com/nogentech/veille/internal/i18n"
 	"github.com/nogentech/veille/store"
 )
 
@@ -189,7 +190,7 @@ func (a *Auth) RequestLink(ctx context.Context, email, client, next string) erro
 			lang = p.Lang
 		}
 	}
-	msg := digest.SignInMail(lang, a.o.Config.SMTP.From, id.Email, a.o.BaseURL+"/signin/"+token+nextQuery(next), LinkTTL, now,
+	msg := digest.SignInMail(i18n.Parse(lang), a.o.Config.SMTP.From, id.Email, a.o.BaseURL+"/signin/"+token+nextQuery(next), LinkTTL, now,
 		"signin."+hash[:24]+"@"+digest.MessageIDDomain(a.o.Config.SMTP.From))
 	a.bg.Add(1)
 	go func() {

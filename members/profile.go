@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/nogentech/veille/internal/i18n"
 	"github.com/nogentech/veille/store"
 )
 
@@ -23,7 +24,7 @@ func (a *Auth) Profile(ctx context.Context, memberID string) (store.Profile, err
 		return store.Profile{}, fmt.Errorf("members: %w", err)
 	}
 	if p.Lang == "" {
-		p.Lang = "fr"
+		p.Lang = string(i18n.FR)
 	}
 	return p, nil
 }
@@ -56,7 +57,7 @@ func (a *Auth) SaveProfile(ctx context.Context, memberID, by string, p store.Pro
 			return &ProfileError{"domains", d}
 		}
 	}
-	if p.Lang != "fr" && p.Lang != "en" {
+	if _, ok := i18n.Known(p.Lang); !ok {
 		return &ProfileError{"lang", p.Lang}
 	}
 	if !slices.Contains(DigestChoices, p.Digest) {

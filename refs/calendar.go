@@ -1,10 +1,11 @@
 package refs
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nogentech/veille/internal/i18n"
 )
 
 // Calendar dates as French and English texts write them.
@@ -24,10 +25,6 @@ var monthNum = map[string]time.Month{
 	"jan.": 1, "feb.": 2, "mar.": 3, "apr.": 4, "jun.": 6, "jul.": 7, "aug.": 8,
 	"sep.": 9, "sept.": 9, "oct.": 10, "nov.": 11, "dec.": 12,
 }
-
-// frMonthName is the month as a French act's date-only id writes it.
-var frMonthName = [...]string{"", "janvier", "février", "mars", "avril", "mai", "juin",
-	"juillet", "août", "septembre", "octobre", "novembre", "décembre"}
 
 // dayNum reads "1er", "premier", "07".
 func dayNum(s string) int {
@@ -156,7 +153,7 @@ var weekdays = map[string]bool{"lundi": true, "mardi": true, "mercredi": true, "
 // enMonth tells an English month name ("June 3 2024" without its comma).
 func enMonth(w string) bool {
 	m := monthNum[strings.ToLower(w)]
-	return m != 0 && w[0] >= 'A' && w[0] <= 'Z' && strings.ToLower(w) != strings.ToLower(frMonthName[m])
+	return m != 0 && w[0] >= 'A' && w[0] <= 'Z' && strings.ToLower(w) != i18n.FR.Month(time.Month(m))
 }
 
 // tokenBefore is where the word ending at end starts (words split at spaces
@@ -179,14 +176,8 @@ func digitsBefore(s string, end, n int) int {
 }
 
 // frDateID writes a date the way a date-only French act id does:
-// "1er juin 2015", "3 octobre 2010".
-func frDateID(t time.Time) string {
-	day := strconv.Itoa(t.Day())
-	if t.Day() == 1 {
-		day = "1er"
-	}
-	return fmt.Sprintf("%s %s %d", day, frMonthName[t.Month()], t.Year())
-}
+// "1er juin 2015", "3 octobre 2010" (French dates in words: internal/i18n).
+func frDateID(t time.Time) string { return i18n.FR.Date(t) }
 
 // parseFrDate reads one French date written as frDate matches it.
 func parseFrDate(day, month, year string) (time.Time, bool) {

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nogentech/veille/internal/i18n"
+
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/refs"
 	"github.com/nogentech/veille/store"
@@ -65,8 +67,8 @@ func actFromPath(r *http.Request) (kind, id string) {
 // act gathers what veille knows of kind:id; ok is false when nothing is or
 // cites it (or the kind is not one of REFS.md's). The answer is shared
 // (acts_cache.go): callers must not change it.
-func (s *Server) act(ctx context.Context, kind, id, lang string) (ActJSON, bool, error) {
-	f, err := s.actsCache.acts.through(s.o.Index.Batches(), cacheKey(kind, strings.ToLower(id), lang), func() (actFound, error) {
+func (s *Server) act(ctx context.Context, kind, id string, lang i18n.Lang) (ActJSON, bool, error) {
+	f, err := s.actsCache.acts.through(s.o.Index.Batches(), cacheKey(kind, strings.ToLower(id), string(lang)), func() (actFound, error) {
 		a, ok, err := s.readAct(ctx, kind, id, lang)
 		return actFound{a, ok}, err
 	})
@@ -74,7 +76,7 @@ func (s *Server) act(ctx context.Context, kind, id, lang string) (ActJSON, bool,
 }
 
 // readAct is act without the cache.
-func (s *Server) readAct(ctx context.Context, kind, id, lang string) (ActJSON, bool, error) {
+func (s *Server) readAct(ctx context.Context, kind, id string, lang i18n.Lang) (ActJSON, bool, error) {
 	out := ActJSON{Kind: kind, ID: id, CitedBy: []ActGroup{}, Dates: []ActDate{}}
 	if !slices.Contains(refs.Kinds, kind) || strings.TrimSpace(id) == "" {
 		return out, false, nil
@@ -107,7 +109,7 @@ func (s *Server) readAct(ctx context.Context, kind, id, lang string) (ActJSON, b
 		}
 	}
 	sort.SliceStable(out.Dates, func(i, j int) bool { return out.Dates[i].Date < out.Dates[j].Date })
-	out.Official = refs.OfficialURL(kind, out.ID, lang)
+	out.Official = refs.OfficialURL(kind, out.ID, string(lang))
 	return out, true, nil
 }
 
@@ -139,7 +141,7 @@ func actDates(h veille.Hit) []ActDate {
 
 func (s *Server) handleActAPI(w http.ResponseWriter, r *http.Request) {
 	kind, id := actFromPath(r)
-	a, ok, err := s.act(r.Context(), kind, id, langEN)
+	a, ok, err := s.act(r.Context(), kind, id, i18n.EN)
 	if err != nil {
 		if status, msg := s.searchErrorStatus(err); status != 0 {
 			writeError(w, status, msg)

@@ -164,7 +164,7 @@ func (s *Server) buildFeed(r *http.Request, l tr, st searchState, req veille.Sea
 		title += " — " + desc
 	}
 	f := atomFeed{
-		Lang:      l.lang,
+		Lang:      string(l.lang),
 		ID:        uuidURN("search:" + canonical),
 		Title:     atomText{Type: "text", Body: title},
 		Links:     []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self}, {Rel: "alternate", Type: "text/html", Href: html}},
@@ -193,10 +193,7 @@ func (s *Server) buildFeed(r *http.Request, l tr, st searchState, req veille.Sea
 func (s *Server) describeSearch(l tr, st searchState) string {
 	var parts []string
 	if q := st.v.Get("q"); q != "" {
-		parts = append(parts, "« "+q+" »")
-	}
-	if l.lang == langEN && len(parts) > 0 {
-		parts[0] = `"` + st.v.Get("q") + `"`
+		parts = append(parts, l.lang.Quote(q))
 	}
 	for _, name := range filterParams {
 		var labels []string

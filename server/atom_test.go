@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/i18n"
 
 	"github.com/mmcdole/gofeed"
 )
@@ -183,7 +184,7 @@ func TestFeedAtom(t *testing.T) {
 				// gofeed reads a category's label when it has one.
 				terms := append([]string(nil), it.Categories...)
 				var want []string
-				l := tr{lang: langFR}
+				l := tr{lang: i18n.FR}
 				for _, d := range h.Domains {
 					want = append(want, f.srv.termLabel(l, "domain", d))
 				}

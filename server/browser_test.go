@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/nogentech/veille/internal/i18n"
 )
 
 // findChromium looks for Debian's chromium (what .ci/run installs), then
@@ -193,7 +194,7 @@ func TestBrowser(t *testing.T) {
 	if !found {
 		t.Fatal("no search in the sample has a facet with more than one page")
 	}
-	label = f.srv.termLabel(tr{lang: langFR}, facet, term)
+	label = f.srv.termLabel(tr{lang: i18n.FR}, facet, term)
 	t.Logf("searching %q, then facet %s=%s (%d hits)", query, facet, term, facetCount)
 
 	// 1. The home page: the newest items, facets, no filter.
@@ -245,7 +246,7 @@ func TestBrowser(t *testing.T) {
 	if chip := b.text(t, ".active-filters .chip"); !strings.Contains(chip, label) {
 		t.Errorf("active filter %q, want it to name %q", chip, label)
 	}
-	if count := b.text(t, "#count"); !strings.Contains(count, tr{lang: langFR}.Number(int64(facetCount))) {
+	if count := b.text(t, "#count"); !strings.Contains(count, tr{lang: i18n.FR}.Number(int64(facetCount))) {
 		t.Errorf("count line %q, want the facet's %d", count, facetCount)
 	}
 	b.screenshot(t, dir, "03-facet.png")

@@ -137,7 +137,7 @@ func (s *Server) handleCalendarICS(w http.ResponseWriter, r *http.Request) {
 	}
 	lang, _ := uiLang(r)
 	base := s.baseURL(r)
-	body, err := s.actsCache.ics.through(s.o.Index.Batches(), cacheKey(s.calendarKey(q), lang, base), func() ([]byte, error) {
+	body, err := s.actsCache.ics.through(s.o.Index.Batches(), cacheKey(s.calendarKey(q), string(lang), base), func() ([]byte, error) {
 		evs, cut, err := s.events(r.Context(), q)
 		if err != nil {
 			return nil, err
@@ -161,7 +161,7 @@ func (s *Server) handleCalendarICS(w http.ResponseWriter, r *http.Request) {
 func (s *Server) writeICS(w io.Writer, l tr, base string, evs []refs.Event, cut calendarCut) {
 	cal := ics.NewCalendar()
 	cal.SetMethod(ics.MethodPublish)
-	cal.SetProductId("-//NOGENTECH//veille//" + strings.ToUpper(l.lang))
+	cal.SetProductId("-//NOGENTECH//veille//" + strings.ToUpper(string(l.lang)))
 	cal.SetXWRCalName(l.T("calendar.title"))
 	cal.SetRefreshInterval("PT12H")
 	if cut.Truncated {
@@ -196,9 +196,9 @@ func (s *Server) writeICS(w io.Writer, l tr, base string, evs []refs.Event, cut 
 // it cites.
 func eventDescription(l tr, base string, e refs.Event) string {
 	var b strings.Builder
-	b.WriteString(e.Item.Title + "\n" + base + "/items/" + url.PathEscape(e.Item.ID) + "\n« " + e.Text + " »")
+	b.WriteString(e.Item.Title + "\n" + base + "/items/" + url.PathEscape(e.Item.ID) + "\n" + l.lang.Quote(e.Text))
 	if len(e.Item.Refs) > 0 {
-		b.WriteString("\n" + l.T("item.refs") + " :")
+		b.WriteString("\n" + l.T("item.refs") + strings.TrimRight(l.lang.Colon(), " "))
 		for _, r := range e.Item.Refs {
 			b.WriteString("\n- " + r.ID)
 		}
@@ -271,7 +271,7 @@ func (s *Server) handleCalendarPage(w http.ResponseWriter, r *http.Request) {
 			ics[k] = vs
 		}
 	}
-	ics.Set("ui", l.lang)
+	ics.Set("ui", string(l.lang))
 	p.ICSURL = pageURL("/calendar.ics", ics)
 	p.ICSQuery = ics.Encode()
 	p.PrivateICS, _ = r.Context().Value(privateICSKey{}).(string)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille/digest"
+	"github.com/nogentech/veille/internal/i18n"
 	"github.com/nogentech/veille/store"
 )
 
@@ -54,7 +55,7 @@ func (d *digestPages) handleAtom(w http.ResponseWriter, r *http.Request, id stri
 	}
 	base := strings.TrimRight(d.s.o.Config.Server.BaseURL, "/")
 	self := base + "/digests/" + url.PathEscape(id)
-	feed := digestFeed{Title: digest.Title(d.s.o.Config, dg, dg.Lang), ID: self, Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
+	feed := digestFeed{Title: digest.Title(d.s.o.Config, dg, i18n.Parse(dg.Lang)), ID: self, Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
 		Links: []digestFeedLink{{Rel: "self", Type: "application/atom+xml", Href: self + ".atom"}, {Rel: "alternate", Type: "text/html", Href: self}}}
 	for i, a := range periods {
 		dd, err := d.n.Archived(r.Context(), id, a.Period)
@@ -62,7 +63,7 @@ func (d *digestPages) handleAtom(w http.ResponseWriter, r *http.Request, id stri
 			d.fail(w, r, l, err)
 			return
 		}
-		out, err := digest.RenderDigest(d.s.o.Config, dg, dd, dg.Lang, d.s.o.Config.Server.BaseURL)
+		out, err := digest.RenderDigest(d.s.o.Config, dg, dd, i18n.Parse(dg.Lang), d.s.o.Config.Server.BaseURL)
 		if err != nil {
 			d.fail(w, r, l, err)
 			return

@@ -21,7 +21,7 @@ func (e *editions) handleFeed(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "could not read the editions")
 		return
 	}
-	feed := atomFeed{Lang: l.lang, ID: uuidURN("editions"), Title: atomText{Body: l.T("edition.list")},
+	feed := atomFeed{Lang: string(l.lang), ID: uuidURN("editions"), Title: atomText{Body: l.T("edition.list")},
 		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: base + "/editions.atom"},
 			{Rel: "alternate", Type: "text/html", Href: base + "/editions"}},
 		Author: atomPerson{Name: "NOGENTECH"}, Generator: atomGen{Body: "veille"}}

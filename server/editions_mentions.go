@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/nogentech/veille/digest"
-	"github.com/nogentech/veille/store"
 )
 
 // editionMention says on an item page or a search hit that the item was
@@ -27,7 +26,7 @@ func (s *Server) editionMentions(ctx context.Context, l tr, ids []string) map[st
 			m := editionMention{Label: l.T("edition.of", l.Date(ed.SentAt)), URL: digest.EditionPath(ed.Digest, ed.Period)}
 			for _, it := range ed.Items {
 				if it.ID == id {
-					m.Note = pickNote(l.lang, it)
+					m.Note = l.lang.Pick(it.Note, it.NoteEN)
 				}
 			}
 			if ed.DiscussedOn != "" {
@@ -37,13 +36,6 @@ func (s *Server) editionMentions(ctx context.Context, l tr, ids []string) map[st
 		}
 	}
 	return out
-}
-
-func pickNote(lang string, it store.EditionItem) string {
-	if lang == langEN && it.NoteEN != "" {
-		return it.NoteEN
-	}
-	return it.Note
 }
 
 // addEditionMentions fills the hits of a search page.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/i18n"
 )
 
 var (
@@ -37,7 +38,7 @@ func TestHomePageTagged(t *testing.T) {
 	if n < 21 || every-n < 21 {
 		t.Fatalf("%d of %d sample items tagged: the sample does not test this", n, every)
 	}
-	en := tr{lang: langEN}
+	en := tr{lang: i18n.EN}
 
 	// The API and its empty query: every item, untagged ones included.
 	api := apiSearch(t, f, url.Values{"limit": {"100"}})
@@ -90,7 +91,7 @@ func TestHomePageTagged(t *testing.T) {
 	}
 	// In French too.
 	_, frBody := get(t, f.ts.URL+"/?ui=fr")
-	fr := tr{lang: langFR}
+	fr := tr{lang: i18n.FR}
 	if !strings.Contains(html.UnescapeString(string(frBody)), fr.T("home.showall", fr.Number(int64(every-n)))) {
 		t.Error("French home page has no switch to every item")
 	}

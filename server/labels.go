@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/i18n"
 )
 
 // tags lists domains then competences with the terms that earned them.
@@ -57,12 +58,6 @@ func (s *Server) categoryName(l tr, id string) string {
 	return veille.CategoryLabel(s.o.Config.Domains, id, l.lang)
 }
 
-// jurisdictionNames spells out the codes sources use.
-var jurisdictionNames = map[string]map[string]string{
-	langFR: {"FR": "France", "EU": "Union européenne", "US": "États-Unis", "INT": "International", "UK": "Royaume-Uni", "DE": "Allemagne"},
-	langEN: {"FR": "France", "EU": "European Union", "US": "United States", "INT": "International", "UK": "United Kingdom", "DE": "Germany"},
-}
-
 // termLabel is the label people read for a facet term.
 func (s *Server) termLabel(l tr, facet, term string) string {
 	switch facet {
@@ -75,8 +70,9 @@ func (s *Server) termLabel(l tr, facet, term string) string {
 	case "lang":
 		return l.LangName(term)
 	case "jurisdiction":
-		if n, ok := jurisdictionNames[l.lang][strings.ToUpper(term)]; ok {
-			return n
+		// The codes sources use, spelt out (internal/i18n/msg_search.go).
+		if key := "jurisdiction." + strings.ToUpper(term); i18n.Has(key) {
+			return l.T(key)
 		}
 	}
 	return term

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/i18n"
 	"github.com/nogentech/veille/members"
 	"github.com/nogentech/veille/store"
 )
@@ -16,7 +17,7 @@ import (
 // markable checks that a mark key names an item or an act veille knows.
 func (s *Server) markable(ctx context.Context, key string) (int, error) {
 	if kind, id, ok := store.SplitActMarkKey(key); ok {
-		_, found, err := s.act(ctx, kind, id, langEN)
+		_, found, err := s.act(ctx, kind, id, i18n.EN)
 		switch {
 		case err != nil:
 			return http.StatusInternalServerError, err
@@ -40,7 +41,7 @@ func (s *Server) actRow(ctx context.Context, row *registerRow, kind, id string) 
 	row.Page = store.MarkPath(row.ItemID)
 	row.Reference = kind + " " + id
 	row.Title = row.Reference
-	a, found, err := s.act(ctx, kind, id, langEN)
+	a, found, err := s.act(ctx, kind, id, i18n.EN)
 	if err != nil || !found {
 		return err
 	}

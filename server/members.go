@@ -120,7 +120,7 @@ type meJSON struct {
 
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 	id := members.Who(r)
-	out := meJSON{Email: id.Email, Member: id.Member, Staff: id.Staff, Competences: []string{}, Domains: []string{}, Lang: s.locale(w, r).lang}
+	out := meJSON{Email: id.Email, Member: id.Member, Staff: id.Staff, Competences: []string{}, Domains: []string{}, Lang: string(s.locale(w, r).lang)}
 	if id.Member != "" {
 		p, err := s.auth.Profile(r.Context(), id.Member)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/internal/i18n"
 	"github.com/nogentech/veille/members"
 	"github.com/nogentech/veille/store"
 )
@@ -155,7 +156,7 @@ type profileChoice struct {
 	Checked   bool
 }
 
-func choices(cats []veille.Category, on []string, lang string) []profileChoice {
+func choices(cats []veille.Category, on []string, lang i18n.Lang) []profileChoice {
 	out := make([]profileChoice, 0, len(cats))
 	for _, c := range cats {
 		ch := profileChoice{ID: c.ID, Label: veille.CategoryLabel(cats, c.ID, lang)}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/nogentech/veille/internal/i18n"
 	"github.com/nogentech/veille/members"
 )
 
@@ -43,7 +44,7 @@ func parseTemplates(assets *assetSet) (map[string]*template.Template, error) {
 // pageBase is what the layout needs on every page.
 type pageBase struct {
 	L         tr
-	Lang      string
+	Lang      i18n.Lang
 	Title     string
 	Nav       string
 	SwitchURL string
@@ -59,21 +60,17 @@ type pageBase struct {
 func (s *Server) locale(w http.ResponseWriter, r *http.Request) tr {
 	lang, fromSwitch := uiLang(r)
 	if fromSwitch {
-		http.SetCookie(w, &http.Cookie{Name: uiCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		http.SetCookie(w, &http.Cookie{Name: uiCookie, Value: string(lang), Path: "/", MaxAge: 365 * 24 * 3600,
 			HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	}
 	w.Header().Add("Vary", "Accept-Language, Cookie")
-	w.Header().Set("Content-Language", lang)
+	w.Header().Set("Content-Language", string(lang))
 	return tr{lang: lang, loc: s.loc}
 }
 
 func (s *Server) base(r *http.Request, l tr, nav, title string) pageBase {
-	other := langEN
-	if l.lang == langEN {
-		other = langFR
-	}
 	v := r.URL.Query()
-	v.Set("ui", other)
+	v.Set("ui", string(l.lang.Other()))
 	return pageBase{L: l, Lang: l.lang, Title: title, Nav: nav, SwitchURL: r.URL.EscapedPath() + "?" + v.Encode(),
 		Editions: s.hasEditions(), Who: members.Who(r)}
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nogentech/veille/internal/i18n"
 )
 
 func TestLanguageChoice(t *testing.T) {
@@ -55,7 +57,7 @@ func TestLanguageChoice(t *testing.T) {
 
 func TestFormatting(t *testing.T) {
 	paris, _ := time.LoadLocation("Europe/Paris")
-	fr, en := tr{lang: langFR, loc: paris}, tr{lang: langEN, loc: paris}
+	fr, en := tr{lang: i18n.FR, loc: paris}, tr{lang: i18n.EN, loc: paris}
 	// 23:30 UTC on 30 November is already 1 December in Paris.
 	d := time.Date(2026, 11, 30, 23, 30, 0, 0, time.UTC)
 	tests := map[string]struct{ got, want string }{
@@ -82,19 +84,6 @@ func TestFormatting(t *testing.T) {
 	}
 }
 
-func TestMessagesComplete(t *testing.T) {
-	for key := range messages[langFR] {
-		if _, ok := messages[langEN][key]; !ok {
-			t.Errorf("%q has no English text", key)
-		}
-	}
-	for key := range messages[langEN] {
-		if _, ok := messages[langFR][key]; !ok {
-			t.Errorf("%q has no French text", key)
-		}
-	}
-}
-
 // TestSearchPage checks what the page shows for a search: the query kept,
 // facets that toggle filters, removable active filters, paging, the feed
 // link, highlights and the tags with their reasons.
@@ -107,7 +96,7 @@ func TestSearchPage(t *testing.T) {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
 	page := string(body)
-	l := tr{lang: langFR}
+	l := tr{lang: i18n.FR}
 	label := html.EscapeString(f.srv.termLabel(l, "domain", domain.Term))
 	for name, want := range map[string]string{
 		"active filter, removable": `<a class="chip" href="/" title="Retirer le filtre Domaine : ` + label + `">Domaine : ` + label + `</a>`,
@@ -241,7 +230,7 @@ func TestItemPage(t *testing.T) {
 	}
 	_, body := get(t, f.ts.URL+"/items/"+h.ID, "Accept-Language", "en")
 	page := string(body)
-	l := tr{lang: langEN, loc: f.cfg.Location}
+	l := tr{lang: i18n.EN, loc: f.cfg.Location}
 	wants := []string{
 		"<h1>" + html.EscapeString(it.Title) + "</h1>",
 		"Published</dt><dd><time datetime=\"" + it.Published.UTC().Format(time.RFC3339) + "\">" + l.Date(it.Published) + "</time>",

@@ -12,13 +12,25 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/nogentech/veille/internal/i18n"
 )
 
 // TestErrorCatalogueComplete reads the sources that make users' errors
-// and checks that every message format has its French translation, with
-// the same verbs in the same order.
+// and checks that every message format has its French translation in the
+// catalogue (internal/i18n/msg_errors.go), with the same verbs in the same
+// order.
 func TestErrorCatalogueComplete(t *testing.T) {
-	files := []string{"params.go", filepath.Join("..", "index", "query.go"), filepath.Join("..", "index", "search.go")}
+	// Every source of server and index: a format added to a new file is
+	// checked too.
+	server, _ := filepath.Glob("*.go")
+	index, _ := filepath.Glob(filepath.Join("..", "index", "*.go"))
+	var files []string
+	for _, f := range append(server, index...) {
+		if !strings.HasSuffix(f, "_test.go") {
+			files = append(files, f)
+		}
+	}
 	verbs := regexp.MustCompile(`%[a-z]`)
 	seen := 0
 	for _, f := range files {
@@ -42,10 +54,14 @@ func TestErrorCatalogueComplete(t *testing.T) {
 			}
 			format, _ := strconv.Unquote(lit.Value)
 			seen++
-			fr, ok := errorsFR[format]
+			m, ok := i18n.Lookup(format)
 			if !ok {
-				t.Errorf("%s: no French for %q (add it to errorsFR in server/user_errors.go)", f, format)
+				t.Errorf("%s: no French for %q (add it to internal/i18n/msg_errors.go)", f, format)
 				return true
+			}
+			fr := m.FR
+			if m.EN != format {
+				t.Errorf("%q: the English is %q, want the format itself (the API says it)", format, m.EN)
 			}
 			if a, b := strings.Join(verbs.FindAllString(format, -1), ""), strings.Join(verbs.FindAllString(fr, -1), ""); a != b {
 				t.Errorf("%q: verbs %s, French %q has %s", format, a, fr, b)
@@ -110,11 +126,7 @@ func TestMessageKeysExist(t *testing.T) {
 		}
 		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
 			n++
-			if _, ok := messages[langFR][m[1]]; !ok {
-				// digest labels ({{.T "coverage"}} on the digest view) are digest/i18n.go's
-				if strings.HasSuffix(f, "digest.html") && !strings.Contains(m[1], ".") {
-					continue
-				}
+			if !i18n.Has(m[1]) {
 				t.Errorf("%s asks for %q, which the catalogue lacks", f, m[1])
 			}
 		}

@@ -3,6 +3,8 @@ package server
 import (
 	"strings"
 	"testing"
+
+	"github.com/nogentech/veille/internal/i18n"
 )
 
 // TestTagWhyInWords: a tag given by a source says so, in words and with
@@ -18,12 +20,13 @@ func TestTagWhyInWords(t *testing.T) {
 	}
 	link := func(kind, id string) string { return "/" }
 	for _, tc := range []struct {
-		lang, key string
-		env, md   string
+		lang    i18n.Lang
+		key     string
+		env, md string
 	}{
-		{langFR, "why", "pourquoi : déchets dangereux ; donnée par la source " + src.Name, "par Instruments chirurgicaux"},
-		{langFR, "item.matched", "termes trouvés : déchets dangereux ; donnée par la source " + src.Name, "par Instruments chirurgicaux"},
-		{langEN, "item.matched", "matched terms: déchets dangereux; given by the source " + src.Name, "through Surgical instruments"},
+		{i18n.FR, "why", "pourquoi : déchets dangereux ; donnée par la source " + src.Name, "par Instruments chirurgicaux"},
+		{i18n.FR, "item.matched", "termes trouvés : déchets dangereux ; donnée par la source " + src.Name, "par Instruments chirurgicaux"},
+		{i18n.EN, "item.matched", "matched terms: déchets dangereux; given by the source " + src.Name, "through Surgical instruments"},
 	} {
 		tags := s.tagsSaying(tr{lang: tc.lang}, tc.key, []string{"environment", "medical-devices"}, nil, why, link)
 		if len(tags) != 2 {

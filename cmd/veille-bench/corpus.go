@@ -16,6 +16,7 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/demo"
+	"github.com/nogentech/veille/internal/i18n"
 	"github.com/nogentech/veille/internal/text"
 )
 
@@ -343,7 +344,7 @@ func frDate(t time.Time) string {
 	if t.Day() == 1 {
 		d = "1er"
 	}
-	return d + " " + text.MonthFR(t.Month()) + " " + strconv.Itoa(t.Year())
+	return d + " " + i18n.FR.Month(t.Month()) + " " + strconv.Itoa(t.Year())
 }
 
 // slugOf is the URL slug of a title.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/digest"
+	"github.com/nogentech/veille/internal/i18n"
 	"github.com/nogentech/veille/store"
 )
 
@@ -39,7 +40,7 @@ func writeDigestPDF(ctx context.Context, g *globals, n *digest.Notifier, cfg vei
 	if err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
-	if err := digest.WritePDF(f, cfg, dg, d, lang); err != nil {
+	if err := digest.WritePDF(f, cfg, dg, d, i18n.Parse(lang)); err != nil {
 		f.Close()
 		os.Remove(file)
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/digest"
+	"github.com/nogentech/veille/internal/i18n"
 )
 
 // digestPreview is what `veille digest --dry-run` and `--out` show. It is
@@ -96,7 +97,7 @@ func makePreview(ctx context.Context, n *digest.Notifier, cfg veille.Config, id 
 	if lang != "" {
 		showLang = lang
 	}
-	r, err := digest.RenderDigest(cfg, dg, show, showLang, cfg.Server.BaseURL)
+	r, err := digest.RenderDigest(cfg, dg, show, i18n.Parse(showLang), cfg.Server.BaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +116,7 @@ func makePreview(ctx context.Context, n *digest.Notifier, cfg veille.Config, id 
 		if len(cut.Items) == 0 && !dg.SendEmpty {
 			what = "empty: not sent"
 		}
-		pv.Recipients = append(pv.Recipients, previewRecipient{Address: rc.Address, Who: who, Lang: rc.Lang, What: what})
+		pv.Recipients = append(pv.Recipients, previewRecipient{Address: rc.Address, Who: who, Lang: string(rc.Lang), What: what})
 	}
 	return pv, nil
 }

@@ -1,6 +1,7 @@
 // Package text holds the small string rules every package needs, written
 // once: the first non-empty value, whitespace folding, cutting text to a
-// size without splitting a character, de-duplication, French month names.
+// size without splitting a character, de-duplication. (Month names and
+// dates in words are the language's: internal/i18n.)
 // Rules that belong to a concept live with it (a feed's plain text in
 // crawler, a mail header line in digest); this package is only for the
 // ones that have no other home.

@@ -3,7 +3,6 @@ package text
 import (
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 )
 
@@ -80,11 +79,5 @@ func TestDedupe(t *testing.T) {
 	}
 	if got := DedupeFold([]string{" ", ""}); got != nil {
 		t.Errorf("DedupeFold of blanks = %#v, want nil", got)
-	}
-}
-
-func TestMonthFR(t *testing.T) {
-	if MonthFR(time.January) != "janvier" || MonthFR(time.August) != "août" || MonthFR(time.December) != "décembre" {
-		t.Error("French month names are wrong")
 	}
 }
