@@ -226,7 +226,8 @@ type calendarPage struct {
 type choice struct{ Value, Label string }
 
 type calendarEvent struct {
-	Date, ISO, Kind, Act, ActURL, Title, ItemURL, Text string
+	Date, ISO, Kind, Act, ActURL, Title, ItemURL string
+	Quote                                        string // the words that set the date, quoted; "" when none
 }
 
 func (s *Server) handleCalendarPage(w http.ResponseWriter, r *http.Request) {
@@ -278,7 +279,10 @@ func (s *Server) handleCalendarPage(w http.ResponseWriter, r *http.Request) {
 	today := s.o.Now().In(s.loc).Format(time.DateOnly)
 	for _, e := range evs {
 		ce := calendarEvent{Date: dayLabel(l, e.Date), ISO: e.Date, Kind: l.T("datekind." + e.Kind),
-			Title: e.Item.Title, ItemURL: "/items/" + url.PathEscape(e.Item.ID), Text: e.Text}
+			Title: e.Item.Title, ItemURL: "/items/" + url.PathEscape(e.Item.ID)}
+		if e.Text != "" {
+			ce.Quote = l.Quote(e.Text)
+		}
 		if e.Act != nil {
 			ce.Act, ce.ActURL = e.Act.ID, actURL(e.Act.Kind, e.Act.ID)
 		}

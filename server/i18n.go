@@ -41,6 +41,12 @@ func (t tr) Number(n int64) string { return t.lang.Number(n) }
 // Decimal writes a number with its fractional part, if any: "0,5", "0.5".
 func (t tr) Decimal(f float64) string { return t.lang.Decimal(f) }
 
+// Colon is a colon with the language's spacing (" : " in French).
+func (t tr) Colon() string { return t.lang.Colon() }
+
+// Quote quotes s with the language's marks: « s », “s”.
+func (t tr) Quote(s string) string { return t.lang.Quote(s) }
+
 // Duration says an interval the way people do: "2 h", "30 min", "1 j".
 func (t tr) Duration(d time.Duration) string { return t.lang.Duration(d) }
 
