@@ -164,7 +164,7 @@ func BenchmarkMemberHome(b *testing.B) {
 	withNew := 0
 	for _, c := range clients[:min(20, len(clients))] {
 		_, home := c.do("GET", "/", nil)
-		if i := strings.Index(home, `class="home-summary">`); i >= 0 && !strings.HasPrefix(home[i+len(`class="home-summary">`):], "0 ") {
+		if i := strings.Index(home, `class="home-summary">`); i >= 0 && !strings.HasPrefix(home[i+len(`class="home-summary">`):], "Rien ") {
 			withNew++
 			if withNew == 1 {
 				b.Logf("a home: %s", home[i:min(len(home), i+80)])

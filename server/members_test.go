@@ -319,7 +319,7 @@ func TestMemberHomeNewSinceLastVisit(t *testing.T) {
 	}
 	e.clock.advance(time.Hour) // the next visit
 	_, home = a.do("GET", "/", nil)
-	if strings.Count(home, `class="hit new"`) != 1 || !strings.Contains(home, "1 nouveaux éléments") && !strings.Contains(home, "1 new items") {
+	if strings.Count(home, `class="hit new"`) != 1 || !strings.Contains(home, "1 nouvel élément depuis") && !strings.Contains(home, "1 new items") {
 		t.Fatalf("second visit:\n%s", home)
 	}
 	_, list := a.do("GET", "/api/saved", nil)
@@ -387,7 +387,7 @@ func TestHomeNewIsFirstSeenNotPublished(t *testing.T) {
 	e.clock.advance(time.Hour) // the next visit
 	_, home := a.do("GET", "/", nil)
 	if !strings.Contains(home, `class="hit new" id="hit-late-crawl"`) || strings.Count(home, `class="hit new"`) != 1 ||
-		!strings.Contains(home, `class="hit" id="hit-seen-before"`) || !strings.Contains(home, "1 nouveaux éléments") {
+		!strings.Contains(home, `class="hit" id="hit-seen-before"`) || !strings.Contains(home, "1 nouvel élément depuis") {
 		t.Fatalf("second visit: want late-crawl alone new, 1 counted:\n%s", home)
 	}
 	_, list := a.do("GET", "/api/saved", nil)
@@ -397,7 +397,7 @@ func TestHomeNewIsFirstSeenNotPublished(t *testing.T) {
 	// The visit after: nothing first seen since, nothing new.
 	e.clock.advance(time.Hour)
 	_, home = a.do("GET", "/", nil)
-	if strings.Contains(home, `class="hit new"`) || !strings.Contains(home, "0 nouveaux éléments") {
+	if strings.Contains(home, `class="hit new"`) || !strings.Contains(home, "Rien de nouveau depuis") {
 		t.Fatalf("third visit: nothing is new:\n%s", home)
 	}
 }

@@ -71,6 +71,8 @@ var memberMessages = map[string]Message{
 	"notify.weekly":       {"chaque semaine", "weekly"},
 	"home.title":          {"Ce qui nous concerne", "What concerns us"},
 	"home.new":            {"%d nouveaux éléments depuis votre dernière visite (%s).", "%d new items since your last visit (%s)."},
+	"home.new_one":        {"1 nouvel élément depuis votre dernière visite (%s).", "1 new item since your last visit (%s)."},
+	"home.new_none":       {"Rien de nouveau depuis votre dernière visite (%s).", "Nothing new since your last visit (%s)."},
 	"home.first":          {"Bienvenue : voici les éléments de vos compétences, les plus récents d'abord.", "Welcome: here are the items of your competences, newest first."},
 	"home.overdue":        {"%d actions en retard", "%d overdue actions"},
 	"home.search":         {"Rechercher dans toute la veille", "Search the whole watch"},
