@@ -28,6 +28,20 @@ type actsFixture struct {
 	items map[string]veille.Item
 }
 
+// serveActs serves ix as the act pages' tests read it: UTC, at actsNow.
+func serveActs(t *testing.T, ix *index.Index) *actsFixture {
+	t.Helper()
+	srv, err := New(Options{Config: veille.Config{Location: time.UTC}, Index: ix, Logger: testLogger(),
+		Now: func() time.Time { return actsNow }, Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	f := &actsFixture{ts: ts}
+	return f
+}
+
 func newActsFixture(t *testing.T) *actsFixture {
 	t.Helper()
 	dir := t.TempDir()
@@ -295,14 +309,7 @@ func TestActGroupsPaged(t *testing.T) {
 	if err := ix.Upsert(t.Context(), list, 1); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{Config: veille.Config{Location: time.UTC}, Index: ix, Logger: testLogger(),
-		Now: func() time.Time { return actsNow }, Getenv: func(string) string { return "" }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	f := &actsFixture{ts: ts}
+	f := serveActs(t, ix)
 	status, a := getAct(t, f, "/api/acts/eu-act/Regulation%20(EU)%202017%2F745")
 	if status != http.StatusOK {
 		t.Fatalf("status %d", status)
@@ -329,7 +336,7 @@ func TestActGroupsPaged(t *testing.T) {
 	}
 	for lang, want := range map[string]string{"en": fmt.Sprintf("%d items in all: the page shows the %d newest", n, actGroupLimit),
 		"fr": fmt.Sprintf("%d éléments en tout : la page montre les %d plus récents", n, actGroupLimit)} {
-		_, body := get(t, ts.URL+"/acts/eu-act/Regulation%20(EU)%202017%2F745?ui="+lang)
+		_, body := get(t, f.ts.URL+"/acts/eu-act/Regulation%20(EU)%202017%2F745?ui="+lang)
 		page := string(body)
 		if !strings.Contains(page, want) || !strings.Contains(page, `href="/?ref=eu-act%3ARegulation`) {
 			t.Errorf("%s: the page does not say %q with a link to the search", lang, want)
@@ -361,14 +368,7 @@ func TestActsCacheFollowsIndex(t *testing.T) {
 	if err := ix.Upsert(t.Context(), []veille.Item{mk("first", "Le règlement (UE) 2017/745 s'applique. Les fabricants doivent se conformer au plus tard le 26 mai 2026.")}, 1); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{Config: veille.Config{Location: time.UTC}, Index: ix, Logger: testLogger(),
-		Now: func() time.Time { return actsNow }, Getenv: func(string) string { return "" }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	f := &actsFixture{ts: ts}
+	f := serveActs(t, ix)
 	const act = "/api/acts/eu-act/Regulation%20(EU)%202017%2F745"
 	for range 2 { // the second answer from the cache
 		if _, a := getAct(t, f, act); a.Total != 1 {
@@ -387,7 +387,7 @@ func TestActsCacheFollowsIndex(t *testing.T) {
 	if got, _, _ := calendarEvents(t, f, ""); !slices.Equal(got, []string{"2026-05-26 first", "2026-06-01 second"}) {
 		t.Errorf("after a write: calendar %v", got)
 	}
-	_, body := get(t, ts.URL+"/calendar?ui=en")
+	_, body := get(t, f.ts.URL+"/calendar?ui=en")
 	if !strings.Contains(string(body), "1 June 2026") {
 		t.Error("after a write: the calendar page lacks the new date")
 	}

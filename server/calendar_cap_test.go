@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -50,14 +49,7 @@ func TestCalendarCap(t *testing.T) {
 	if err := ix.Upsert(t.Context(), list, 1); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{Config: veille.Config{Location: time.UTC}, Index: ix, Logger: testLogger(),
-		Now: func() time.Time { return actsNow }, Getenv: func(string) string { return "" }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	f := &actsFixture{ts: ts}
+	f := serveActs(t, ix)
 
 	// 900 upcoming, then back from 28 February: 8 days of 10 (980), 20
 	// February's 15 (995); 19 February's 10 do not fit in the 5 left.
@@ -103,7 +95,7 @@ func TestCalendarCap(t *testing.T) {
 		"en": {"More than 1,000 dates in this period: the calendar shows 995 of them, from 20 February 2026 to 29 May 2026"},
 		"fr": {"Plus de 1\u202f000 dates dans cette période : le calendrier en montre 995, du 20 février 2026 au 29 mai 2026"},
 	} {
-		_, body := get(t, ts.URL+"/calendar?ui="+lang)
+		_, body := get(t, f.ts.URL+"/calendar?ui="+lang)
 		page := string(body)
 		for _, w := range words {
 			if !strings.Contains(page, w) {
@@ -122,7 +114,7 @@ func TestCalendarCap(t *testing.T) {
 	if strings.Contains(string(body), "X-WR-CALDESC") {
 		t.Error("a .ics within the cap says it is cut")
 	}
-	_, body = get(t, ts.URL+"/calendar?ui=en&since=2026-02-01&until=2026-02-28")
+	_, body = get(t, f.ts.URL+"/calendar?ui=en&since=2026-02-01&until=2026-02-28")
 	if strings.Contains(string(body), "More than") {
 		t.Error("a calendar within the cap says it is cut")
 	}
