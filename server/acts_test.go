@@ -28,6 +28,18 @@ type actsFixture struct {
 	items map[string]veille.Item
 }
 
+// openTempIndex is an empty index in t's temporary directory, closed at
+// the end of the test.
+func openTempIndex(t *testing.T) *index.Index {
+	t.Helper()
+	ix, err := index.Open(filepath.Join(t.TempDir(), "index.bleve"), index.Options{Logger: testLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
 // serveActs serves ix as the act pages' tests read it: UTC, at actsNow.
 func serveActs(t *testing.T, ix *index.Index) *actsFixture {
 	t.Helper()
@@ -283,12 +295,7 @@ func TestItemPageRefs(t *testing.T) {
 // search by reference; the other groups and the act itself are still read
 // whole, however many plain citations there are.
 func TestActGroupsPaged(t *testing.T) {
-	dir := t.TempDir()
-	ix, err := index.Open(filepath.Join(dir, "index.bleve"), index.Options{Logger: testLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	ix := openTempIndex(t)
 	pub := time.Date(2020, 1, 1, 9, 0, 0, 0, time.UTC)
 	var list []veille.Item
 	add := func(id, title, text string) {
@@ -351,12 +358,7 @@ func TestActGroupsPaged(t *testing.T) {
 // writes to the index, and a write shows at once: a new citing item on the
 // act's page, its date in the .ics.
 func TestActsCacheFollowsIndex(t *testing.T) {
-	dir := t.TempDir()
-	ix, err := index.Open(filepath.Join(dir, "index.bleve"), index.Options{Logger: testLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	ix := openTempIndex(t)
 	pub := time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
 	mk := func(id, text string) veille.Item {
 		it := veille.Item{ID: id, Title: "Avis " + id, Content: text, Lang: "fr", Source: "jorf", Sources: []string{"jorf"},

@@ -2,14 +2,12 @@ package server
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/nogentech/veille"
-	"github.com/nogentech/veille/index"
 )
 
 // TestCalendarCap: a window holding more dates than calendarMaxEvents
@@ -17,12 +15,7 @@ import (
 // yesterday, stops at the first day that does not fit, and says so; the
 // .ics holds the same dates.
 func TestCalendarCap(t *testing.T) {
-	dir := t.TempDir()
-	ix, err := index.Open(filepath.Join(dir, "index.bleve"), index.Options{Logger: testLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	ix := openTempIndex(t)
 	// clock 2026-03-01: 90 upcoming days of 10 deadlines (900 dates), and
 	// 28 past days of February of 10, but 15 on 20 February.
 	pub := time.Date(2025, 1, 1, 9, 0, 0, 0, time.UTC)
