@@ -27,7 +27,16 @@ func runCheck(ctx context.Context, g *globals, args []string) error {
 	case enabled == 0:
 		fmt.Fprintf(g.stderr, "veille check: warning: every source of %s is disabled: nothing will be watched\n", g.config)
 	}
-	fmt.Fprintf(g.stdout, "%s: ok — %d sources (%d enabled), %d domains, %d competences, %d members, %d digests, %d alerts\n",
-		g.config, len(cfg.Sources), enabled, len(cfg.Domains), len(cfg.Competences), len(cfg.Members), len(cfg.Digests), len(cfg.Alerts))
+	fmt.Fprintf(g.stdout, "%s: ok — %s (%d enabled), %s, %s, %s, %s, %s\n",
+		g.config, count(len(cfg.Sources), "source"), enabled, count(len(cfg.Domains), "domain"), count(len(cfg.Competences), "competence"),
+		count(len(cfg.Members), "member"), count(len(cfg.Digests), "digest"), count(len(cfg.Alerts), "alert"))
 	return nil
+}
+
+// count writes n and its English noun: "1 alert", "2 alerts".
+func count(n int, noun string) string {
+	if n != 1 {
+		noun += "s"
+	}
+	return fmt.Sprintf("%d %s", n, noun)
 }
