@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/nogentech/veille"
-	"github.com/nogentech/veille/index"
 	"github.com/nogentech/veille/store"
 )
 
@@ -19,17 +18,15 @@ import (
 type Archive struct {
 	cfg veille.Config
 	st  *store.Store
-	// ix gives a digest its deadlines; nil leaves them out.
-	ix  *index.Index
 	now func() time.Time
 }
 
 // NewArchive returns the reader of cfg's digests in st; now may be nil.
-func NewArchive(cfg veille.Config, st *store.Store, ix *index.Index, now func() time.Time) *Archive {
+func NewArchive(cfg veille.Config, st *store.Store, now func() time.Time) *Archive {
 	if now == nil {
 		now = time.Now
 	}
-	return &Archive{cfg: cfg, st: st, ix: ix, now: now}
+	return &Archive{cfg: cfg, st: st, now: now}
 }
 
 // DigestConfig returns the configured digest id.

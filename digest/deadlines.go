@@ -10,21 +10,21 @@ import (
 	"github.com/nogentech/veille/internal/i18n"
 
 	"github.com/nogentech/veille"
-	"github.com/nogentech/veille/index"
-	"github.com/nogentech/veille/refs"
+	"github.com/nogentech/veille/store"
 )
 
 // Deadlines: every digest ends its news with the dates the watch's items set
 // in the 90 days after its period (entries into force, applications,
 // deadlines, ends of consultations), for its readers: the digest's domains
 // and competences, and a member's competences in its cut. They are read
-// from the index's dates (index.Dated), not from the period's items: a date
-// that falls next month was usually published months ago.
+// from the record's table of dates (store.Dates), not from the period's
+// items: a date that falls next month was usually published months ago.
 
 // deadlineDays is how far ahead of the period a digest looks.
 const deadlineDays = 90
 
-// deadlineLimit caps the items read for one digest's deadlines.
+// deadlineLimit caps the dates of one digest's deadlines; past it, the
+// section keeps whole days, the earliest first (store.DatesQuery).
 const deadlineLimit = 500
 
 // Deadline is one date of a digest's deadlines section, archived with it.
@@ -38,23 +38,19 @@ type Deadline struct {
 }
 
 // deadlines are the dates in the deadlineDays after p that dg's readers
-// are concerned by; none without an index.
+// are concerned by.
 func (a *Archive) deadlines(ctx context.Context, dg veille.Digest, p Period) ([]Deadline, error) {
-	if a.ix == nil {
-		return nil, nil
-	}
 	// the day the period ends on, where the watch is: dates are days
 	end := p.Until.In(a.cfg.Loc())
 	from := time.Date(end.Year(), end.Month(), end.Day(), 0, 0, 0, 0, time.UTC)
 	until := from.AddDate(0, 0, deadlineDays)
-	hits, _, err := a.ix.Dated(ctx, index.DatedRequest{
-		Filter: veille.SearchRequest{Domains: dg.Domains, Competences: dg.Competences},
-		From:   from, Until: until, Limit: deadlineLimit})
+	res, err := a.st.Dates(ctx, store.DatesQuery{From: from.Format(time.DateOnly), Until: until.Format(time.DateOnly),
+		Tags: store.Tags{Domains: dg.Domains, Competences: dg.Competences}, Max: deadlineLimit})
 	if err != nil {
 		return nil, fmt.Errorf("digest %s: deadlines: %w", dg.ID, err)
 	}
 	var out []Deadline
-	for _, e := range refs.Events(hits, nil, from.Format(time.DateOnly), until.Format(time.DateOnly)) {
+	for _, e := range res.Dates {
 		out = append(out, Deadline{KeyDate: e.KeyDate, Item: e.Item.ID, Title: e.Item.Title, Act: e.Act,
 			Competences: e.Item.Competences})
 	}

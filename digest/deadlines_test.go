@@ -14,7 +14,7 @@ import (
 )
 
 // TestDigestDeadlines: a digest lists the dates of the 90 days after its
-// period that its readers are concerned by, read through the index from
+// period that its readers are concerned by, read from the record's dates of
 // items published long before; a member's cut keeps its competences' only;
 // the mail says them in words, in HTML and text.
 func TestDigestDeadlines(t *testing.T) {

@@ -123,7 +123,7 @@ func New(o Options) (*Notifier, error) {
 	if o.Mailer == nil {
 		o.Mailer = NewMailer(o.Config.SMTP, o.Getenv)
 	}
-	return &Notifier{o: o, a: NewArchive(o.Config, o.Store, o.Index, o.Now)}, nil
+	return &Notifier{o: o, a: NewArchive(o.Config, o.Store, o.Now)}, nil
 }
 
 func mailerFromConfig(c veille.SMTP, getenv func(string) string) (*SMTPMailer, error) {

@@ -49,15 +49,14 @@ const (
 	fRefs     = "refs"
 	fRefsJSON = "refs_json"
 	// fActRefs holds "kind:id" of the acts an item cites or is, as written
-	// (not lower-cased), for the facet of the most cited acts; fDates the
-	// item's dates as "kind:YYYY-MM-DD" keywords, for the calendar's
-	// window queries (index/dates.go).
+	// (not lower-cased), for the facet of the most cited acts. The dates
+	// are not indexed as terms: the calendar reads them from the store's
+	// table of dates, in date order (store/dates.go).
 	fActRefs = "act_refs"
 	// fRefRels holds "rel|kind:id" for each reference with a relation and
 	// "is|kind:id" for the item's own act, so that an act page reads each
 	// group on its own (index/acts.go).
 	fRefRels   = "ref_rels"
-	fDates     = "dates"
 	fHighlight = "highlight"
 	fTitleFr   = "title_fr"
 	fTextFr    = "text_fr"
@@ -175,9 +174,6 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	rels := kw(false)
 	rels.DocValues = false // term queries only
 	dm.AddFieldMappingsAt(fRefRels, rels)
-	dates := kw(false)
-	dates.DocValues = false // window queries read the term dictionary only
-	dm.AddFieldMappingsAt(fDates, dates)
 
 	pub := mapping.NewDateTimeFieldMapping()
 	pub.Store = false

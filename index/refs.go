@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/refs"
 )
 
 // storedRefs is what a hit shows of an item's references (REFS.md).
@@ -34,9 +35,6 @@ func addRefs(doc map[string]interface{}, it *veille.Item) error {
 	if rels := keywords(fRefRels, relKeys(it)); len(rels) > 0 {
 		doc[fRefRels] = rels
 	}
-	if d := dateKeys(it.Dates); len(d) > 0 {
-		doc[fDates] = d
-	}
 	if len(it.Refs) == 0 && len(it.Dates) == 0 && it.Act == nil {
 		return nil
 	}
@@ -64,4 +62,24 @@ func hitRefs(h *veille.Hit, stored string) {
 	if h.Dates == nil {
 		h.Dates = []veille.KeyDate{}
 	}
+}
+
+// actKeys are the "kind:id" of the acts an item cites or is, as written.
+func actKeys(it *veille.Item) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(kind, id string) {
+		k := veille.RefKey(kind, id)
+		if refs.IsAct(kind) && !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	if it.Act != nil {
+		add(it.Act.Kind, it.Act.ID)
+	}
+	for _, r := range it.Refs {
+		add(r.Kind, r.ID)
+	}
+	return out
 }

@@ -1,9 +1,6 @@
 package refs
 
 import (
-	"slices"
-	"sort"
-
 	"github.com/nogentech/veille"
 )
 
@@ -15,36 +12,6 @@ type Event struct {
 	// amends, repeals, transposes or implements, else the first act it
 	// cites; nil when it names none.
 	Act *veille.ActID
-}
-
-// Events are the dates of the hits whose kind is one of kinds (every kind
-// when none) and whose day is in [from, until) (YYYY-MM-DD), by day, then
-// kind, then item.
-func Events(hits []veille.Hit, kinds []string, from, until string) []Event {
-	var out []Event
-	for _, h := range hits {
-		var act *veille.ActID
-		for _, d := range h.Dates {
-			if d.Date < from || d.Date >= until || (len(kinds) > 0 && !slices.Contains(kinds, d.Kind)) {
-				continue
-			}
-			if act == nil {
-				act = EventAct(h)
-			}
-			out = append(out, Event{KeyDate: d, Item: h, Act: act})
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Date != b.Date {
-			return a.Date < b.Date
-		}
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		return a.Item.ID < b.Item.ID
-	})
-	return out
 }
 
 // EventAct is the act an item's dates belong to (see Event.Act).

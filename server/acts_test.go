@@ -28,33 +28,14 @@ type actsFixture struct {
 	items map[string]veille.Item
 }
 
-// openTempIndex is an empty index in t's temporary directory, closed at
-// the end of the test.
-func openTempIndex(t *testing.T) *index.Index {
-	t.Helper()
-	ix, err := index.Open(filepath.Join(t.TempDir(), "index.bleve"), index.Options{Logger: testLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	return ix
+// tempRecord is an empty record (store and index) in t's temporary
+// directory, closed at the end of the test.
+type tempRecord struct {
+	st *store.Store
+	ix *index.Index
 }
 
-// serveActs serves ix as the act pages' tests read it: UTC, at actsNow.
-func serveActs(t *testing.T, ix *index.Index) *actsFixture {
-	t.Helper()
-	srv, err := New(Options{Config: veille.Config{Location: time.UTC}, Index: ix, Logger: testLogger(),
-		Now: func() time.Time { return actsNow }, Getenv: func(string) string { return "" }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	f := &actsFixture{ts: ts}
-	return f
-}
-
-func newActsFixture(t *testing.T) *actsFixture {
+func openTempRecord(t *testing.T) *tempRecord {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := store.Open(t.Context(), filepath.Join(dir, "veille.db"))
@@ -67,6 +48,39 @@ func newActsFixture(t *testing.T) *actsFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
+	return &tempRecord{st: st, ix: ix}
+}
+
+// add records the items, then indexes what changed, as a crawl does.
+func (r *tempRecord) add(t *testing.T, items ...veille.Item) {
+	t.Helper()
+	res, err := r.st.UpsertItems(t.Context(), items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.ix.Upsert(t.Context(), append(res.New, res.Updated...), res.MaxSeq); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// serveActs serves r as the act pages' tests read it: UTC, at actsNow.
+func serveActs(t *testing.T, r *tempRecord) *actsFixture {
+	t.Helper()
+	srv, err := New(Options{Config: veille.Config{Location: time.UTC}, Index: r.ix, Store: r.st, Logger: testLogger(),
+		Now: func() time.Time { return actsNow }, Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	f := &actsFixture{ts: ts}
+	return f
+}
+
+func newActsFixture(t *testing.T) *actsFixture {
+	t.Helper()
+	rec := openTempRecord(t)
+	st, ix := rec.st, rec.ix
 	pub := time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
 	mk := func(id, title, text string, comps ...string) veille.Item {
 		it := veille.Item{ID: id, Title: title, Content: text, Lang: "fr", Source: "jorf", Sources: []string{"jorf"},
@@ -89,13 +103,7 @@ func newActsFixture(t *testing.T) *actsFixture {
 	for _, it := range list {
 		items[it.ID] = it
 	}
-	res, err := st.UpsertItems(t.Context(), list)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.Upsert(t.Context(), append(res.New, res.Updated...), res.MaxSeq); err != nil {
-		t.Fatal(err)
-	}
+	rec.add(t, list...)
 	cfg := veille.Config{
 		Domains:     []veille.Category{{ID: "medical-devices", Label: map[string]string{"fr": "Dispositifs médicaux", "en": "Medical devices"}}},
 		Competences: []veille.Category{{ID: "medical-implants"}, {ID: "surgical-instruments"}, {ID: "surface-treatment"}},
@@ -295,7 +303,7 @@ func TestItemPageRefs(t *testing.T) {
 // search by reference; the other groups and the act itself are still read
 // whole, however many plain citations there are.
 func TestActGroupsPaged(t *testing.T) {
-	ix := openTempIndex(t)
+	rec := openTempRecord(t)
 	pub := time.Date(2020, 1, 1, 9, 0, 0, 0, time.UTC)
 	var list []veille.Item
 	add := func(id, title, text string) {
@@ -313,10 +321,8 @@ func TestActGroupsPaged(t *testing.T) {
 	for i := range n {
 		add(fmt.Sprintf("cite-%03d", i), fmt.Sprintf("Avis n° %d aux fabricants", i), "Le règlement (UE) 2017/745 s'applique aux implants.")
 	}
-	if err := ix.Upsert(t.Context(), list, 1); err != nil {
-		t.Fatal(err)
-	}
-	f := serveActs(t, ix)
+	rec.add(t, list...)
+	f := serveActs(t, rec)
 	status, a := getAct(t, f, "/api/acts/eu-act/Regulation%20(EU)%202017%2F745")
 	if status != http.StatusOK {
 		t.Fatalf("status %d", status)
@@ -355,10 +361,10 @@ func TestActGroupsPaged(t *testing.T) {
 }
 
 // TestActsCacheFollowsIndex: act pages and calendars are kept between two
-// writes to the index, and a write shows at once: a new citing item on the
+// writes to the record, and a write shows at once: a new citing item on the
 // act's page, its date in the .ics.
 func TestActsCacheFollowsIndex(t *testing.T) {
-	ix := openTempIndex(t)
+	rec := openTempRecord(t)
 	pub := time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
 	mk := func(id, text string) veille.Item {
 		it := veille.Item{ID: id, Title: "Avis " + id, Content: text, Lang: "fr", Source: "jorf", Sources: []string{"jorf"},
@@ -367,10 +373,8 @@ func TestActsCacheFollowsIndex(t *testing.T) {
 		pub = pub.Add(time.Hour)
 		return it
 	}
-	if err := ix.Upsert(t.Context(), []veille.Item{mk("first", "Le règlement (UE) 2017/745 s'applique. Les fabricants doivent se conformer au plus tard le 26 mai 2026.")}, 1); err != nil {
-		t.Fatal(err)
-	}
-	f := serveActs(t, ix)
+	rec.add(t, mk("first", "Le règlement (UE) 2017/745 s'applique. Les fabricants doivent se conformer au plus tard le 26 mai 2026."))
+	f := serveActs(t, rec)
 	const act = "/api/acts/eu-act/Regulation%20(EU)%202017%2F745"
 	for range 2 { // the second answer from the cache
 		if _, a := getAct(t, f, act); a.Total != 1 {
@@ -380,9 +384,7 @@ func TestActsCacheFollowsIndex(t *testing.T) {
 			t.Fatalf("calendar %v", got)
 		}
 	}
-	if err := ix.Upsert(t.Context(), []veille.Item{mk("second", "Le règlement (UE) 2017/745 est modifié. Les dispositifs doivent être conformes au plus tard le 1er juin 2026.")}, 2); err != nil {
-		t.Fatal(err)
-	}
+	rec.add(t, mk("second", "Le règlement (UE) 2017/745 est modifié. Les dispositifs doivent être conformes au plus tard le 1er juin 2026."))
 	if _, a := getAct(t, f, act); a.Total != 2 {
 		t.Errorf("after a write: total %d, want 2", a.Total)
 	}

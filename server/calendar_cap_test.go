@@ -15,7 +15,7 @@ import (
 // yesterday, stops at the first day that does not fit, and says so; the
 // .ics holds the same dates.
 func TestCalendarCap(t *testing.T) {
-	ix := openTempIndex(t)
+	rec := openTempRecord(t)
 	// clock 2026-03-01: 90 upcoming days of 10 deadlines (900 dates), and
 	// 28 past days of February of 10, but 15 on 20 February.
 	pub := time.Date(2025, 1, 1, 9, 0, 0, 0, time.UTC)
@@ -39,10 +39,8 @@ func TestCalendarCap(t *testing.T) {
 	for day := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC); day.Before(start); day = day.AddDate(0, 0, 1) {
 		add(day, map[bool]int{true: 15, false: 10}[day.Day() == 20])
 	}
-	if err := ix.Upsert(t.Context(), list, 1); err != nil {
-		t.Fatal(err)
-	}
-	f := serveActs(t, ix)
+	rec.add(t, list...)
+	f := serveActs(t, rec)
 
 	// 900 upcoming, then back from 28 February: 8 days of 10 (980), 20
 	// February's 15 (995); 19 February's 10 do not fit in the 5 left.

@@ -32,7 +32,7 @@ func (refuseMail) Send(context.Context, digest.Mail) error {
 
 // digestRoutes registers the digest archive and the ledger API.
 func (s *Server) digestRoutes() {
-	d := &digestPages{s: s, n: digest.NewArchive(s.o.Config, s.o.Store, s.o.Index, s.o.Now)}
+	d := &digestPages{s: s, n: digest.NewArchive(s.o.Config, s.o.Store, s.o.Now)}
 	s.handle("GET /digests", reader, d.handleList)
 	s.handle("GET /digests/{id}", reader, d.handleDigest)
 	s.handle("GET /digests/{id}/{period}", reader, d.handlePeriod)

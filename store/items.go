@@ -69,6 +69,11 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 			return err
 		}
 		defer reselect.Close()
+		dates, err := prepareDates(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer dates.Close()
 
 		// Where each ID ended up in this call, so a repeat updates that entry.
 		type slot struct {
@@ -124,6 +129,13 @@ func (s *Store) UpsertItems(ctx context.Context, items []veille.Item) (UpsertRes
 			}
 			if _, err := reselect.ExecContext(ctx, selectionRow(final, seq)...); err != nil {
 				return fmt.Errorf("write item %s: %w", in.ID, err)
+			}
+			var was *veille.Item
+			if exists {
+				was = &old
+			}
+			if err := dates.write(ctx, was, final); err != nil {
+				return err
 			}
 			for _, src := range old.Sources {
 				counts[src]--

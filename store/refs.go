@@ -35,6 +35,11 @@ func (s *Store) SaveRefs(ctx context.Context, items []veille.Item) (int, error) 
 			return err
 		}
 		defer put.Close()
+		dates, err := prepareDates(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer dates.Close()
 		for _, in := range items {
 			var data string
 			err := get.QueryRowContext(ctx, in.ID).Scan(&data)
@@ -55,7 +60,11 @@ func (s *Store) SaveRefs(ctx context.Context, items []veille.Item) (int, error) 
 			if same {
 				continue
 			}
+			was := rec
 			rec.Refs, rec.Dates, rec.Act = in.Refs, in.Dates, in.Act
+			if err := dates.write(ctx, &was, rec); err != nil {
+				return err
+			}
 			out, fp, err := encode(rec)
 			if err != nil {
 				return fmt.Errorf("encode item %s: %w", in.ID, err)

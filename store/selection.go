@@ -30,17 +30,16 @@ type Tags struct {
 	Domains, Competences []string
 }
 
-// EachSelected calls fn with what selects each item first seen in
-// [since, until) that has tags, in the order of EachItemFirstSeen (first
-// seen, then sequence). An error from fn stops the walk and is returned.
-func (s *Store) EachSelected(ctx context.Context, since, until time.Time, tags Tags, fn func(Selected) error) error {
-	q := `SELECT id, first_seen, published, sources, domains, competences
-		FROM item_selection WHERE first_seen >= ? AND first_seen < ?`
-	args := []any{formatTime(since), formatTime(until)}
+// where is the SQL condition of t on a table with the comma-joined
+// columns domains and competences (item_selection, item_dates), to append
+// after a WHERE clause, with its arguments.
+func (t Tags) where() (string, []any) {
+	var q string
+	var args []any
 	for _, f := range []struct {
 		col  string
 		want []string
-	}{{"domains", tags.Domains}, {"competences", tags.Competences}} {
+	}{{"domains", t.Domains}, {"competences", t.Competences}} {
 		if len(f.want) == 0 {
 			continue
 		}
@@ -48,10 +47,23 @@ func (s *Store) EachSelected(ctx context.Context, since, until time.Time, tags T
 		for _, v := range f.want {
 			// Lists are comma-joined: ",a,b," holds ",a," exactly when a is one.
 			or = append(or, `instr(',' || `+f.col+` || ',', ?) > 0`)
-			args = append(args, ","+v+",")
+			args = append(args, ","+strings.ToLower(strings.TrimSpace(v))+",")
 		}
 		q += ` AND (` + strings.Join(or, " OR ") + `)`
 	}
+	return q, args
+}
+
+// EachSelected calls fn with what selects each item first seen in
+// [since, until) that has tags, in the order of EachItemFirstSeen (first
+// seen, then sequence). An error from fn stops the walk and is returned.
+func (s *Store) EachSelected(ctx context.Context, since, until time.Time, tags Tags, fn func(Selected) error) error {
+	q := `SELECT id, first_seen, published, sources, domains, competences
+		FROM item_selection WHERE first_seen >= ? AND first_seen < ?`
+	args := []any{formatTime(since), formatTime(until)}
+	where, targs := tags.where()
+	q += where
+	args = append(args, targs...)
 	rows, err := s.db.QueryContext(ctx, q+` ORDER BY first_seen, seq`, args...)
 	if err != nil {
 		return fmt.Errorf("store: items first seen since %s: %w", since.Format(time.RFC3339), err)

@@ -108,9 +108,9 @@ func TestMigrateSelection(t *testing.T) {
 	mustUpsert(t, s, a, b)
 	until := t0.Add(time.Hour)
 	want := selectedFromItems(t, s, t0, until)
-	// Back to the schema before 0052.
+	// Back to the schema before 0052 (and the migrations after it).
 	for _, q := range []string{`DROP TABLE item_selection`, `CREATE INDEX items_first_seen ON items (first_seen)`,
-		`DELETE FROM schema_version WHERE version = 52`} {
+		`DROP TABLE item_dates`, `DELETE FROM schema_version WHERE version >= 52`} {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}

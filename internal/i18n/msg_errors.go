@@ -37,7 +37,6 @@ var errorMessages = map[string]Message{
 	"offset must not be negative (got %d)":    {"offset ne peut pas être négatif (%d)", "offset must not be negative (got %d)"},
 	"unknown sort %q (use relevance or date)": {"tri inconnu %q (relevance ou date)", "unknown sort %q (use relevance or date)"},
 	"date %s is out of range":                 {"la date %s est hors des limites", "date %s is out of range"},
-	"the window needs a start before its end": {"la période demandée doit commencer avant sa fin", "the window needs a start before its end"}, // index/dates.go
 	"since (%s) must be before until (%s)":    {"le début (%s) doit précéder la fin (%s)", "since (%s) must be before until (%s)"},
 	// server/calendar.go
 	"unknown parameter %q (known: since, until, domain, competence, member, kind)": {"paramètre inconnu %q (connus : since, until, domain, competence, member, kind)", "unknown parameter %q (known: since, until, domain, competence, member, kind)"},
