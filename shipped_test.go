@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nogentech/veille"
+	"github.com/nogentech/veille/crawler"
 )
 
 func shippedConfig(t testing.TB) veille.Config {
@@ -430,5 +431,51 @@ func TestShippedDeliveries(t *testing.T) {
 	}
 	if cfg.Timezone != "Europe/Paris" || cfg.Fetch.AllowPrivateNetworks || cfg.Server.AdminTokenEnv == "" {
 		t.Errorf("timezone %q, allow_private_networks %v, admin_token_env %q", cfg.Timezone, cfg.Fetch.AllowPrivateNetworks, cfg.Server.AdminTokenEnv)
+	}
+}
+
+// TestShippedFederalRegisterFields: a Federal Register search answers with
+// a default set of fields only (no citation, dates, action, CFR parts,
+// topics), so each shipped federalregister source's URL must name, in
+// fields[], every field the parser reads (its json tags), and keep its
+// conditions, order and page size.
+func TestShippedFederalRegisterFields(t *testing.T) {
+	fields := crawler.FederalRegisterFields()
+	for _, f := range []string{"citation", "dates", "action", "cfr_references", "title", "document_number"} {
+		if !slices.Contains(fields, f) {
+			t.Errorf("the parser's fields %v lack %q", fields, f)
+		}
+	}
+	n := 0
+	for _, s := range shippedConfig(t).Sources {
+		if s.Kind != crawler.KindFederalRegister {
+			continue
+		}
+		n++
+		u, err := url.Parse(s.URL)
+		if err != nil {
+			t.Fatalf("%s: %v", s.ID, err)
+		}
+		q := u.Query()
+		asked := q["fields[]"]
+		for _, f := range fields {
+			if !slices.Contains(asked, f) {
+				t.Errorf("%s: the URL does not ask for %q (fields[] %v)", s.ID, f, asked)
+			}
+		}
+		if missing := crawler.FederalRegisterMissingFields(s.URL); len(missing) > 0 {
+			t.Errorf("%s: veille check would warn of %v", s.ID, missing)
+		}
+		if s.ID == "federalregister-epa-rules" {
+			for k, v := range map[string]string{"conditions[agencies][]": "environmental-protection-agency",
+				"conditions[type][]": "RULE", "order": "newest", "per_page": "50"} {
+				if q.Get(k) != v {
+					t.Errorf("%s: %s=%q, want %q", s.ID, k, q.Get(k), v)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no shipped federalregister source")
 	}
 }

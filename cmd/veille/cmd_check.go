@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
+	"github.com/nogentech/veille/crawler"
 	"github.com/nogentech/veille/digest"
 )
 
@@ -26,6 +28,18 @@ func runCheck(ctx context.Context, g *globals, args []string) error {
 		fmt.Fprintf(g.stderr, "veille check: warning: %s has no sources: nothing will be watched (add sources: or run veille import-opml)\n", g.config)
 	case enabled == 0:
 		fmt.Fprintf(g.stderr, "veille check: warning: every source of %s is disabled: nothing will be watched\n", g.config)
+	}
+	// A Federal Register search answers with the fields its URL names, or
+	// a default set without the citation and the dates: valid, but its
+	// rules would get no act and no date, which nothing else would show.
+	for _, s := range cfg.EnabledSources() {
+		if s.Kind != crawler.KindFederalRegister {
+			continue
+		}
+		if missing := crawler.FederalRegisterMissingFields(s.URL); len(missing) > 0 {
+			fmt.Fprintf(g.stderr, "veille check: warning: source %s: the Federal Register search does not ask for %s, so its items lack them "+
+				"(a rule without its citation is no act); add fields%%5B%%5D=<name> to its URL for each\n", s.ID, strings.Join(missing, ", "))
+		}
 	}
 	fmt.Fprintf(g.stdout, "%s: ok — %s (%d enabled), %s, %s, %s, %s, %s\n",
 		g.config, count(len(cfg.Sources), "source"), enabled, count(len(cfg.Domains), "domain"), count(len(cfg.Competences), "competence"),
