@@ -18,21 +18,24 @@ import (
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/index"
 	"github.com/nogentech/veille/refs"
+	"github.com/nogentech/veille/store"
 )
 
 // BenchmarkActsScale measures the act page and the calendar (issue 14) on
-// an index built from a veille-bench corpus (its items.jsonl, written by
-// `veille-bench -keep`), without the bench's crawl: a 1M-item crawl takes
-// hours on a shared 2-core machine. Each item's references, dates and act
-// are extracted from its whole text, as the crawl does; the index then
-// holds its title and summary only (not the body), so that a million items
-// index in minutes. The act and calendar paths read no body text, but the
-// stored documents they load are smaller than a crawl's.
+// a record (store and index): a crawled data dir (VEILLE_ACTS_DIR holding
+// veille.db and index.bleve, as veille-bench -keep leaves it), or one
+// built here from a veille-bench corpus (its items.jsonl) without the
+// bench's crawl: a 1M-item crawl takes an hour on a shared 2-core machine.
+// Built here, each item's references, dates and act are extracted from its
+// whole text, as the crawl does; the index then holds its title and summary
+// only (not the body), so that a million items index in minutes. The act
+// and calendar paths read no body text, but the stored documents they load
+// are smaller than a crawl's.
 //
 //	VEILLE_ACTS_ITEMS=<dir>/items.jsonl VEILLE_ACTS_DIR=/tmp/acts-1m \
 //	  go test ./server -run '^$' -bench BenchmarkActsScale -benchtime 1x -timeout 2h
 //
-// VEILLE_ACTS_DIR keeps the index between runs; VEILLE_ACTS_N caps the
+// VEILLE_ACTS_DIR keeps the record between runs; VEILLE_ACTS_N caps the
 // items read (all by default); VEILLE_ACTS_SAMPLES the requests per path
 // (100).
 func BenchmarkActsScale(b *testing.B) {
@@ -46,18 +49,23 @@ func BenchmarkActsScale(b *testing.B) {
 	}
 	path := filepath.Join(dir, "index.bleve")
 	_, statErr := os.Stat(path)
+	st, err := store.Open(context.Background(), filepath.Join(dir, "veille.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
 	ix, err := index.Open(path, index.Options{Logger: testLogger()})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer ix.Close()
 	if statErr != nil {
-		if err := buildActsIndex(b, ix, items); err != nil {
+		if err := buildActsRecord(b, st, ix, items); err != nil {
 			b.Fatal(err)
 		}
 	}
 	n, _ := ix.Count()
-	srv, err := New(Options{Config: veille.Config{Location: time.UTC}, Index: ix, Logger: testLogger(),
+	srv, err := New(Options{Config: veille.Config{Location: time.UTC}, Index: ix, Store: st, Logger: testLogger(),
 		Getenv: func(string) string { return "" }})
 	if err != nil {
 		b.Fatal(err)
@@ -126,9 +134,9 @@ func atoiOr(s string, def int) int {
 	return def
 }
 
-// buildActsIndex indexes the items of a veille-bench items.jsonl: the
-// references from the whole text, then the body left out.
-func buildActsIndex(b *testing.B, ix *index.Index, path string) error {
+// buildActsRecord records and indexes the items of a veille-bench
+// items.jsonl: the references from the whole text, then the body left out.
+func buildActsRecord(b *testing.B, st *store.Store, ix *index.Index, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -143,9 +151,12 @@ func buildActsIndex(b *testing.B, ix *index.Index, path string) error {
 		if len(batch) == 0 {
 			return nil
 		}
-		err := ix.Upsert(context.Background(), batch, int64(total))
+		res, err := st.UpsertItems(context.Background(), batch)
 		batch = batch[:0]
-		return err
+		if err != nil {
+			return err
+		}
+		return ix.Upsert(context.Background(), append(res.New, res.Updated...), res.MaxSeq)
 	}
 	for sc.Scan() && (limit == 0 || total < limit) {
 		var it veille.Item
