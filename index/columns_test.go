@@ -230,6 +230,17 @@ func waitColumns(t *testing.T, ix *Index) {
 	}
 }
 
+// TestColumnsServing: an index a server is about to search builds its
+// columns without waiting for a search.
+func TestColumnsServing(t *testing.T) {
+	ix := openTemp(t)
+	if err := ix.Upsert(context.Background(), genItems(t, 0, 300), 300); err != nil {
+		t.Fatal(err)
+	}
+	ix.Serving()
+	waitColumns(t, ix)
+}
+
 // TestColumnsFollowWrites: nobody searching, writes build no columns; once
 // people search, each write's segments get theirs without waiting for the
 // next search.

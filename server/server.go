@@ -155,6 +155,9 @@ func New(o Options) (*Server, error) {
 			return nil, err
 		}
 	}
+	if o.Index != nil {
+		o.Index.Serving()
+	}
 	s.routes()
 	return s, nil
 }

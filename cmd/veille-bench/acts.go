@@ -14,8 +14,10 @@ import (
 // devices theme) and the deadlines calendar in its default window, whole
 // and for one domain.
 var actPaths = []struct{ name, path string }{
-	{"act_api", "/api/acts/eu-act/Regulation%20(EU)%202017%2F745"},
+	// the page first: its first answer is the one the target is about,
+	// and the first of the two to read the act pays for the disk
 	{"act_page", "/acts/eu-act/Regulation%20(EU)%202017%2F745"},
+	{"act_api", "/api/acts/eu-act/Regulation%20(EU)%202017%2F745"},
 	{"calendar_ics", "/calendar.ics"},
 	{"calendar_ics_domain", "/calendar.ics?domain=environment"},
 	{"calendar_page", "/calendar"},
