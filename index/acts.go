@@ -2,7 +2,9 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -60,6 +62,10 @@ type ActHits struct {
 }
 
 // Act reads the act key ("kind:id") with at most per items per group.
+// The groups are read at once, each its own search: an act page's time is
+// mostly reading the documents it shows, from disk when they are not in
+// the operating system's cache, and the disk serves several reads at a
+// time.
 func (ix *Index) Act(ctx context.Context, key string, per int) (ActHits, error) {
 	var out ActHits
 	k := normalizeKeyword(fRefs, key)
@@ -76,32 +82,40 @@ func (ix *Index) Act(ctx context.Context, key string, per int) (ActHits, error) 
 	if out.Total == 0 {
 		return out, nil
 	}
-	is, err := ix.actSearch(ctx, term(fRefRels, relKey(relIsAct, k)), 1)
-	if err != nil {
-		return out, err
-	}
-	if len(is.Hits) > 0 {
-		out.Act = &is.Hits[0]
-	}
-	others := []query.Query{term(fRefRels, relKey(relIsAct, k))}
+	// the act itself, then each relation, then the plain citations: the
+	// items in no other group
+	isQ := term(fRefRels, relKey(relIsAct, k))
+	qs := []query.Query{isQ}
+	ns := []int{1}
+	others := []query.Query{isQ}
 	for _, rel := range refs.Rels {
 		q := term(fRefRels, relKey(rel, k))
 		others = append(others, q)
-		g, err := ix.actSearch(ctx, q, per)
-		if err != nil {
-			return out, err
-		}
-		if g.Total > 0 {
-			out.Groups = append(out.Groups, ActGroup{Rel: rel, Hits: g.Hits, Total: g.Total})
-		}
+		qs, ns = append(qs, q), append(ns, per)
 	}
-	cites := query.NewBooleanQuery([]query.Query{term(fRefs, k)}, nil, others)
-	g, err := ix.actSearch(ctx, cites, per)
-	if err != nil {
+	qs, ns = append(qs, query.NewBooleanQuery([]query.Query{term(fRefs, k)}, nil, others)), append(ns, per)
+	res := make([]*veille.SearchResult, len(qs))
+	errs := make([]error, len(qs))
+	var wg sync.WaitGroup
+	for i := range qs {
+		wg.Go(func() { res[i], errs[i] = ix.actSearch(ctx, qs[i], ns[i]) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return out, err
 	}
-	if g.Total > 0 {
-		out.Groups = append(out.Groups, ActGroup{Rel: "", Hits: g.Hits, Total: g.Total})
+	if len(res[0].Hits) > 0 {
+		out.Act = &res[0].Hits[0]
+	}
+	for i, g := range res[1:] {
+		if g.Total == 0 {
+			continue
+		}
+		rel := "" // the last group: plain citations
+		if i < len(refs.Rels) {
+			rel = refs.Rels[i]
+		}
+		out.Groups = append(out.Groups, ActGroup{Rel: rel, Hits: g.Hits, Total: g.Total})
 	}
 	return out, nil
 }

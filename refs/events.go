@@ -12,6 +12,9 @@ type Event struct {
 	// amends, repeals, transposes or implements, else the first act it
 	// cites; nil when it names none.
 	Act *veille.ActID
+	// RefsLeft counts the item's references left out of Item.Refs (the
+	// store keeps an item's first ones with each of its dates).
+	RefsLeft int
 }
 
 // EventAct is the act an item's dates belong to (see Event.Act).

@@ -202,6 +202,9 @@ func eventDescription(l tr, base string, e refs.Event) string {
 		for _, r := range e.Item.Refs {
 			b.WriteString("\n- " + r.ID)
 		}
+		if e.RefsLeft > 0 {
+			b.WriteString("\n- " + l.T("calendar.refs_more", l.Number(int64(e.RefsLeft))))
+		}
 	}
 	return b.String()
 }

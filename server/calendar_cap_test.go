@@ -110,3 +110,29 @@ func TestCalendarCap(t *testing.T) {
 		t.Error("a calendar within the cap says it is cut")
 	}
 }
+
+// TestCalendarManyRefs: an event of an item citing more references than
+// the record keeps with each date lists the first ones and says how many
+// more there are, in the reader's language.
+func TestCalendarManyRefs(t *testing.T) {
+	rec := openTempRecord(t)
+	pub := time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
+	it := veille.Item{ID: "many", Title: "Avis", Lang: "fr", Source: "jorf", Sources: []string{"jorf"},
+		Link: "https://example.org/many", Published: pub, FirstSeen: pub, Updated: pub,
+		Dates: []veille.KeyDate{{Kind: "deadline", Date: "2026-03-10", Text: "au plus tard le 10 mars 2026"}}}
+	for i := range 23 {
+		it.Refs = append(it.Refs, veille.Ref{Kind: "icpe", ID: fmt.Sprint(2500 + i), Text: "rubrique"})
+	}
+	rec.add(t, it)
+	f := serveActs(t, rec)
+	for lang, more := range map[string]string{"en": "… and 3 more", "fr": "… et 3 autres"} {
+		_, cal, _ := calendarEvents(t, f, "ui="+lang)
+		if len(cal.Events()) != 1 {
+			t.Fatalf("%s: %d events, want 1", lang, len(cal.Events()))
+		}
+		desc := strings.ReplaceAll(cal.Events()[0].GetProperty("DESCRIPTION").Value, `\n`, "\n")
+		if !strings.Contains(desc, "- 2519\n- "+more) || strings.Contains(desc, "- 2520") {
+			t.Errorf("%s: description\n%s", lang, desc)
+		}
+	}
+}

@@ -40,7 +40,8 @@ type DatesQuery struct {
 type DatesResult struct {
 	// Dates are in date order, then kind, then item id. Each Item holds
 	// what a calendar entry shows: its id, title, publication date, tags,
-	// references (their Text left out), act, and the one date.
+	// first references (their Text left out; RefsLeft counts the others),
+	// act, and the one date.
 	Dates []refs.Event
 	// Cut: the window holds more dates than Max; those left out are
 	// after the last date shown or before the first.
@@ -92,7 +93,7 @@ func (s *Store) datesDays(ctx context.Context, q DatesQuery, from, until string,
 	if from >= until {
 		return nil, false, nil
 	}
-	sqlq := `SELECT date, kind, id, text, title, published, domains, competences, act, refs
+	sqlq := `SELECT date, kind, id, text, title, published, domains, competences, act, refs, refs_total
 		FROM item_dates WHERE date >= ? AND date < ?`
 	args := []any{from, until}
 	if len(q.Kinds) > 0 {
@@ -149,8 +150,9 @@ func scanDated(rows *sql.Rows) (refs.Event, error) {
 	var d refs.Event
 	var pub, act, rs sql.NullString
 	var doms, comps string
+	var total int
 	if err := rows.Scan(&d.Date, &d.Kind, &d.Item.ID, &d.Text, &d.Item.Title, &pub, &doms, &comps,
-		&act, &rs); err != nil {
+		&act, &rs, &total); err != nil {
 		return d, err
 	}
 	if pub.Valid {
@@ -173,6 +175,7 @@ func scanDated(rows *sql.Rows) (refs.Event, error) {
 		}
 	}
 	d.Item.Dates = []veille.KeyDate{d.KeyDate}
+	d.RefsLeft = max(0, total-len(d.Item.Refs))
 	d.Act = refs.EventAct(d.Item)
 	return d, nil
 }
@@ -189,8 +192,8 @@ func prepareDates(ctx context.Context, tx *sql.Tx) (*datesWriter, error) {
 		return nil, err
 	}
 	put, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO item_dates
-		(date, kind, id, text, title, published, domains, competences, act, refs)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		(date, kind, id, text, title, published, domains, competences, act, refs, refs_total)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		del.Close()
 		return nil, err
@@ -202,6 +205,12 @@ func (w *datesWriter) Close() {
 	w.del.Close()
 	w.put.Close()
 }
+
+// dateRefs is how many of an item's references each of its dates' rows
+// keeps, in the item's order (the title's first): enough for the act a
+// date belongs to (refs.EventAct) and a calendar entry's list, while a
+// text citing thousands is not copied once per date.
+const dateRefs = 20
 
 // calendarRef is a reference as item_dates keeps it: without the words.
 type calendarRef struct {
@@ -234,8 +243,8 @@ func (w *datesWriter) write(ctx context.Context, old *veille.Item, it veille.Ite
 		}
 		act = string(b)
 	}
-	rs := make([]calendarRef, len(it.Refs))
-	for i, r := range it.Refs {
+	rs := make([]calendarRef, min(len(it.Refs), dateRefs))
+	for i, r := range it.Refs[:len(rs)] {
 		rs[i] = calendarRef{Kind: r.Kind, ID: r.ID, Rel: r.Rel}
 	}
 	refsJSON, err := json.Marshal(rs)
@@ -245,7 +254,7 @@ func (w *datesWriter) write(ctx context.Context, old *veille.Item, it veille.Ite
 	doms, comps := strings.Join(it.Domains, ","), strings.Join(it.Competences, ",")
 	for _, d := range it.Dates {
 		if _, err := w.put.ExecContext(ctx, d.Date, d.Kind, it.ID, d.Text, it.Title, pub, doms, comps,
-			act, string(refsJSON)); err != nil {
+			act, string(refsJSON), len(it.Refs)); err != nil {
 			return fmt.Errorf("dates of item %s: %w", it.ID, err)
 		}
 	}

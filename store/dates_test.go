@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -159,6 +160,7 @@ func TestMigrateDates(t *testing.T) {
 	a.Act = &veille.ActID{Kind: "fr-act", ID: "Arrêté du 3 mars 2026"}
 	b := dated("b", "deadline@2026-03-10")
 	b.Published = time.Time{}
+	b.Refs = manyRefs(dateRefs + 3)
 	mustUpsert(t, s, a, b, item("c", "src1"))
 	q := DatesQuery{From: "2026-01-01", Until: "2027-01-01"}
 	want, _ := s.Dates(ctx, q)
@@ -182,5 +184,43 @@ func TestMigrateDates(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("migrated:\n got %+v\nwant %+v", got, want)
+	}
+	if b := got.Dates[1]; b.Item.ID != "b" || len(b.Item.Refs) != dateRefs || b.RefsLeft != 3 {
+		t.Errorf("b migrated with %d references and %d left, want %d and 3", len(b.Item.Refs), b.RefsLeft, dateRefs)
+	}
+}
+
+// manyRefs are n CAS numbers.
+func manyRefs(n int) []veille.Ref {
+	out := make([]veille.Ref, n)
+	for i := range out {
+		out[i] = veille.Ref{Kind: "cas", ID: fmt.Sprintf("%d-00-0", 50+i), Text: "CAS"}
+	}
+	return out
+}
+
+// A text citing many references has its first dateRefs copied with each
+// of its dates, and the count of the others: not the whole list per date.
+func TestDatesKeepFirstRefs(t *testing.T) {
+	s, _ := openTemp(t)
+	s.now = func() time.Time { return t0 }
+	a := dated("a", "deadline@2026-03-10", "application@2026-06-01")
+	a.Refs = append([]veille.Ref{{Kind: "eu-act", ID: "Regulation (EU) 2017/745", Rel: "amends"}}, manyRefs(500)...)
+	mustUpsert(t, s, a)
+	res, err := s.Dates(context.Background(), DatesQuery{From: "2026-01-01", Until: "2027-01-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Dates) != 2 {
+		t.Fatalf("%d dates, want 2", len(res.Dates))
+	}
+	for _, d := range res.Dates {
+		if len(d.Item.Refs) != dateRefs || d.RefsLeft != 501-dateRefs || d.Act == nil || d.Act.ID != "Regulation (EU) 2017/745" {
+			t.Errorf("%s: %d references, %d left, act %v", d.Date, len(d.Item.Refs), d.RefsLeft, d.Act)
+		}
+	}
+	var bytes int
+	if err := s.db.QueryRow(`SELECT SUM(length(refs)) FROM item_dates`).Scan(&bytes); err != nil || bytes > 2*dateRefs*60 {
+		t.Errorf("the rows hold %d bytes of references (%v)", bytes, err)
 	}
 }

@@ -52,6 +52,7 @@ var actMessages = map[string]Message{
 	"calendar.ics":              {"S'abonner au calendrier (.ics)", "Subscribe to the calendar (.ics)"},
 	"calendar.past":             {"Passées", "Past"},
 	"calendar.upcoming":         {"À venir", "Upcoming"},
+	"calendar.refs_more":        {"… et %s autres", "… and %s more"},
 	"calendar.truncated":        {"Plus de %s dates dans cette période : le calendrier en montre %s, du %s au %s, les prochaines d'abord, puis les passées les plus récentes. Resserrez la période ou les filtres pour voir les autres.", "More than %s dates in this period: the calendar shows %s of them, from %s to %s, the upcoming ones first, then the most recent past ones. Narrow the period or the filters to see the others."},
 	"calendar.bad":              {"Paramètre de calendrier invalide : %s", "Invalid calendar parameter: %s"},
 	"calendar.private":          {"Votre agenda privé (pour les applications d'agenda, qui ne peuvent pas se connecter) :", "Your private calendar (for calendar apps, which cannot sign in):"},
