@@ -167,17 +167,7 @@ func TestMigrateDates(t *testing.T) {
 	if len(want.Dates) != 3 {
 		t.Fatalf("fixture: %+v", want)
 	}
-	for _, stmt := range []string{`DROP TABLE item_dates`, `DELETE FROM schema_version WHERE version = 53`} {
-		if _, err := s.db.ExecContext(ctx, stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s.Close()
-	s2, err := Open(ctx, path)
-	if err != nil {
-		t.Fatalf("Open a record without item_dates: %v", err)
-	}
-	defer s2.Close()
+	s2 := reopenWithout(t, s, path, `DROP TABLE item_dates`, `DELETE FROM schema_version WHERE version = 53`)
 	got, err := s2.Dates(ctx, q)
 	if err != nil {
 		t.Fatal(err)

@@ -98,7 +98,6 @@ func TestSelectionFollowsUpserts(t *testing.T) {
 // A record made before the selection table gets it filled from the items
 // by the migration, the same as upserts would have written it.
 func TestMigrateSelection(t *testing.T) {
-	ctx := context.Background()
 	s, path := openTemp(t)
 	a, b := item("a", "src1"), item("b", "src2")
 	a.Sources = []string{"src1", "src2"}
@@ -109,18 +108,8 @@ func TestMigrateSelection(t *testing.T) {
 	until := t0.Add(time.Hour)
 	want := selectedFromItems(t, s, t0, until)
 	// Back to the schema before 0052 (and the migrations after it).
-	for _, q := range []string{`DROP TABLE item_selection`, `CREATE INDEX items_first_seen ON items (first_seen)`,
-		`DROP TABLE item_dates`, `DELETE FROM schema_version WHERE version >= 52`} {
-		if _, err := s.db.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s.Close()
-	s2, err := Open(ctx, path)
-	if err != nil {
-		t.Fatalf("Open a record without item_selection: %v", err)
-	}
-	defer s2.Close()
+	s2 := reopenWithout(t, s, path, `DROP TABLE item_selection`, `CREATE INDEX items_first_seen ON items (first_seen)`,
+		`DROP TABLE item_dates`, `DELETE FROM schema_version WHERE version >= 52`)
 	got := eachSelected(t, s2, t0, until)
 	sameSelected(t, got, want)
 	if got[0].Published.IsZero() == got[1].Published.IsZero() {
@@ -130,6 +119,25 @@ func TestMigrateSelection(t *testing.T) {
 	if err := s2.db.QueryRow(`SELECT published FROM item_selection WHERE id = 'b'`).Scan(&pub); err != nil || pub.Valid {
 		t.Errorf("an item without a date migrated with published %v (%v), want NULL", pub, err)
 	}
+}
+
+// reopenWithout takes s back to an older schema with stmts, closes it and
+// opens path again, which applies the migrations undone; the new store is
+// closed at the end of the test.
+func reopenWithout(t *testing.T, s *Store, path string, stmts ...string) *Store {
+	t.Helper()
+	for _, q := range stmts {
+		if _, err := s.db.ExecContext(t.Context(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	s2, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open a record of an older schema: %v", err)
+	}
+	t.Cleanup(func() { s2.Close() })
+	return s2
 }
 
 // The tag filter matches whole ids in the lists (a prefix is not a match),
