@@ -15,6 +15,7 @@ import (
 
 	"github.com/nogentech/veille"
 	"github.com/nogentech/veille/refs"
+	"github.com/nogentech/veille/store"
 )
 
 // The deadlines calendar (CONTRACT.md): the dates the items set, filtered
@@ -212,14 +213,17 @@ func eventDescription(l tr, base string, e refs.Event) string {
 // calendarPage is /calendar.
 type calendarPage struct {
 	pageBase
-	Window             string
-	Since, Until       string
-	Past, Upcoming     []calendarEvent
-	Truncated          string
-	ICSURL             string
-	ICSQuery           string // the filters, for a private URL (calendar_private.go)
-	PrivateICS         string // a private URL just made, shown once
-	Error              string
+	Window         string
+	Since, Until   string
+	Past, Upcoming []calendarEvent
+	Truncated      string
+	ICSURL         string
+	ICSQuery       string // the filters, for a private URL (calendar_private.go)
+	PrivateICS     string // a private URL just made, shown once
+	Error          string
+	// Before and After lead an empty calendar to the nearest dates
+	// outside its window, with the same filters; nil when none.
+	Before, After      *calendarLink
 	Domains, Comps     []choice
 	Members, Kinds     []choice
 	DomainSel, CompSel string
@@ -227,6 +231,9 @@ type calendarPage struct {
 }
 
 type choice struct{ Value, Label string }
+
+// calendarLink is a day in words and the calendar of the year around it.
+type calendarLink struct{ Day, URL string }
 
 type calendarEvent struct {
 	Date, ISO, Kind, Act, ActURL, Title, ItemURL string
@@ -295,7 +302,38 @@ func (s *Server) handleCalendarPage(w http.ResponseWriter, r *http.Request) {
 			p.Upcoming = append(p.Upcoming, ce)
 		}
 	}
+	if len(evs) == 0 && !q.empty && s.o.Store != nil {
+		p.Before, p.After = s.nearestDates(r, l, q, v)
+	}
 	s.render(w, http.StatusOK, "calendar", p)
+}
+
+// nearestDates are the links of an empty calendar to the nearest dates
+// before and after its window: the year that ends on the one, and the
+// year that starts on the other. A failure only loses the links.
+func (s *Server) nearestDates(r *http.Request, l tr, q calendarQuery, v url.Values) (before, after *calendarLink) {
+	b, a, err := s.o.Store.NearestDates(r.Context(), store.DatesQuery{From: q.From, Until: q.Until, Kinds: q.Kinds,
+		Tags: store.Tags{Domains: q.Domains, Competences: q.Competences}})
+	if err != nil {
+		s.o.Logger.Warn("calendar: nearest dates", "err", err)
+		return nil, nil
+	}
+	link := func(day string, from, until time.Time) *calendarLink {
+		w := url.Values{}
+		for k, vs := range v {
+			w[k] = vs
+		}
+		w.Set("since", from.Format(time.DateOnly))
+		w.Set("until", until.Format(time.DateOnly))
+		return &calendarLink{Day: dayLabel(l, day), URL: pageURL("/calendar", w)}
+	}
+	if t, err := time.Parse(time.DateOnly, b); err == nil {
+		before = link(b, t.AddDate(-1, 0, 1), t)
+	}
+	if t, err := time.Parse(time.DateOnly, a); err == nil {
+		after = link(a, t, t.AddDate(1, 0, -1))
+	}
+	return before, after
 }
 
 // truncatedNote says what a capped calendar shows.

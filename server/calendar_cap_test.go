@@ -136,3 +136,41 @@ func TestCalendarManyRefs(t *testing.T) {
 		}
 	}
 }
+
+// TestCalendarNearestDates: an empty calendar links to the nearest dates
+// before and after its window, with its filters; following a link shows
+// the date; with no date at all for the filters, no link.
+func TestCalendarNearestDates(t *testing.T) {
+	rec := openTempRecord(t)
+	pub := time.Date(2019, 2, 1, 9, 0, 0, 0, time.UTC)
+	mk := func(id, kind, day string) veille.Item {
+		return veille.Item{ID: id, Title: "Avis " + id, Lang: "fr", Source: "jorf", Sources: []string{"jorf"},
+			Link: "https://example.org/" + id, Published: pub, FirstSeen: pub, Updated: pub, Domains: []string{"environment"},
+			Dates: []veille.KeyDate{{Kind: kind, Date: day, Text: "le " + day}}}
+	}
+	rec.add(t, mk("old", "deadline", "2020-05-01"), mk("older", "deadline", "2019-03-01"), mk("far", "application", "2031-02-03"))
+	f := serveActs(t, rec)
+	_, body := get(t, f.ts.URL+"/calendar?ui=en&domain=environment")
+	page := string(body)
+	for _, want := range []string{"No deadline in this period", "Nearest dates:",
+		`href="/calendar?domain=environment&amp;since=2019-05-02&amp;ui=en&amp;until=2020-05-01">before, on 1 May 2020</a>`,
+		`href="/calendar?domain=environment&amp;since=2031-02-03&amp;ui=en&amp;until=2032-02-02">after, on 3 February 2031</a>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the empty calendar lacks %q", want)
+		}
+	}
+	_, body = get(t, f.ts.URL+"/calendar?domain=environment&since=2031-02-03&ui=en&until=2032-02-02")
+	if !strings.Contains(string(body), `href="/items/far"`) {
+		t.Error("the link after does not show the date it names")
+	}
+	for _, q := range []string{"kind=comment-deadline", "domain=health-safety"} {
+		_, body = get(t, f.ts.URL+"/calendar?ui=en&"+q)
+		if strings.Contains(string(body), "Nearest dates") {
+			t.Errorf("%s: nearest dates offered where the filters have none", q)
+		}
+	}
+	_, body = get(t, f.ts.URL+"/calendar?ui=fr&kind=application")
+	if !strings.Contains(string(body), "après, le 3 février 2031") || strings.Contains(string(body), `id="cal-before"`) {
+		t.Error("kind=application: want only the date after, in French")
+	}
+}

@@ -85,6 +85,39 @@ func (s *Store) Dates(ctx context.Context, q DatesQuery) (DatesResult, error) {
 	return res, nil
 }
 
+// NearestDates are the last day before q's window and the first day from
+// its end on (YYYY-MM-DD, "" when none) on which an item of q's kinds and
+// tags sets a date: where an empty calendar can send its reader.
+func (s *Store) NearestDates(ctx context.Context, q DatesQuery) (before, after string, err error) {
+	for _, c := range []struct {
+		agg, cmp, day string
+		out           *string
+	}{{"MAX", "<", q.From, &before}, {"MIN", ">=", q.Until, &after}} {
+		sqlq, args := `SELECT `+c.agg+`(date) FROM item_dates WHERE date `+c.cmp+` ?`, []any{c.day}
+		kinds, kargs := kindsWhere(q.Kinds)
+		tags, targs := q.Tags.where()
+		var day sql.NullString
+		if err := s.db.QueryRowContext(ctx, sqlq+kinds+tags, append(append(args, kargs...), targs...)...).Scan(&day); err != nil {
+			return "", "", fmt.Errorf("store: dates nearest %s: %w", c.day, err)
+		}
+		*c.out = day.String
+	}
+	return before, after, nil
+}
+
+// kindsWhere is the SQL condition on item_dates' kind, to append after a
+// WHERE clause, with its arguments; none for no kinds (every kind).
+func kindsWhere(kinds []string) (string, []any) {
+	if len(kinds) == 0 {
+		return "", nil
+	}
+	args := make([]any, len(kinds))
+	for i, k := range kinds {
+		args[i] = k
+	}
+	return ` AND kind IN (?` + strings.Repeat(`, ?`, len(kinds)-1) + `)`, args
+}
+
 // datesDays reads the whole days of [from, until) in order (backward:
 // latest day first, each day's dates still by kind and id) while they fit
 // in budget; cut says a day did not. taken is how many dates were taken
@@ -95,16 +128,10 @@ func (s *Store) datesDays(ctx context.Context, q DatesQuery, from, until string,
 	}
 	sqlq := `SELECT date, kind, id, text, title, published, domains, competences, act, refs, refs_total
 		FROM item_dates WHERE date >= ? AND date < ?`
-	args := []any{from, until}
-	if len(q.Kinds) > 0 {
-		sqlq += ` AND kind IN (?` + strings.Repeat(`, ?`, len(q.Kinds)-1) + `)`
-		for _, k := range q.Kinds {
-			args = append(args, k)
-		}
-	}
-	where, targs := q.Tags.where()
-	sqlq += where
-	args = append(args, targs...)
+	kinds, kargs := kindsWhere(q.Kinds)
+	tags, targs := q.Tags.where()
+	sqlq += kinds + tags
+	args := append(append([]any{from, until}, kargs...), targs...)
 	order := ` ORDER BY date, kind, id`
 	if backward {
 		order = ` ORDER BY date DESC, kind, id`
