@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/nogentech/veille"
@@ -57,7 +58,7 @@ func (s *Store) Dates(ctx context.Context, q DatesQuery) (DatesResult, error) {
 	split := max(q.Today, q.From)
 	budget := q.Max
 	if budget <= 0 {
-		budget = int(^uint(0) >> 1)
+		budget = math.MaxInt
 	}
 	ahead, cut, err := s.datesDays(ctx, q, split, q.Until, false, budget, 0)
 	if err != nil {
@@ -89,15 +90,16 @@ func (s *Store) Dates(ctx context.Context, q DatesQuery) (DatesResult, error) {
 // its end on (YYYY-MM-DD, "" when none) on which an item of q's kinds and
 // tags sets a date: where an empty calendar can send its reader.
 func (s *Store) NearestDates(ctx context.Context, q DatesQuery) (before, after string, err error) {
+	kinds, kargs := kindsWhere(q.Kinds)
+	tags, targs := q.Tags.where()
 	for _, c := range []struct {
 		agg, cmp, day string
 		out           *string
 	}{{"MAX", "<", q.From, &before}, {"MIN", ">=", q.Until, &after}} {
-		sqlq, args := `SELECT `+c.agg+`(date) FROM item_dates WHERE date `+c.cmp+` ?`, []any{c.day}
-		kinds, kargs := kindsWhere(q.Kinds)
-		tags, targs := q.Tags.where()
+		sqlq := `SELECT ` + c.agg + `(date) FROM item_dates WHERE date ` + c.cmp + ` ?` + kinds + tags
+		args := append(append([]any{c.day}, kargs...), targs...)
 		var day sql.NullString
-		if err := s.db.QueryRowContext(ctx, sqlq+kinds+tags, append(append(args, kargs...), targs...)...).Scan(&day); err != nil {
+		if err := s.db.QueryRowContext(ctx, sqlq, args...).Scan(&day); err != nil {
 			return "", "", fmt.Errorf("store: dates nearest %s: %w", c.day, err)
 		}
 		*c.out = day.String
